@@ -1,0 +1,31 @@
+package io.director.client;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@code director client} is configured with (spec: cli.md).
+ *
+ * @param identity         the node's name in the cluster
+ * @param cachePath        where the node keeps its cache, outbox and machine id
+ * @param sharedKey        the cluster key to prove, or null
+ * @param heartbeatSeconds seconds between heartbeats (the server's interval wins when shorter)
+ */
+public record ClientConfig(String serverAddress, int jobPort, int transferPort, String identity, Path cachePath,
+                           Map<String, String> labels, String sharedKey, double heartbeatSeconds) {
+
+    public ClientConfig {
+        Objects.requireNonNull(serverAddress, "serverAddress");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(cachePath, "cachePath");
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        if (heartbeatSeconds <= 0) {
+            throw new IllegalArgumentException("heartbeat interval must be more than 0 seconds, got " + heartbeatSeconds);
+        }
+    }
+
+    public long heartbeatMillis() {
+        return Math.round(heartbeatSeconds * 1000);
+    }
+}

@@ -1,0 +1,142 @@
+package io.director.client;
+
+import io.director.client.cache.NodeCache;
+import io.director.client.exec.ExecutorRegistry;
+import io.director.client.exec.JobRunner;
+import io.director.client.exec.ProcessRunner;
+import io.director.client.link.LinkListener;
+import io.director.client.link.ServerLink;
+import io.director.dsl.DirectorVersion;
+import io.director.dsl.verb.VerbRegistry;
+import io.director.dsl.wire.Job;
+import io.director.dsl.wire.JobResult;
+import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.Message;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The node daemon, assembled: cache → job runner (with the executor registry) → server link.
+ * It runs until {@link #close()} or until the server refuses the node.
+ */
+public final class DirectorClient implements AutoCloseable, LinkListener {
+
+    private static final Logger LOG = Logger.getLogger(DirectorClient.class.getName());
+
+    private final ClientConfig config;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int outputCap = Limits.DEFAULT_OUTPUT_CAP;
+    private volatile String refusal;
+    private NodeCache cache;
+    private ProcessRunner processes;
+    private JobRunner runner;
+    private ServerLink link;
+
+    public DirectorClient(ClientConfig config) {
+        this.config = config;
+    }
+
+    public void start() {
+        cache = NodeCache.open(config.cachePath());
+        String machineId = machineId(config.cachePath());
+        processes = new ProcessRunner();
+        link = new ServerLink(config.serverAddress(), config.jobPort(), config.identity(), machineId, config.labels(),
+                facts(), config.sharedKey(), config.heartbeatMillis(), this);
+        runner = new JobRunner(cache, ExecutorRegistry.standard(processes), VerbRegistry.standard(), link::send,
+                () -> outputCap);
+        runner.start();
+        link.start();
+        LOG.info(() -> "director client " + DirectorVersion.version() + " started as " + config.identity()
+                + " (machine " + machineId + ", cache " + config.cachePath() + ")");
+    }
+
+    /** Waits until the client stops; returns the server's refusal, or null after a normal stop. */
+    public String awaitStop() throws InterruptedException {
+        stopped.await();
+        return refusal;
+    }
+
+    @Override
+    public void onEnrolled(int outputCapBytes) {
+        outputCap = outputCapBytes;
+        for (JobResult result : cache.unacknowledged()) {
+            link.send(new Message.Result(result));
+        }
+    }
+
+    @Override
+    public void onJob(Job job) {
+        runner.offer(job);
+    }
+
+    @Override
+    public void onResultAcknowledged(String jobId) {
+        cache.acknowledged(jobId);
+    }
+
+    @Override
+    public void onRefused(String reason) {
+        refusal = reason;
+        Thread stopper = new Thread(this::close, "client-stop");
+        stopper.start();
+    }
+
+    /**
+     * This installation's machine id: made once, kept in the cache path. Two clients that claim
+     * one identity from different installations are told apart by it.
+     */
+    static String machineId(Path cachePath) {
+        Path file = cachePath.resolve("machine-id");
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file).trim();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            String id = UUID.randomUUID().toString().replace("-", "");
+            Files.writeString(file, id + "\n");
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the machine id in " + file, e);
+        }
+    }
+
+    private static Map<String, String> facts() {
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("os", System.getProperty("os.name"));
+        facts.put("arch", System.getProperty("os.arch"));
+        facts.put("cpus", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        facts.put("java", System.getProperty("java.version"));
+        return facts;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        if (link != null) {
+            link.close();
+        }
+        if (runner != null) {
+            runner.stop();
+        }
+        if (processes != null) {
+            processes.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+        LOG.info("director client stopped");
+        stopped.countDown();
+    }
+}

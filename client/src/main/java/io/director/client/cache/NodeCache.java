@@ -1,0 +1,239 @@
+package io.director.client.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.director.dsl.wire.Job;
+import io.director.dsl.wire.JobResult;
+import io.director.dsl.wire.NodeState;
+import io.director.dsl.wire.WireCodec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The node's durable state, one SQLite file under the cache path:
+ * <ul>
+ *   <li>{@code inbox}: every job received (pending, running, done), so a repeat is recognised
+ *       and a restart knows what it was doing;</li>
+ *   <li>{@code outbox}: results the server has not acknowledged yet, sent again after a reconnect;</li>
+ *   <li>{@code succeeded}: fingerprints of jobs that succeeded here, for the cache.</li>
+ * </ul>
+ * Used by the link and the runner threads; every method is synchronized on the connection.
+ */
+public final class NodeCache implements AutoCloseable {
+
+    private static final ObjectMapper JSON = WireCodec.mapper();
+
+    /** Where a received job stands. */
+    public enum Arrival { NEW, PENDING, DONE }
+
+    private final Connection db;
+
+    private NodeCache(Connection db) {
+        this.db = db;
+    }
+
+    public static NodeCache open(Path cacheDir) {
+        try {
+            Files.createDirectories(cacheDir);
+            Connection db = DriverManager.getConnection("jdbc:sqlite:" + cacheDir.resolve("client.db"));
+            try (Statement st = db.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA busy_timeout=10000");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS inbox (
+                          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                          job_id TEXT NOT NULL UNIQUE,
+                          job TEXT NOT NULL,
+                          state TEXT NOT NULL,
+                          received_at INTEGER NOT NULL)""");
+                st.execute("CREATE INDEX IF NOT EXISTS inbox_open ON inbox(state) WHERE state <> 'done'");
+                st.execute("CREATE TABLE IF NOT EXISTS outbox (job_id TEXT PRIMARY KEY, result TEXT NOT NULL)");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS succeeded (
+                          fingerprint TEXT PRIMARY KEY,
+                          job_id TEXT NOT NULL,
+                          finished_at INTEGER NOT NULL)""");
+            }
+            return new NodeCache(db);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the node cache in " + cacheDir + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cache path " + cacheDir, e);
+        }
+    }
+
+    /** Records a received job; says whether it is new, still to finish, or already done. */
+    public synchronized Arrival receive(Job job, long now) {
+        try (PreparedStatement find = db.prepareStatement("SELECT state FROM inbox WHERE job_id = ?")) {
+            find.setString(1, job.jobId());
+            try (ResultSet rs = find.executeQuery()) {
+                if (rs.next()) {
+                    return "done".equals(rs.getString(1)) ? Arrival.DONE : Arrival.PENDING;
+                }
+            }
+            try (PreparedStatement insert = db.prepareStatement(
+                    "INSERT INTO inbox (job_id, job, state, received_at) VALUES (?,?,'pending',?)")) {
+                insert.setString(1, job.jobId());
+                insert.setString(2, JSON.writeValueAsString(job));
+                insert.setLong(3, now);
+                insert.executeUpdate();
+            }
+            return Arrival.NEW;
+        } catch (SQLException | JsonProcessingException e) {
+            throw fail("record job " + job.jobId(), e);
+        }
+    }
+
+    /** Jobs received but not started, in arrival order. */
+    public synchronized List<Job> pendingJobs() {
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT job FROM inbox WHERE state = 'pending' ORDER BY seq")) {
+            List<Job> jobs = new ArrayList<>();
+            while (rs.next()) {
+                jobs.add(JSON.readValue(rs.getString(1), Job.class));
+            }
+            return jobs;
+        } catch (SQLException | JsonProcessingException e) {
+            throw fail("read pending jobs", e);
+        }
+    }
+
+    public synchronized void markRunning(String jobId) {
+        update("UPDATE inbox SET state = 'running' WHERE job_id = ?", jobId);
+    }
+
+    /**
+     * A restart found jobs marked running: the process that ran them is gone. Each becomes a
+     * failed result in the outbox, as the spec says ("client restarted").
+     */
+    public synchronized List<JobResult> failInterrupted(long now) {
+        List<JobResult> failed = new ArrayList<>();
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT job_id FROM inbox WHERE state = 'running'")) {
+            while (rs.next()) {
+                failed.add(new JobResult(rs.getString(1), NodeState.FAILED, null, "", "", "client restarted",
+                        0, now, now));
+            }
+        } catch (SQLException e) {
+            throw fail("find interrupted jobs", e);
+        }
+        for (JobResult result : failed) {
+            finish(result, null);
+        }
+        return failed;
+    }
+
+    /**
+     * Stores a job's result in the outbox and marks it done, in one transaction; when
+     * {@code cacheFingerprint} is given, the job also counts as succeeded here.
+     */
+    public synchronized void finish(JobResult result, String cacheFingerprint) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = db.prepareStatement(
+                        "INSERT OR REPLACE INTO outbox (job_id, result) VALUES (?,?)")) {
+                    ps.setString(1, result.jobId());
+                    ps.setString(2, JSON.writeValueAsString(result));
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = db.prepareStatement("UPDATE inbox SET state = 'done' WHERE job_id = ?")) {
+                    ps.setString(1, result.jobId());
+                    ps.executeUpdate();
+                }
+                if (cacheFingerprint != null) {
+                    try (PreparedStatement ps = db.prepareStatement(
+                            "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at) VALUES (?,?,?)")) {
+                        ps.setString(1, cacheFingerprint);
+                        ps.setString(2, result.jobId());
+                        ps.setLong(3, result.finishedAt());
+                        ps.executeUpdate();
+                    }
+                }
+                db.commit();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw fail("store the result of " + result.jobId(), e);
+        }
+    }
+
+    /** Results the server has not acknowledged yet, oldest first. */
+    public synchronized List<JobResult> unacknowledged() {
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT result FROM outbox ORDER BY rowid")) {
+            List<JobResult> results = new ArrayList<>();
+            while (rs.next()) {
+                results.add(JSON.readValue(rs.getString(1), JobResult.class));
+            }
+            return results;
+        } catch (SQLException | JsonProcessingException e) {
+            throw fail("read the outbox", e);
+        }
+    }
+
+    public synchronized JobResult unacknowledged(String jobId) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT result FROM outbox WHERE job_id = ?")) {
+            ps.setString(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? JSON.readValue(rs.getString(1), JobResult.class) : null;
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw fail("read the outbox", e);
+        }
+    }
+
+    public synchronized void acknowledged(String jobId) {
+        update("DELETE FROM outbox WHERE job_id = ?", jobId);
+    }
+
+    /** Whether a job with this fingerprint succeeded on this node before. */
+    public synchronized boolean succeededBefore(String fingerprint) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM succeeded WHERE fingerprint = ?")) {
+            ps.setString(1, fingerprint);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw fail("read the cache", e);
+        }
+    }
+
+    private void update(String sql, String jobId) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, jobId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("update job " + jobId, e);
+        }
+    }
+
+    private static IllegalStateException fail(String what, Exception e) {
+        return new IllegalStateException("node cache: cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+    }
+}

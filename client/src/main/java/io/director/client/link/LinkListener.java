@@ -1,0 +1,19 @@
+package io.director.client.link;
+
+import io.director.dsl.wire.Job;
+
+/** What the link tells the rest of the client. Called on the link thread; must not block long. */
+public interface LinkListener {
+
+    /** The server accepted this node (again); {@code outputCapBytes} is its output limit. */
+    void onEnrolled(int outputCapBytes);
+
+    /** A job to run. */
+    void onJob(Job job);
+
+    /** The server stored this job's result. */
+    void onResultAcknowledged(String jobId);
+
+    /** The server refused this node for good; the client stops with {@code reason}. */
+    void onRefused(String reason);
+}

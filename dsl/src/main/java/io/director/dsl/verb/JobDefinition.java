@@ -1,0 +1,60 @@
+package io.director.dsl.verb;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A parsed, validated job: its verb, the options given (by name without dashes, typed:
+ * Boolean, Long, String or List of String) and the payload exactly as written (quoting kept).
+ * This is what travels to nodes; {@link JobParser} is the only way to make a valid one from text.
+ */
+public record JobDefinition(String verb, Map<String, Object> options, String payload) {
+
+    public JobDefinition {
+        Objects.requireNonNull(verb, "verb");
+        options = Collections.unmodifiableMap(new TreeMap<>(options == null ? Map.of() : options));
+        payload = payload == null ? "" : payload;
+    }
+
+    public boolean flag(String option) {
+        return Boolean.TRUE.equals(options.get(option));
+    }
+
+    public long count(String option, long fallback) {
+        Object value = options.get(option);
+        return value instanceof Number number ? number.longValue() : fallback;
+    }
+
+    public String text(String option) {
+        Object value = options.get(option);
+        return value == null ? null : value.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> list(String option) {
+        Object value = options.get(option);
+        return value instanceof List<?> list ? (List<String>) list : List.of();
+    }
+
+    public boolean skipCache() {
+        return flag(CommonOptions.SKIP_CACHE);
+    }
+
+    public boolean runOnce() {
+        return flag(CommonOptions.RUN_ONCE);
+    }
+
+    public long timeoutSeconds() {
+        return count(CommonOptions.TIMEOUT, CommonOptions.DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    /** The definition with one option set (used for CLI-wide switches such as ignore-cache). */
+    public JobDefinition withOption(String option, Object value) {
+        Map<String, Object> copy = new TreeMap<>(options);
+        copy.put(option, value);
+        return new JobDefinition(verb, copy, payload);
+    }
+}

@@ -1,0 +1,36 @@
+package io.director.dsl.wire;
+
+/** Caps on sizes the outside world controls; each is documented in docs/protocol.md. */
+public final class Limits {
+
+    /** Largest message accepted on the job port; larger ones drop the sender's connection. */
+    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    /** Largest request accepted on the UNIX socket. */
+    public static final int MAX_API_REQUEST_BYTES = 16 * 1024 * 1024;
+
+    /** Largest reply the CLI accepts from the server. */
+    public static final int MAX_API_REPLY_BYTES = 512 * 1024 * 1024;
+
+    /** Default bytes of stdout and of stderr kept per job and node; the rest is cut with a marker. */
+    public static final int DEFAULT_OUTPUT_CAP = 1024 * 1024;
+
+    /** Longest node identity. */
+    public static final int MAX_IDENTITY_LENGTH = 128;
+
+    private Limits() {
+    }
+
+    /** Keeps at most {@code cap} bytes' worth of text and says how much was cut. */
+    public static String capOutput(String text, int cap) {
+        if (text == null) {
+            return "";
+        }
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= cap) {
+            return text;
+        }
+        String kept = new String(bytes, 0, cap, java.nio.charset.StandardCharsets.UTF_8);
+        return kept + "\n[director: output cut, " + (bytes.length - cap) + " more bytes not kept]\n";
+    }
+}

@@ -1,0 +1,34 @@
+package io.director.server;
+
+import io.director.dsl.wire.Limits;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything {@code director server} is configured with (spec: cli.md).
+ *
+ * @param socketGroup       group given access to the UNIX socket, or null for the owner's
+ * @param heartbeatSeconds  seconds between node heartbeats; three missed ones expire a node
+ * @param sharedKey         key nodes must prove they know, or null
+ * @param outputCapBytes    stdout and stderr kept per job and node
+ */
+public record ServerConfig(String bindAddress, int jobPort, int transferPort, Path socketPath, String socketGroup,
+                           String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes) {
+
+    public ServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(socketPath, "socketPath");
+        Objects.requireNonNull(datastore, "datastore");
+        if (heartbeatSeconds <= 0) {
+            throw new IllegalArgumentException("heartbeat interval must be more than 0 seconds, got " + heartbeatSeconds);
+        }
+        if (outputCapBytes <= 0) {
+            outputCapBytes = Limits.DEFAULT_OUTPUT_CAP;
+        }
+    }
+
+    public long heartbeatMillis() {
+        return Math.round(heartbeatSeconds * 1000);
+    }
+}

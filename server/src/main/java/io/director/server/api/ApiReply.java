@@ -1,0 +1,47 @@
+package io.director.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.director.dsl.verb.JobDefinition;
+import io.director.server.node.NodeView;
+
+import java.util.List;
+import java.util.Map;
+
+/** Replies on the UNIX socket. Field names follow spec/cli.md's {@code --json} section. */
+public final class ApiReply {
+
+    private ApiReply() {
+    }
+
+    /** What went wrong, and what kind of wrong: {@code invalid}, {@code not_found} or {@code internal}. */
+    public record Failure(String error, String kind) {
+        public static final String INVALID = "invalid";
+        public static final String NOT_FOUND = "not_found";
+        public static final String INTERNAL = "internal";
+    }
+
+    public record JobIds(List<String> jobIds) {
+    }
+
+    public record Nodes(List<NodeView> nodes) {
+    }
+
+    public record Jobs(List<JobView> jobs) {
+    }
+
+    public record Purged(int purged) {
+    }
+
+    /** A job with its state on each target node. */
+    public record JobView(String jobId, String parentId, String name, String verb, JobDefinition definition,
+                          String fingerprint, String state, String created, Map<String, NodeResult> nodes,
+                          Map<String, Long> counts, Double executionTime) {
+    }
+
+    /** One job on one node; stdout and stderr are left out of listings. */
+    public record NodeResult(String state, Integer exitCode,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String stdout,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String stderr,
+                             String info, Double executionTime, Double roundtripTime) {
+    }
+}

@@ -1,0 +1,195 @@
+package io.director.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.WireCodec;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The CLI's endpoint: a UNIX domain socket with mode 0660 (and the configured group), speaking
+ * {@link ApiFraming} frames of JSON {@link ApiRequest}s. One thread accepts; a bounded pool
+ * serves connections, so a flood of CLI calls cannot exhaust the server.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+    private static final int MAX_CONNECTIONS = 32;
+    private static final ObjectMapper JSON = WireCodec.mapper();
+
+    private final Path socketPath;
+    private final String group;
+    private final Function<ApiRequest, Object> handler;
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_CONNECTIONS), r -> {
+                Thread t = new Thread(r, "api-connection");
+                t.setDaemon(true);
+                return t;
+            });
+    private ServerSocketChannel server;
+    private Thread acceptor;
+    private volatile boolean running;
+
+    public ApiServer(Path socketPath, String group, Function<ApiRequest, Object> handler) {
+        this.socketPath = socketPath.toAbsolutePath();
+        this.group = group;
+        this.handler = handler;
+    }
+
+    /**
+     * Binds the socket. It is bound under a temporary name, given its mode and group, then
+     * renamed into place, so the final path is never reachable with looser permissions.
+     */
+    public void start() throws IOException {
+        Path dir = socketPath.getParent();
+        Files.createDirectories(dir);
+        if (Files.exists(socketPath)) {
+            if (inUse(socketPath)) {
+                throw new IOException("another server is already listening on " + socketPath);
+            }
+            Files.delete(socketPath);
+        }
+        Path temporary = dir.resolve("." + socketPath.getFileName() + "." + ProcessHandle.current().pid());
+        Files.deleteIfExists(temporary);
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(temporary), MAX_CONNECTIONS);
+        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-rw----"));
+        if (group != null && !group.isBlank()) {
+            GroupPrincipal principal = temporary.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByGroupName(group);
+            Files.getFileAttributeView(temporary, PosixFileAttributeView.class).setGroup(principal);
+        }
+        Files.move(temporary, socketPath, StandardCopyOption.ATOMIC_MOVE);
+        running = true;
+        acceptor = new Thread(this::acceptLoop, "api-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    private static boolean inUse(Path path) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            return probe.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            SocketChannel connection;
+            try {
+                connection = server.accept();
+            } catch (IOException e) {
+                if (running) {
+                    LOG.log(Level.WARNING, "API accept failed: " + e.getMessage(), e);
+                }
+                continue;
+            }
+            try {
+                workers.execute(() -> serve(connection));
+            } catch (RejectedExecutionException e) {
+                reply(connection, new ApiReply.Failure("server busy: too many CLI connections, try again",
+                        ApiReply.Failure.INTERNAL));
+                closeQuietly(connection);
+            }
+        }
+    }
+
+    private void serve(SocketChannel connection) {
+        try (connection) {
+            while (running) {
+                byte[] frame;
+                try {
+                    frame = ApiFraming.read(connection, Limits.MAX_API_REQUEST_BYTES);
+                } catch (ApiFraming.FrameTooLargeException e) {
+                    LOG.warning(() -> "API request refused: " + e.getMessage());
+                    reply(connection, new ApiReply.Failure("request refused: " + e.getMessage(),
+                            ApiReply.Failure.INVALID));
+                    return;
+                }
+                if (frame == null) {
+                    return;
+                }
+                Object answer;
+                try {
+                    ApiRequest request = JSON.readValue(frame, ApiRequest.class);
+                    answer = request == null
+                            ? new ApiReply.Failure("empty request", ApiReply.Failure.INVALID)
+                            : handler.apply(request);
+                } catch (IOException e) {
+                    String reason = firstLine(e.getMessage());
+                    LOG.warning(() -> "malformed API request: " + reason);
+                    answer = new ApiReply.Failure("malformed request: " + reason, ApiReply.Failure.INVALID);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "API request failed: " + e.getMessage(), e);
+                    answer = new ApiReply.Failure("server error: " + e.getMessage(), ApiReply.Failure.INTERNAL);
+                }
+                if (!reply(connection, answer)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            LOG.fine(() -> "API connection ended: " + e.getMessage());
+        }
+    }
+
+    private static boolean reply(SocketChannel connection, Object answer) {
+        try {
+            ApiFraming.write(connection, JSON.writeValueAsBytes(answer));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable";
+        }
+        int newline = text.indexOf('\n');
+        return newline > 0 ? text.substring(0, newline) : text;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            if (server != null) {
+                server.close();
+            }
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.fine(() -> "closing API socket: " + e.getMessage());
+        }
+        workers.shutdownNow();
+    }
+}

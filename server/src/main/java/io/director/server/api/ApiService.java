@@ -1,0 +1,190 @@
+package io.director.server.api;
+
+import io.director.dsl.verb.CommonOptions;
+import io.director.dsl.verb.DslException;
+import io.director.dsl.verb.Fingerprint;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.verb.JobParser;
+import io.director.dsl.wire.Job;
+import io.director.dsl.wire.NodeState;
+import io.director.server.dispatch.JobDispatcher;
+import io.director.server.dispatch.SubmissionException;
+import io.director.server.node.NodeRegistry;
+import io.director.server.store.NodeOutcome;
+import io.director.server.store.ServerStore;
+import io.director.server.store.StoreException;
+import io.director.server.store.StoredJob;
+import io.director.server.transport.ServerLoop;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+
+/**
+ * Answers CLI requests. Reads go straight to the datastore's reader; anything that touches
+ * live node or dispatch state runs on the server loop. Called from API connection threads.
+ */
+public final class ApiService {
+
+    private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
+    private static final long LOOP_TIMEOUT_SECONDS = 60;
+
+    private final ServerLoop loop;
+    private final NodeRegistry registry;
+    private final JobDispatcher dispatcher;
+    private final ServerStore store;
+    private final JobParser parser = JobParser.standard();
+
+    public ApiService(ServerLoop loop, NodeRegistry registry, JobDispatcher dispatcher, ServerStore store) {
+        this.loop = loop;
+        this.registry = registry;
+        this.dispatcher = dispatcher;
+        this.store = store;
+    }
+
+    public Object handle(ApiRequest request) {
+        try {
+            if (request instanceof ApiRequest.Submit submit) {
+                return submit(submit);
+            } else if (request instanceof ApiRequest.ListNodes) {
+                return new ApiReply.Nodes(onLoop(() -> registry.snapshot(System.currentTimeMillis())));
+            } else if (request instanceof ApiRequest.ListJobs list) {
+                return listJobs(list.filter());
+            } else if (request instanceof ApiRequest.JobInfo info) {
+                return jobInfo(info.jobId());
+            } else if (request instanceof ApiRequest.JobStatus status) {
+                List<ApiReply.JobView> views = new ArrayList<>();
+                for (StoredJob job : store.findJobs(status.jobIds() == null ? List.of() : status.jobIds(),
+                        status.withOutput())) {
+                    views.add(view(job));
+                }
+                return new ApiReply.Jobs(views);
+            } else if (request instanceof ApiRequest.PurgeJobs) {
+                return new ApiReply.Purged(onLoop(store::purgeJobs));
+            } else if (request instanceof ApiRequest.PurgeNodes) {
+                return new ApiReply.Purged(onLoop(() -> {
+                    registry.purge();
+                    return store.purgeNodes();
+                }));
+            }
+            return new ApiReply.Failure("unsupported request", ApiReply.Failure.INVALID);
+        } catch (StoreException e) {
+            LOG.severe(e.getMessage());
+            return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INTERNAL);
+        }
+    }
+
+    private Object submit(ApiRequest.Submit submit) {
+        if (submit.jobs() == null || submit.jobs().isEmpty()) {
+            return new ApiReply.Failure("nothing to submit", ApiReply.Failure.INVALID);
+        }
+        List<JobDispatcher.Submission> submissions = new ArrayList<>();
+        String parentId = null;
+        for (ApiRequest.JobSubmission s : submit.jobs()) {
+            JobDefinition definition;
+            try {
+                definition = parser.parse(s.verb(), s.arguments());
+            } catch (DslException e) {
+                String where = e.column() > 0 ? " (column " + e.column() + ")" : "";
+                return new ApiReply.Failure(e.getMessage() + where, ApiReply.Failure.INVALID);
+            }
+            String jobId = UUID.randomUUID().toString();
+            if (parentId == null) {
+                parentId = jobId;
+            }
+            String name = s.name() != null ? s.name() : definition.text(CommonOptions.NAME);
+            Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition));
+            submissions.add(new JobDispatcher.Submission(job, s.targets()));
+        }
+        try {
+            List<String> ids = onLoopChecked(() -> dispatcher.submit(submissions, System.currentTimeMillis()));
+            return new ApiReply.JobIds(ids);
+        } catch (SubmissionException e) {
+            return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INVALID);
+        }
+    }
+
+    private Object listJobs(String filter) {
+        List<ApiReply.JobView> views = new ArrayList<>();
+        for (StoredJob job : store.listJobs()) {
+            String state = job.state();
+            boolean keep = filter == null
+                    || filter.equals(state)
+                    || (filter.equals("failed") && state.equals("partial"));
+            if (keep) {
+                views.add(view(job));
+            }
+        }
+        return new ApiReply.Jobs(views);
+    }
+
+    private Object jobInfo(String jobId) {
+        Optional<String> id = "last".equals(jobId) ? store.lastJobId() : Optional.ofNullable(jobId);
+        Optional<StoredJob> job = id.flatMap(i -> store.findJob(i, true));
+        if (job.isEmpty()) {
+            return new ApiReply.Failure("no job '" + jobId + "' (see 'director manage --list-jobs')",
+                    ApiReply.Failure.NOT_FOUND);
+        }
+        return view(job.get());
+    }
+
+    static ApiReply.JobView view(StoredJob stored) {
+        Map<String, ApiReply.NodeResult> nodes = new LinkedHashMap<>();
+        Double slowest = null;
+        for (NodeOutcome o : stored.nodes().values()) {
+            nodes.put(o.identity(), new ApiReply.NodeResult(o.state().wireName(), o.exitCode(), o.stdout(),
+                    o.stderr(), o.info(), o.executionTime(), o.roundtripTime()));
+            if (o.executionTime() != null && (slowest == null || o.executionTime() > slowest)) {
+                slowest = o.executionTime();
+            }
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (NodeState state : NodeState.values()) {
+            counts.put(state.wireName(), stored.count(state));
+        }
+        Job job = stored.job();
+        return new ApiReply.JobView(job.jobId(), job.parentId(), job.name(), job.definition().verb(),
+                job.definition(), job.fingerprint(), stored.state(), Instant.ofEpochMilli(stored.created()).toString(),
+                nodes, counts, slowest);
+    }
+
+    private interface LoopWork<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T onLoop(LoopWork<T> work) {
+        try {
+            return onLoopChecked(work);
+        } catch (SubmissionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T onLoopChecked(LoopWork<T> work) throws SubmissionException {
+        try {
+            return loop.call(work::run).get(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SubmissionException se) {
+                throw se;
+            }
+            if (cause instanceof StoreException se) {
+                throw se;
+            }
+            throw new IllegalStateException("server loop failed: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the server loop did not answer within " + LOOP_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.director.server.store;
+
+import java.util.Map;
+
+/** A node as kept in the datastore. Times are epoch milliseconds. */
+public record StoredNode(String identity, String machineId, String routingId, String version,
+                         Map<String, String> labels, Map<String, String> facts, long startedAt, long firstSeen,
+                         long lastHeartbeat) {
+
+    public StoredNode {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        facts = facts == null ? Map.of() : Map.copyOf(facts);
+    }
+}

@@ -1,0 +1,246 @@
+package io.director.server.transport;
+
+import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.Mailbox;
+import io.director.dsl.wire.Message;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.WireCodec;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server's one event loop: it owns both ROUTER sockets and runs every handler, so node
+ * registry and dispatcher state need no locks. Other threads reach it through
+ * {@link #execute} and {@link #call}. Sends never block: a slow or gone node cannot hold up
+ * another (ROUTER_MANDATORY reports an unknown peer, a full per-peer queue reports EAGAIN).
+ */
+public final class ServerLoop implements Outbound, AutoCloseable {
+
+    static final long TICK_MILLIS = 250;
+    private static final Logger LOG = Logger.getLogger(ServerLoop.class.getName());
+    private static final int PER_PEER_QUEUE = 100_000;
+    private static final int BATCH = 1000;
+
+    private final String bindAddress;
+    private final int jobPort;
+    private final int transferPort;
+    private final Mailbox mailbox = new Mailbox();
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile RuntimeException bindFailure;
+    private volatile int boundJobPort;
+    private volatile int boundTransferPort;
+    private Thread thread;
+    private ZMQ.Socket jobs;
+
+    public ServerLoop(String bindAddress, int jobPort, int transferPort) {
+        this.bindAddress = bindAddress;
+        this.jobPort = jobPort;
+        this.transferPort = transferPort;
+    }
+
+    /** Binds the sockets and starts the loop; returns once bound (or throws why not). */
+    public void start(InboundHandler handler) {
+        running = true;
+        thread = new Thread(() -> run(handler), "server-loop");
+        thread.start();
+        try {
+            bound.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (bindFailure != null) {
+            throw bindFailure;
+        }
+    }
+
+    public int jobPort() {
+        return boundJobPort;
+    }
+
+    public int transferPort() {
+        return boundTransferPort;
+    }
+
+    /** Runs a task on the loop thread, soon. */
+    public void execute(Runnable task) {
+        mailbox.post(task);
+    }
+
+    /** Runs a task on the loop thread and gives its result to the caller. */
+    public <T> CompletableFuture<T> call(Callable<T> task) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        mailbox.post(() -> {
+            try {
+                future.complete(task.call());
+            } catch (Exception | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    private void run(InboundHandler handler) {
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket transfer;
+            try {
+                jobs = router(context, jobPort);
+                boundJobPort = port(jobs);
+                transfer = router(context, transferPort);
+                boundTransferPort = port(transfer);
+            } catch (ZMQException e) {
+                bindFailure = new IllegalStateException("cannot bind " + bindAddress + " ports " + jobPort + "/"
+                        + transferPort + ": " + e.getMessage(), e);
+                bound.countDown();
+                return;
+            }
+            bound.countDown();
+            ZMQ.Poller poller = context.createPoller(3);
+            int jobsIndex = poller.register(jobs, ZMQ.Poller.POLLIN);
+            int transferIndex = poller.register(transfer, ZMQ.Poller.POLLIN);
+            int mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
+            long nextTick = System.currentTimeMillis() + TICK_MILLIS;
+            while (running && !Thread.currentThread().isInterrupted()) {
+                long wait = Math.max(0, nextTick - System.currentTimeMillis());
+                try {
+                    poller.poll(wait);
+                } catch (ZMQException e) {
+                    if (!running) {
+                        break;
+                    }
+                    throw e;
+                }
+                if (poller.pollin(mailboxIndex)) {
+                    mailbox.runAll();
+                }
+                if (poller.pollin(jobsIndex)) {
+                    receive(jobs, handler);
+                }
+                if (poller.pollin(transferIndex)) {
+                    refuseTransfer(transfer);
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextTick) {
+                    guarded(() -> handler.onTick(now));
+                    nextTick = now + TICK_MILLIS;
+                }
+            }
+            poller.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "server loop stopped: " + e.getMessage(), e);
+        } finally {
+            running = false;
+            mailbox.runAll();
+            finished.countDown();
+        }
+    }
+
+    private ZMQ.Socket router(ZContext context, int port) {
+        ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
+        socket.setRouterMandatory(true);
+        // A node that restarts reconnects with the same routing id; the new connection wins.
+        socket.setRouterHandover(true);
+        socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
+        socket.setSndHWM(PER_PEER_QUEUE);
+        socket.setRcvHWM(PER_PEER_QUEUE);
+        socket.setLinger(0);
+        socket.bind("tcp://" + bindAddress + ":" + (port == 0 ? "*" : Integer.toString(port)));
+        return socket;
+    }
+
+    private static int port(ZMQ.Socket socket) {
+        String endpoint = socket.getLastEndpoint();
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    private void receive(ZMQ.Socket socket, InboundHandler handler) {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] routing = socket.recv(ZMQ.DONTWAIT);
+            if (routing == null) {
+                return;
+            }
+            String routingId = new String(routing, StandardCharsets.UTF_8);
+            byte[] body = socket.hasReceiveMore() ? socket.recv(0) : null;
+            boolean extra = false;
+            while (socket.hasReceiveMore()) {
+                socket.recv(0);
+                extra = true;
+            }
+            if (body == null || extra) {
+                guarded(() -> handler.onMalformed(routingId, "expected exactly one frame after the routing id"));
+                continue;
+            }
+            Message message;
+            try {
+                message = WireCodec.decode(body);
+            } catch (ProtocolException e) {
+                guarded(() -> handler.onMalformed(routingId, e.getMessage()));
+                continue;
+            }
+            guarded(() -> handler.onMessage(routingId, message));
+        }
+    }
+
+    private static void refuseTransfer(ZMQ.Socket transfer) {
+        byte[] routing;
+        while ((routing = transfer.recv(ZMQ.DONTWAIT)) != null) {
+            while (transfer.hasReceiveMore()) {
+                transfer.recv(0);
+            }
+            transfer.sendMore(routing);
+            transfer.send(WireCodec.encode(new Message.Error("file transfer is not offered by this server version")),
+                    ZMQ.DONTWAIT);
+        }
+    }
+
+    /** A handler bug must never stop the loop: log it and go on with the next message. */
+    private static void guarded(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "handler failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean send(String routingId, Message message) {
+        byte[] body = WireCodec.encode(message);
+        try {
+            if (!jobs.sendMore(routingId.getBytes(StandardCharsets.UTF_8))) {
+                return false;
+            }
+            return jobs.send(body, ZMQ.DONTWAIT);
+        } catch (ZMQException e) {
+            // EHOSTUNREACH: not connected (now). Nothing partial is left queued by ROUTER.
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!running && thread == null) {
+            return;
+        }
+        running = false;
+        mailbox.post(() -> { });
+        try {
+            finished.await();
+            if (thread != null) {
+                thread.join(5000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        mailbox.close();
+    }
+}

@@ -1,0 +1,60 @@
+package io.director.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.director.cli.command.DirectorCommand;
+import io.director.cli.command.JsonAware;
+import io.director.dsl.wire.WireCodec;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.logging.Level;
+
+/** Entry point of the executable jar and of {@code bin/director}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(args, System.getenv(), out, err));
+    }
+
+    /** Runs the command line and returns its exit code; tests call this with their own writers. */
+    public static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
+        LogSetup.configure(Level.WARNING);
+        String mode = environment.get("DIRECTOR_MODE");
+        if (args.length == 0 && ("server".equals(mode) || "client".equals(mode))) {
+            args = new String[] {mode};
+        }
+        CommandLine commandLine = DirectorCommand.commandLine(out, err);
+        try {
+            commandLine.setDefaultValueProvider(ConfigDefaults.load(args, environment,
+                    ConfigDefaults.optionNames(commandLine)));
+        } catch (CliException e) {
+            err.println("director: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
+        }
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            int code = e instanceof CliException ce ? ce.exitCode() : ExitCodes.FAILED;
+            String message = e instanceof CliException ? e.getMessage()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (cmd.getCommand() instanceof JsonAware aware && aware.json()) {
+                try {
+                    cmd.getOut().println(WireCodec.mapper().writeValueAsString(Map.of("error", message)));
+                } catch (JsonProcessingException jsonFailure) {
+                    cmd.getOut().println("{\"error\":\"unprintable error\"}");
+                }
+                cmd.getOut().flush();
+            }
+            cmd.getErr().println("director " + cmd.getCommandName() + ": " + message);
+            cmd.getErr().flush();
+            return code;
+        });
+        return commandLine.execute(args);
+    }
+}

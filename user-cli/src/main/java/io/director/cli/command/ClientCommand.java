@@ -1,0 +1,94 @@
+package io.director.cli.command;
+
+import io.director.cli.ExitCodes;
+import io.director.cli.LogSetup;
+import io.director.client.ClientConfig;
+import io.director.client.DirectorClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+
+/** {@code director client}: runs the node daemon until SIGTERM, SIGINT or a refusal by the server. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+        description = "Run the node daemon: connect to the server, heartbeat, run jobs.")
+final class ClientCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    DirectorCommand root;
+
+    @Option(names = "--server-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Server to connect to (default: ${DEFAULT-VALUE}).")
+    String serverAddress;
+
+    @Option(names = "--job-port", paramLabel = "N", defaultValue = "5555",
+            description = "Server's job port (default: ${DEFAULT-VALUE}).")
+    int jobPort;
+
+    @Option(names = "--transfer-port", paramLabel = "N", defaultValue = "5556",
+            description = "Server's transfer port (default: ${DEFAULT-VALUE}).")
+    int transferPort;
+
+    @Option(names = "--identity", paramLabel = "NAME", description = "This node's name (default: the host name).")
+    String identity;
+
+    @Option(names = "--cache-path", paramLabel = "DIR", defaultValue = "/var/cache/director",
+            description = "The node's cache and state (default: ${DEFAULT-VALUE}).")
+    Path cachePath;
+
+    @Option(names = "--labels", paramLabel = "K=V[,K=V…]", split = ",", description = "Labels used for placement.")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(names = "--shared-key", paramLabel = "KEY", description = "Cluster key to prove to the server.")
+    String sharedKey;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "S", defaultValue = "10",
+            description = "Seconds between heartbeats; the server's shorter interval wins (default: ${DEFAULT-VALUE}).")
+    double heartbeatInterval;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
+        DirectorClient client = new DirectorClient(new ClientConfig(serverAddress, jobPort, transferPort,
+                identity == null ? hostName() : identity, cachePath, labels, sharedKey, heartbeatInterval));
+        client.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(client::close, "client-shutdown"));
+        String refusal = client.awaitStop();
+        if (refusal != null) {
+            CommandLine commandLine = spec.commandLine();
+            commandLine.getErr().println("director client: refused by the server: " + refusal);
+            commandLine.getErr().flush();
+            return ExitCodes.REFUSED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String hostName() {
+        try {
+            Path kernel = Path.of("/proc/sys/kernel/hostname");
+            if (Files.isReadable(kernel)) {
+                String name = Files.readString(kernel).trim();
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            }
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.director.cli.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.director.cli.ApiClient;
+import io.director.dsl.wire.WireCodec;
+import io.director.server.api.ApiReply;
+import io.director.server.api.ApiRequest;
+import io.director.server.node.NodeView;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/** {@code director manage}: look at and tidy the server's nodes and jobs (exactly one action). */
+@Command(name = "manage", mixinStandardHelpOptions = true,
+        description = "List and inspect nodes and jobs, or purge them (exactly one action).")
+final class ManageCommand implements Callable<Integer>, JsonAware {
+
+    /** The action; picocli makes sure exactly one is given. */
+    static final class Action {
+        @Option(names = "--list-nodes", description = "Identity, state, seconds to expiry, version, uptime, labels.")
+        boolean listNodes;
+
+        @Option(names = "--list-jobs", description = "Every job with its state and per-node counts.")
+        boolean listJobs;
+
+        @Option(names = "--job-info", paramLabel = "ID|last", description = "The whole job, with every node's output.")
+        String jobInfo;
+
+        @Option(names = "--purge-jobs", description = "Forget every job and result.")
+        boolean purgeJobs;
+
+        @Option(names = "--purge-nodes", description = "Forget every node; live ones reappear at their next heartbeat.")
+        boolean purgeNodes;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @ParentCommand
+    DirectorCommand root;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Action action;
+
+    @Option(names = "--filter", paramLabel = "STATE",
+            description = "With --list-jobs: success, failed (also partial) or processing.")
+    Filter filter;
+
+    @Mixin
+    JsonOption json;
+
+    enum Filter { success, failed, processing }
+
+    @Override
+    public boolean json() {
+        return json.enabled();
+    }
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ApiClient api = ApiClient.connect(root.socketPath())) {
+            if (action.listNodes) {
+                ApiReply.Nodes nodes = api.call(new ApiRequest.ListNodes(), ApiReply.Nodes.class);
+                print(out, nodes, () -> listNodes(out, nodes));
+            } else if (action.listJobs) {
+                ApiReply.Jobs jobs = api.call(new ApiRequest.ListJobs(filter == null ? null : filter.name()),
+                        ApiReply.Jobs.class);
+                print(out, jobs, () -> listJobs(out, jobs));
+            } else if (action.jobInfo != null) {
+                ApiReply.JobView job = api.call(new ApiRequest.JobInfo(action.jobInfo), ApiReply.JobView.class);
+                print(out, job, () -> jobInfo(out, job));
+            } else if (action.purgeJobs) {
+                ApiReply.Purged purged = api.call(new ApiRequest.PurgeJobs(), ApiReply.Purged.class);
+                print(out, purged, () -> out.println("purged " + purged.purged() + " job(s)"));
+            } else if (action.purgeNodes) {
+                ApiReply.Purged purged = api.call(new ApiRequest.PurgeNodes(), ApiReply.Purged.class);
+                print(out, purged, () -> out.println("purged " + purged.purged() + " node(s)"));
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void print(PrintWriter out, Object document, Runnable text) throws JsonProcessingException {
+        if (json.enabled()) {
+            out.println(WireCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
+        } else {
+            text.run();
+        }
+    }
+
+    private static void listNodes(PrintWriter out, ApiReply.Nodes nodes) {
+        String format = "%-24s %-8s %-8s %-10s %-8s %s%n";
+        out.printf(format, "IDENTITY", "STATE", "EXPIRES", "VERSION", "UPTIME", "LABELS");
+        long now = System.currentTimeMillis();
+        for (NodeView node : nodes.nodes()) {
+            out.printf(format, node.identity(), node.state(), String.format("%.1fs", node.expiresIn()),
+                    node.version(), TextRender.duration(now - node.startedAt()), labels(node.labels()));
+        }
+    }
+
+    private static String labels(Map<String, String> labels) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(labels).forEach((k, v) -> text.append(text.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        return text.length() == 0 ? "-" : text.toString();
+    }
+
+    private static void listJobs(PrintWriter out, ApiReply.Jobs jobs) {
+        String format = "%-36s %-8s %-16s %-5s %-10s %4s %4s %4s %8s%n";
+        out.printf(format, "ID", "PARENT", "NAME", "VERB", "STATE", "OK", "FAIL", "RUN", "TIME");
+        for (ApiReply.JobView job : jobs.jobs()) {
+            Map<String, Long> c = job.counts();
+            long ok = c.getOrDefault("success", 0L) + c.getOrDefault("skipped", 0L);
+            long failed = c.getOrDefault("failed", 0L) + c.getOrDefault("cancelled", 0L);
+            long running = c.getOrDefault("queued", 0L) + c.getOrDefault("processing", 0L);
+            out.printf(format, job.jobId(), job.parentId().substring(0, 8), job.name() == null ? "-" : job.name(),
+                    job.verb(), job.state(), ok, failed, running, TextRender.seconds(job.executionTime()));
+        }
+    }
+
+    private static void jobInfo(PrintWriter out, ApiReply.JobView job) {
+        out.println("job_id:      " + job.jobId());
+        out.println("parent_id:   " + job.parentId());
+        out.println("name:        " + (job.name() == null ? "-" : job.name()));
+        out.println("definition:  " + TextRender.definition(job.definition()));
+        out.println("fingerprint: " + job.fingerprint());
+        out.println("state:       " + job.state());
+        out.println("created:     " + job.created());
+        job.nodes().forEach((node, result) -> {
+            StringBuilder head = new StringBuilder("node " + node + ": " + result.state());
+            if (result.exitCode() != null) {
+                head.append(", exit ").append(result.exitCode());
+            }
+            head.append(", ran ").append(TextRender.seconds(result.executionTime()))
+                    .append(", roundtrip ").append(TextRender.seconds(result.roundtripTime()));
+            out.println(head);
+            if (result.info() != null) {
+                out.println("  info: " + result.info());
+            }
+            if (result.stdout() != null && !result.stdout().isEmpty()) {
+                out.println("  stdout:");
+                out.print(TextRender.indent(result.stdout().stripTrailing(), "    "));
+            }
+            if (result.stderr() != null && !result.stderr().isEmpty()) {
+                out.println("  stderr:");
+                out.print(TextRender.indent(result.stderr().stripTrailing(), "    "));
+            }
+        });
+    }
+}

@@ -1,0 +1,23 @@
+package io.director.cli.command;
+
+import picocli.CommandLine.Option;
+
+/** How {@code exec} and {@code orchestrate} wait for their jobs. */
+public final class WaitOptions {
+
+    @Option(names = {"--wait", "--poll"}, description = "Wait until every target has finished; one status line per node.")
+    boolean wait;
+
+    @Option(names = "--stream", description = "As --wait, and print each node's stdout and stderr as it arrives.")
+    boolean stream;
+
+    @Option(names = "--check", description = "With --wait: list the failed nodes at the end.")
+    boolean check;
+
+    @Option(names = "--wait-timeout", paramLabel = "S", description = "With --wait: give up after S seconds (exit 4).")
+    Double waitTimeout;
+
+    public boolean waits() {
+        return wait || stream || check;
+    }
+}
