@@ -15,7 +15,12 @@ public final class LogSetup {
     }
 
     public static void configure(Level level) {
-        LogManager.getLogManager().reset();
+        LogManager manager = LogManager.getLogManager();
+        if (manager instanceof DirectorLogManager ours) {
+            ours.resetNow();
+        } else {
+            manager.reset();
+        }
         Logger root = Logger.getLogger("");
         Handler handler = new ConsoleHandler();
         handler.setLevel(level);

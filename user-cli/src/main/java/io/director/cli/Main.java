@@ -18,6 +18,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Must precede the first logger: see DirectorLogManager.
+        System.setProperty("java.util.logging.manager", DirectorLogManager.class.getName());
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(run(args, System.getenv(), out, err));

@@ -33,6 +33,7 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> serverArgs;
     private Process server;
     private final Map<String, Process> clients = new LinkedHashMap<>();
+    private final List<Process> launched = new ArrayList<>();
 
     public LocalCluster(Path dir, double heartbeatSeconds, List<String> serverArgs) {
         this.dir = dir;
@@ -82,13 +83,18 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a client named {@code identity} with its cache under the cluster directory. */
     public Process startClient(String identity, List<String> extraArgs) {
+        return startClient(identity, dir.resolve("nodes").resolve(identity), dir.resolve(identity + ".log"), extraArgs);
+    }
+
+    /** Starts a client with its own cache path (another installation) and log file. */
+    public Process startClient(String identity, Path cachePath, Path log, List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of("client", "--server-address", "127.0.0.1",
                 "--job-port", Integer.toString(jobPort), "--transfer-port", Integer.toString(transferPort),
-                "--identity", identity, "--cache-path", dir.resolve("nodes").resolve(identity).toString(),
+                "--identity", identity, "--cache-path", cachePath.toString(),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(extraArgs);
-        Process process = launch(args, dir.resolve(identity + ".log"));
-        clients.put(identity, process);
+        Process process = launch(args, log);
+        clients.merge(identity, process, (first, second) -> first.isAlive() ? first : second);
         return process;
     }
 
@@ -150,7 +156,9 @@ public final class LocalCluster implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("DIRECTOR_"));
         try {
             Files.createDirectories(dir);
-            return builder.start();
+            Process process = builder.start();
+            launched.add(process);
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + args.get(0), e);
         }
@@ -176,10 +184,7 @@ public final class LocalCluster implements AutoCloseable {
     /** SIGTERM to every process, SIGKILL to any still running 10 s later. */
     @Override
     public void close() {
-        List<Process> all = new ArrayList<>(clients.values());
-        if (server != null) {
-            all.add(server);
-        }
+        List<Process> all = new ArrayList<>(launched);
         all.forEach(Process::destroy);
         for (Process process : all) {
             try {

@@ -49,6 +49,9 @@ public final class DirectorCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // A job's argument string usually starts with its own options ('--skip-cache echo hi'):
+        // exec passes what it does not know itself to the job parser, which names any bad option.
+        commandLine.getSubcommands().get("exec").setUnmatchedOptionsArePositionalParams(true);
         return commandLine;
     }
 
