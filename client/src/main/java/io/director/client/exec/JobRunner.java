@@ -123,9 +123,18 @@ public final class JobRunner {
         return result;
     }
 
+    /**
+     * Interrupts the job under way (its process group is killed) and waits briefly for the
+     * thread. The job stays marked running, so the next start reports it "client restarted".
+     */
     public void stop() {
         if (thread != null) {
             thread.interrupt();
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,0 +1,92 @@
+package io.director.client.cache;
+
+import io.director.dsl.verb.Fingerprint;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.verb.JobParser;
+import io.director.dsl.wire.Job;
+import io.director.dsl.wire.JobResult;
+import io.director.dsl.wire.NodeState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NodeCacheTest {
+
+    @TempDir
+    Path dir;
+
+    private static Job job(String id, String line) throws Exception {
+        JobDefinition definition = JobParser.standard().parse("RUN", line);
+        return new Job(id, id, null, definition, Fingerprint.of(definition));
+    }
+
+    private static JobResult success(String id) {
+        return new JobResult(id, NodeState.SUCCESS, 0, "out", "", null, 0.1, 1, 2);
+    }
+
+    @Test
+    void aRepeatedJobIsRecognisedAsPendingThenDone() throws Exception {
+        try (NodeCache cache = NodeCache.open(dir)) {
+            Job job = job("j1", "echo one");
+            assertEquals(NodeCache.Arrival.NEW, cache.receive(job, 1));
+            assertEquals(NodeCache.Arrival.PENDING, cache.receive(job, 2));
+            assertEquals(List.of(job), cache.pendingJobs());
+            cache.finish(success("j1"), job.fingerprint());
+            assertEquals(NodeCache.Arrival.DONE, cache.receive(job, 3));
+            assertTrue(cache.pendingJobs().isEmpty());
+        }
+    }
+
+    @Test
+    void resultsStayInTheOutboxUntilAcknowledgedAndSurviveARestart() throws Exception {
+        Job job = job("j2", "echo two");
+        try (NodeCache cache = NodeCache.open(dir)) {
+            cache.receive(job, 1);
+            cache.finish(success("j2"), job.fingerprint());
+        }
+        try (NodeCache reopened = NodeCache.open(dir)) {
+            assertEquals(List.of(success("j2")), reopened.unacknowledged());
+            assertTrue(reopened.succeededBefore(job.fingerprint()), "the cache survives a restart");
+            reopened.acknowledged("j2");
+            assertTrue(reopened.unacknowledged().isEmpty());
+            assertNull(reopened.unacknowledged("j2"));
+        }
+    }
+
+    @Test
+    void onlyJobsFinishedWithAFingerprintCountAsSucceeded() throws Exception {
+        try (NodeCache cache = NodeCache.open(dir)) {
+            Job failed = job("j3", "exit 1");
+            cache.receive(failed, 1);
+            cache.finish(new JobResult("j3", NodeState.FAILED, 1, "", "", null, 0, 1, 2), null);
+            assertFalse(cache.succeededBefore(failed.fingerprint()));
+        }
+    }
+
+    @Test
+    void aJobRunningAtACrashIsReportedFailedAsClientRestarted() throws Exception {
+        Job running = job("j4", "sleep 100");
+        Job waiting = job("j5", "echo later");
+        try (NodeCache cache = NodeCache.open(dir)) {
+            cache.receive(running, 1);
+            cache.receive(waiting, 2);
+            cache.markRunning("j4");
+        }
+        try (NodeCache restarted = NodeCache.open(dir)) {
+            List<JobResult> failed = restarted.failInterrupted(10);
+            assertEquals(1, failed.size());
+            assertEquals("j4", failed.get(0).jobId());
+            assertEquals(NodeState.FAILED, failed.get(0).state());
+            assertEquals("client restarted", failed.get(0).info());
+            assertEquals(failed, restarted.unacknowledged());
+            assertEquals(List.of(waiting), restarted.pendingJobs(), "what had not started still runs");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.director.client.exec;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProcessRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    private final ProcessRunner runner = new ProcessRunner();
+
+    @AfterEach
+    void close() {
+        runner.close();
+    }
+
+    private ProcessRunner.Outcome sh(String command, long timeout, int cap) throws Exception {
+        return runner.run(List.of("/bin/sh", "-c", command), Map.of("GREETING", "hi"), null, timeout, cap);
+    }
+
+    @Test
+    void capturesExitCodeStdoutStderrAndEnvironment() throws Exception {
+        ProcessRunner.Outcome outcome = sh("echo \"$GREETING\"; echo err >&2; exit 4", 10, 1024);
+        assertEquals(4, outcome.exitCode());
+        assertEquals("hi\n", outcome.stdout());
+        assertEquals("err\n", outcome.stderr());
+        assertFalse(outcome.timedOut());
+    }
+
+    @Test
+    void stdinIsEmptySoACommandReadingItDoesNotHang() throws Exception {
+        ProcessRunner.Outcome outcome = sh("cat; echo done", 10, 1024);
+        assertEquals("done\n", outcome.stdout());
+    }
+
+    @Test
+    void outputBeyondTheCapIsCutWithAMarker() throws Exception {
+        ProcessRunner.Outcome outcome = sh("head -c 5000 /dev/zero | tr '\\0' 'x'", 10, 1000);
+        assertTrue(outcome.stdout().startsWith("x".repeat(1000) + "\n[director: output cut, 4000 more bytes"),
+                outcome::stdout);
+    }
+
+    @Test
+    void timeoutTerminatesTheWholeProcessGroup() throws Exception {
+        Path marker = dir.resolve("child-survived");
+        long start = System.currentTimeMillis();
+        ProcessRunner.Outcome outcome = sh("(sleep 2; touch " + marker + ") & sleep 30", 1, 1024);
+        long took = System.currentTimeMillis() - start;
+        assertTrue(outcome.timedOut());
+        assertTrue(took < 1000 + ProcessRunner.KILL_GRACE_MILLIS, "took " + took + " ms");
+        Thread.sleep(2500);
+        assertFalse(Files.exists(marker), "a child of the timed-out command lived on");
+    }
+
+    @Test
+    void aCommandIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
+        long start = System.currentTimeMillis();
+        ProcessRunner.Outcome outcome = sh("trap '' TERM; sleep 30", 1, 1024);
+        long took = System.currentTimeMillis() - start;
+        assertTrue(outcome.timedOut());
+        assertTrue(took >= 1000 + ProcessRunner.KILL_GRACE_MILLIS - 200, "SIGKILL came only after the grace: " + took);
+        assertTrue(took < 1000 + ProcessRunner.KILL_GRACE_MILLIS + 3000, "took " + took + " ms");
+    }
+}
