@@ -44,7 +44,7 @@ public final class DirectorServer implements AutoCloseable {
         LOG.info(() -> "registry restored " + registry.size() + " node(s)");
 
         loop = new ServerLoop(config.bindAddress(), config.jobPort(), config.transferPort());
-        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop);
+        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes());
         loop.start(new NodeMessageHandlers(registry, dispatcher, store, loop, config.heartbeatMillis(),
                 config.outputCapBytes()));
         LOG.info(() -> "listening for nodes on " + config.bindAddress() + ":" + loop.jobPort()

@@ -39,7 +39,11 @@ class FaultEndToEndTest {
     }
 
     private LocalCluster cluster(List<String> serverArgs, String... clients) {
-        cluster = new LocalCluster(dir, 1, serverArgs);
+        return cluster(1, serverArgs, clients);
+    }
+
+    private LocalCluster cluster(double heartbeatSeconds, List<String> serverArgs, String... clients) {
+        cluster = new LocalCluster(dir, heartbeatSeconds, serverArgs);
         cluster.startServer(DEADLINE_MILLIS);
         for (String client : clients) {
             cluster.startClient(client, serverArgs.contains("--shared-key")
@@ -94,9 +98,16 @@ class FaultEndToEndTest {
         String okId = ok.json().path("job_id").asText();
         String failedId = failed.json().path("job_id").asText();
 
+        CliRun.Result once = cli("exec", "--verb", "RUN", "--wait", "--json", "--run-once echo once-only");
+        assertEquals(0, once.exitCode(), once.toString());
+
         cluster.killServer();
         cluster.startServer(DEADLINE_MILLIS);
 
+        CliRun.Result onceAgain = cli("exec", "--verb", "RUN", "--wait", "--json", "--run-once echo once-only");
+        for (JsonNode node : onceAgain.json().path("nodes")) {
+            assertEquals("skipped", node.path("state").asText(), "run-once holds across a server restart");
+        }
         JsonNode okAfter = job(okId);
         assertEquals(ok.json().path("nodes"), okAfter.path("nodes"), "every result survives the crash");
         assertEquals("success", okAfter.path("state").asText());
@@ -162,6 +173,18 @@ class FaultEndToEndTest {
         assertEquals("failed", nodeState(first, "n1"));
         JsonNode second = awaitJob(waiting, j -> nodeState(j, "n1").equals("success"));
         assertEquals("ran-after-restart\n", second.path("nodes").path("n1").path("stdout").asText());
+    }
+
+    @Test
+    void jobsSubmittedWhileAClientIsDownAreDeliveredWhenItReturns() throws Exception {
+        // Expiry after 6 s: ample time for a restart, so the job is never failed as unreachable.
+        cluster(2, List.of(), "n1");
+        cluster.killClient("n1");
+        // The node is still within its expiry period: the job waits for it instead of failing.
+        String id = submit("RUN", "echo delivered-late");
+        cluster.startClient("n1", List.of());
+        JsonNode done = awaitJob(id, j -> nodeState(j, "n1").equals("success"));
+        assertEquals("delivered-late\n", done.path("nodes").path("n1").path("stdout").asText());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.director.server.dispatch;
 
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.JobResult;
+import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.NodeState;
 import io.director.server.node.Node;
@@ -36,11 +37,14 @@ public final class JobDispatcher {
     private final ServerStore store;
     private final NodeRegistry registry;
     private final Outbound outbound;
+    private final int outputCap;
 
-    public JobDispatcher(ServerStore store, NodeRegistry registry, Outbound outbound) {
+    /** @param outputCap bytes of stdout and of stderr kept per job and node, whatever a node sends */
+    public JobDispatcher(ServerStore store, NodeRegistry registry, Outbound outbound, int outputCap) {
         this.store = Objects.requireNonNull(store, "store");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.outputCap = outputCap;
     }
 
     /** A job and the nodes named for it (empty: every live node). */
@@ -177,7 +181,11 @@ public final class JobDispatcher {
     }
 
     /** Stores a result, then acknowledges it so the node can forget it. */
-    public void result(Node node, JobResult result, long now) {
+    public void result(Node node, JobResult reported, long now) {
+        // Nodes cut their output to the cap they were given; a node that did not is cut here.
+        JobResult result = new JobResult(reported.jobId(), reported.state(), reported.exitCode(),
+                Limits.capOutput(reported.stdout(), outputCap), Limits.capOutput(reported.stderr(), outputCap),
+                reported.info(), reported.executionTime(), reported.startedAt(), reported.finishedAt());
         ServerStore.ResultOutcome outcome = store.recordResult(node.identity(), result, now);
         if (outcome == ServerStore.ResultOutcome.NOT_SENT_TO_NODE) {
             LOG.warning(() -> "node " + node.identity() + " reported a result for job " + result.jobId()
