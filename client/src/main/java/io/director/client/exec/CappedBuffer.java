@@ -1,16 +1,24 @@
 package io.director.client.exec;
 
+import io.director.dsl.wire.Limits;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Reads a stream to its end, keeping the first {@code cap} bytes and counting the rest. */
+/**
+ * Reads a stream to its end, keeping the first {@code cap} bytes (cut between UTF-8
+ * characters) and counting the rest. A few bytes past the cap are kept to find that cut.
+ */
 final class CappedBuffer {
+
+    /** Enough to see whether the byte at the cap continues a UTF-8 character. */
+    private static final int LOOKAHEAD = 3;
 
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private final int cap;
-    private long dropped;
+    private long total;
 
     CappedBuffer(int cap) {
         this.cap = cap;
@@ -21,19 +29,19 @@ final class CappedBuffer {
         int n;
         while ((n = in.read(chunk)) >= 0) {
             synchronized (this) {
-                int room = Math.max(0, cap - kept.size());
-                int keep = Math.min(room, n);
+                int keep = Math.min(Math.max(0, cap + LOOKAHEAD - kept.size()), n);
                 kept.write(chunk, 0, keep);
-                dropped += n - keep;
+                total += n;
             }
         }
     }
 
     synchronized String text() {
-        String text = kept.toString(StandardCharsets.UTF_8);
-        if (dropped > 0) {
-            text += "\n[director: output cut, " + dropped + " more bytes not kept]\n";
+        byte[] bytes = kept.toByteArray();
+        if (total <= cap) {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
-        return text;
+        int length = Limits.utf8Boundary(bytes, cap);
+        return new String(bytes, 0, length, StandardCharsets.UTF_8) + Limits.cutMarker(total - length);
     }
 }

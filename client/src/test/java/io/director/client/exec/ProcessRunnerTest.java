@@ -72,4 +72,11 @@ class ProcessRunnerTest {
         assertTrue(took >= 1000 + ProcessRunner.KILL_GRACE_MILLIS - 200, "SIGKILL came only after the grace: " + took);
         assertTrue(took < 1000 + ProcessRunner.KILL_GRACE_MILLIS + 3000, "took " + took + " ms");
     }
+
+    @Test
+    void outputIsCutBetweenCharactersNeverInsideOne() throws Exception {
+        // 'é' is two bytes in UTF-8: a cap of 3 falls inside the second one.
+        ProcessRunner.Outcome outcome = sh("printf 'ééé'", 10, 3);
+        assertEquals("é\n[director: output cut, 4 more bytes not kept]\n", outcome.stdout());
+    }
 }

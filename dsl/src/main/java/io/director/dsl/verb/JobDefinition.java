@@ -15,7 +15,13 @@ public record JobDefinition(String verb, Map<String, Object> options, String pay
 
     public JobDefinition {
         Objects.requireNonNull(verb, "verb");
-        options = Collections.unmodifiableMap(new TreeMap<>(options == null ? Map.of() : options));
+        Map<String, Object> normalized = new TreeMap<>();
+        if (options != null) {
+            // JSON gives back small numbers as Integer: keep one type, so a decoded job equals the sent one.
+            options.forEach((k, v) -> normalized.put(k, v instanceof Number n && !(v instanceof Long)
+                    ? Long.valueOf(n.longValue()) : v));
+        }
+        options = Collections.unmodifiableMap(normalized);
         payload = payload == null ? "" : payload;
     }
 

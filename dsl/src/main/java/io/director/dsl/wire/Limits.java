@@ -21,7 +21,7 @@ public final class Limits {
     private Limits() {
     }
 
-    /** Keeps at most {@code cap} bytes' worth of text and says how much was cut. */
+    /** Keeps at most {@code cap} bytes' worth of text, cut between characters, and says how much was cut. */
     public static String capOutput(String text, int cap) {
         if (text == null) {
             return "";
@@ -30,7 +30,21 @@ public final class Limits {
         if (bytes.length <= cap) {
             return text;
         }
-        String kept = new String(bytes, 0, cap, java.nio.charset.StandardCharsets.UTF_8);
-        return kept + "\n[director: output cut, " + (bytes.length - cap) + " more bytes not kept]\n";
+        int kept = utf8Boundary(bytes, cap);
+        return new String(bytes, 0, kept, java.nio.charset.StandardCharsets.UTF_8) + cutMarker(bytes.length - kept);
+    }
+
+    /** The longest length up to {@code cap} that does not end inside a UTF-8 character of {@code bytes}. */
+    public static int utf8Boundary(byte[] bytes, int cap) {
+        int length = Math.min(cap, bytes.length);
+        while (length > 0 && length < bytes.length && (bytes[length] & 0xC0) == 0x80) {
+            length--;
+        }
+        return length;
+    }
+
+    /** The line appended to output that was cut. */
+    public static String cutMarker(long droppedBytes) {
+        return "\n[director: output cut, " + droppedBytes + " more bytes not kept]\n";
     }
 }

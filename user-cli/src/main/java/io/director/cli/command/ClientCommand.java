@@ -6,6 +6,7 @@ import io.director.client.ClientConfig;
 import io.director.client.DirectorClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -31,17 +32,12 @@ final class ClientCommand implements Callable<Integer> {
     @ParentCommand
     DirectorCommand root;
 
+    @Mixin
+    ClusterOptions cluster;
+
     @Option(names = "--server-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Server to connect to (default: ${DEFAULT-VALUE}).")
     String serverAddress;
-
-    @Option(names = "--job-port", paramLabel = "N", defaultValue = "5555",
-            description = "Server's job port (default: ${DEFAULT-VALUE}).")
-    int jobPort;
-
-    @Option(names = "--transfer-port", paramLabel = "N", defaultValue = "5556",
-            description = "Server's transfer port (default: ${DEFAULT-VALUE}).")
-    int transferPort;
 
     @Option(names = "--identity", paramLabel = "NAME", description = "This node's name (default: the host name).")
     String identity;
@@ -53,18 +49,11 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "K=V[,K=V…]", split = ",", description = "Labels used for placement.")
     Map<String, String> labels = new LinkedHashMap<>();
 
-    @Option(names = "--shared-key", paramLabel = "KEY", description = "Cluster key to prove to the server.")
-    String sharedKey;
-
-    @Option(names = "--heartbeat-interval", paramLabel = "S", defaultValue = "10",
-            description = "Seconds between heartbeats; the server's shorter interval wins (default: ${DEFAULT-VALUE}).")
-    double heartbeatInterval;
-
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
-        DirectorClient client = new DirectorClient(new ClientConfig(serverAddress, jobPort, transferPort,
-                identity == null ? hostName() : identity, cachePath, labels, sharedKey, heartbeatInterval));
+        DirectorClient client = new DirectorClient(new ClientConfig(serverAddress, cluster.jobPort, cluster.transferPort,
+                identity == null ? hostName() : identity, cachePath, labels, cluster.sharedKey, cluster.heartbeatInterval));
         client.start();
         Runtime.getRuntime().addShutdownHook(new Thread(client::close, "client-shutdown"));
         String refusal = client.awaitStop();

@@ -5,6 +5,7 @@ import io.director.dsl.wire.Limits;
 import io.director.server.DirectorServer;
 import io.director.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -19,17 +20,12 @@ final class ServerCommand implements Callable<Integer> {
     @ParentCommand
     DirectorCommand root;
 
+    @Mixin
+    ClusterOptions cluster;
+
     @Option(names = "--bind-address", paramLabel = "ADDR", defaultValue = "*",
             description = "Address the ZeroMQ sockets bind (default: ${DEFAULT-VALUE}).")
     String bindAddress;
-
-    @Option(names = "--job-port", paramLabel = "N", defaultValue = "5555",
-            description = "ROUTER port for jobs, results and heartbeats (default: ${DEFAULT-VALUE}).")
-    int jobPort;
-
-    @Option(names = "--transfer-port", paramLabel = "N", defaultValue = "5556",
-            description = "ROUTER port for file transfer (default: ${DEFAULT-VALUE}).")
-    int transferPort;
 
     @Option(names = "--socket-group", paramLabel = "NAME",
             description = "Group allowed to use the CLI socket (mode 0660; default: the owner's group).")
@@ -39,13 +35,6 @@ final class ServerCommand implements Callable<Integer> {
             description = "Where nodes, jobs and results are kept (default: ${DEFAULT-VALUE}).")
     String datastore;
 
-    @Option(names = "--heartbeat-interval", paramLabel = "S", defaultValue = "10",
-            description = "Seconds between node heartbeats; a node missing 3 is expired (default: ${DEFAULT-VALUE}).")
-    double heartbeatInterval;
-
-    @Option(names = "--shared-key", paramLabel = "KEY", description = "Cluster key that nodes must prove they know.")
-    String sharedKey;
-
     @Option(names = "--output-cap", paramLabel = "BYTES", defaultValue = "" + Limits.DEFAULT_OUTPUT_CAP,
             description = "Bytes of stdout and of stderr kept per job and node (default: ${DEFAULT-VALUE}).")
     int outputCap;
@@ -53,8 +42,8 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
-        DirectorServer server = new DirectorServer(new ServerConfig(bindAddress, jobPort, transferPort,
-                root.socketPath(), socketGroup, datastore, heartbeatInterval, sharedKey, outputCap));
+        DirectorServer server = new DirectorServer(new ServerConfig(bindAddress, cluster.jobPort, cluster.transferPort,
+                root.socketPath(), socketGroup, datastore, cluster.heartbeatInterval, cluster.sharedKey, outputCap));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
         server.awaitStop();

@@ -49,12 +49,12 @@ class ConfigPrecedenceTest {
                 """);
         ServerCommand server = parse(Map.of("DIRECTOR_JOB_PORT", "7002", "DIRECTOR_DATASTORE", "sqlite:/from/env.db"),
                 "server", "--config-file", config.toString(), "--job-port", "7003");
-        assertEquals(7003, server.jobPort, "command line wins");
+        assertEquals(7003, server.cluster.jobPort, "command line wins");
         assertEquals("sqlite:/from/env.db", server.datastore, "environment beats the file");
-        assertEquals(1.0, server.heartbeatInterval, "the file beats the default");
+        assertEquals(1.0, server.cluster.heartbeatInterval, "the file beats the default");
         assertEquals("127.0.0.2", server.bindAddress);
         assertTrue(server.root.debug(), "debug: true from the seed's config works");
-        assertEquals(5556, server.transferPort, "the default when nothing says otherwise");
+        assertEquals(5556, server.cluster.transferPort, "the default when nothing says otherwise");
     }
 
     @Test
