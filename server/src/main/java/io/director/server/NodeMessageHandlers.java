@@ -2,6 +2,7 @@ package io.director.server;
 
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.WireCodec;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.node.Node;
 import io.director.server.node.NodeRegistry;
@@ -54,7 +55,7 @@ final class NodeMessageHandlers implements InboundHandler {
     public void onMessage(String routingId, Message message) {
         BiConsumer<String, Message> handler = handlers.get(message.getClass());
         if (handler == null) {
-            String type = message.getClass().getSimpleName();
+            String type = WireCodec.typeName(message);
             LOG.warning(() -> "node " + routingId + " sent a '" + type + "', which only the server sends; dropped");
             outbound.send(routingId, new Message.Error("unexpected message type '" + type + "' from a node"));
             return;
@@ -86,7 +87,7 @@ final class NodeMessageHandlers implements InboundHandler {
         NodeRegistry.Enrolment enrolment = registry.enrol(routingId, hello, now);
         if (!enrolment.accepted()) {
             LOG.warning(() -> "refused node '" + hello.identity() + "' (" + routingId + "): " + enrolment.refusal());
-            outbound.send(routingId, new Message.Refused(enrolment.refusal()));
+            outbound.send(routingId, new Message.Refused(enrolment.refusal(), enrolment.retry()));
             return;
         }
         Node node = enrolment.node();

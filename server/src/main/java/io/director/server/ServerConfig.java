@@ -26,6 +26,10 @@ public record ServerConfig(String bindAddress, int jobPort, int transferPort, Pa
         if (outputCapBytes <= 0) {
             outputCapBytes = Limits.DEFAULT_OUTPUT_CAP;
         }
+        if (outputCapBytes > Limits.MAX_OUTPUT_CAP) {
+            throw new IllegalArgumentException("output cap " + outputCapBytes + " is over the maximum of "
+                    + Limits.MAX_OUTPUT_CAP + " bytes");
+        }
     }
 
     public long heartbeatMillis() {

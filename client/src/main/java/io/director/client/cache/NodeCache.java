@@ -110,6 +110,20 @@ public final class NodeCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets finished jobs received before {@code before} whose results the server has: the
+     * inbox only needs to remember a job as long as the server might send it again.
+     */
+    public synchronized int pruneDone(long before) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM inbox WHERE state = 'done' AND received_at < ? "
+                + "AND job_id NOT IN (SELECT job_id FROM outbox)")) {
+            ps.setLong(1, before);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("prune the inbox", e);
+        }
+    }
+
     public synchronized void markRunning(String jobId) {
         update("UPDATE inbox SET state = 'running' WHERE job_id = ?", jobId);
     }

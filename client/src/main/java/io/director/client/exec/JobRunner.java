@@ -24,6 +24,8 @@ import java.util.logging.Logger;
 public final class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+    /** How long finished jobs are remembered to recognise a repeat: far beyond any reconnect. */
+    private static final long INBOX_MEMORY_MILLIS = 7L * 24 * 3600 * 1000;
 
     private final NodeCache cache;
     private final ExecutorRegistry executors;
@@ -44,6 +46,7 @@ public final class JobRunner {
 
     /** Reports jobs cut short by a previous crash, queues pending ones, and starts the thread. */
     public void start() {
+        cache.pruneDone(System.currentTimeMillis() - INBOX_MEMORY_MILLIS);
         for (JobResult interrupted : cache.failInterrupted(System.currentTimeMillis())) {
             LOG.warning(() -> "job " + interrupted.jobId() + " was running when the client stopped: reported failed");
         }

@@ -49,6 +49,8 @@ public final class ServerLink implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean enrolled;
     private long heartbeatMillis;
+    /** When the server was last heard from; 0 forces a reconnect after backoff. */
+    private long lastHeard;
     private long backoffMillis = BACKOFF_MIN_MILLIS;
     private Thread thread;
     private ZContext context;
@@ -97,7 +99,7 @@ public final class ServerLink implements AutoCloseable {
         context = new ZContext();
         try {
             connect();
-            long lastHeard = System.currentTimeMillis();
+            lastHeard = System.currentTimeMillis();
             long nextBeat = 0;
             while (running) {
                 long now = System.currentTimeMillis();
@@ -195,6 +197,7 @@ public final class ServerLink implements AutoCloseable {
                 message = WireCodec.decode(frame);
             } catch (ProtocolException e) {
                 LOG.warning(() -> "dropped a malformed message from the server: " + e.getMessage());
+                transmit(new Message.Error(e.getMessage()));
                 continue;
             }
             handle(message);
@@ -203,6 +206,11 @@ public final class ServerLink implements AutoCloseable {
 
     private void handle(Message message) {
         if (message instanceof Message.Welcome welcome) {
+            if (welcome.protocol() != DirectorVersion.PROTOCOL) {
+                refuse("the server speaks protocol " + welcome.protocol() + ", this client "
+                        + DirectorVersion.PROTOCOL + ": upgrade the older side");
+                return;
+            }
             enrolled = true;
             backoffMillis = BACKOFF_MIN_MILLIS;
             if (welcome.heartbeatIntervalMillis() > 0 && welcome.heartbeatIntervalMillis() < heartbeatMillis) {
@@ -212,9 +220,12 @@ public final class ServerLink implements AutoCloseable {
             listener.onEnrolled(welcome.outputCapBytes() > 0 ? welcome.outputCapBytes() : Limits.DEFAULT_OUTPUT_CAP);
         } else if (message instanceof Message.Refused refused) {
             enrolled = false;
-            running = false;
-            LOG.severe(() -> "the server refused this node: " + refused.reason());
-            listener.onRefused(refused.reason());
+            if (refused.retry()) {
+                LOG.warning(() -> "the server refused this node for now: " + refused.reason() + "; trying again");
+                lastHeard = 0;
+            } else {
+                refuse(refused.reason());
+            }
         } else if (message instanceof Message.HelloRequired) {
             enrolled = false;
             transmit(hello());
@@ -227,8 +238,17 @@ public final class ServerLink implements AutoCloseable {
         } else if (message instanceof Message.Error error) {
             LOG.warning(() -> "the server reports an error: " + error.message());
         } else if (!(message instanceof Message.HeartbeatAck)) {
-            LOG.warning(() -> "unexpected message from the server: " + message.getClass().getSimpleName());
+            String type = WireCodec.typeName(message);
+            LOG.warning(() -> "unexpected message from the server: " + type);
+            transmit(new Message.Error("unexpected message type '" + type + "' from the server"));
         }
+    }
+
+    private void refuse(String reason) {
+        enrolled = false;
+        running = false;
+        LOG.severe(() -> "the server refused this node: " + reason);
+        listener.onRefused(reason);
     }
 
     private Message.Hello hello() {

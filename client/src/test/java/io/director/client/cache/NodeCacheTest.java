@@ -89,4 +89,20 @@ class NodeCacheTest {
             assertEquals(List.of(waiting), restarted.pendingJobs(), "what had not started still runs");
         }
     }
+
+    @Test
+    void pruningForgetsOldFinishedJobsButNeverAnUnacknowledgedResult() throws Exception {
+        try (NodeCache cache = NodeCache.open(dir)) {
+            Job acknowledged = job("old-1", "echo a");
+            Job unacknowledged = job("old-2", "echo b");
+            cache.receive(acknowledged, 10);
+            cache.receive(unacknowledged, 10);
+            cache.finish(success("old-1"), null);
+            cache.finish(success("old-2"), null);
+            cache.acknowledged("old-1");
+            assertEquals(1, cache.pruneDone(100));
+            assertEquals(NodeCache.Arrival.NEW, cache.receive(acknowledged, 200), "forgotten");
+            assertEquals(NodeCache.Arrival.DONE, cache.receive(unacknowledged, 200), "kept until the server has it");
+        }
+    }
 }

@@ -4,7 +4,7 @@ package io.director.dsl.wire;
 public final class Limits {
 
     /** Largest message accepted on the job port; larger ones drop the sender's connection. */
-    public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     /** Largest request accepted on the UNIX socket. */
     public static final int MAX_API_REQUEST_BYTES = 16 * 1024 * 1024;
@@ -14,6 +14,12 @@ public final class Limits {
 
     /** Default bytes of stdout and of stderr kept per job and node; the rest is cut with a marker. */
     public static final int DEFAULT_OUTPUT_CAP = 1024 * 1024;
+
+    /**
+     * Largest output cap a server may set: stdout and stderr at this cap, even escaped six-fold
+     * in JSON, still fit in one message.
+     */
+    public static final int MAX_OUTPUT_CAP = 4 * 1024 * 1024;
 
     /** Longest node identity. */
     public static final int MAX_IDENTITY_LENGTH = 128;

@@ -40,8 +40,12 @@ public sealed interface Message {
             implements Message {
     }
 
-    /** Server → node: not accepted, and why. The node stops and says so. */
-    record Refused(String reason) implements Message {
+    /**
+     * Server → node: not accepted, and why. With {@code retry} the cause may pass (an identity
+     * held by a node that has not expired yet): the node says so and tries again with backoff.
+     * Otherwise (wrong key, protocol) the node stops and says so.
+     */
+    record Refused(String reason, boolean retry) implements Message {
     }
 
     /** Server → node: the server does not know this connection (it restarted); say hello again. */
@@ -58,18 +62,30 @@ public sealed interface Message {
 
     /** Server → node: run this job. Sent again after a reconnect until a result arrives. */
     record Dispatch(Job job) implements Message {
+        public Dispatch {
+            java.util.Objects.requireNonNull(job, "job");
+        }
     }
 
     /** Node → server: the job began executing. */
     record Started(String jobId, long startedAt) implements Message {
+        public Started {
+            java.util.Objects.requireNonNull(jobId, "job_id");
+        }
     }
 
     /** Node → server: a job's final outcome; repeated until acknowledged. */
     record Result(JobResult result) implements Message {
+        public Result {
+            java.util.Objects.requireNonNull(result, "result");
+        }
     }
 
     /** Server → node: the result of this job is stored; the node may forget it. */
     record ResultAck(String jobId) implements Message {
+        public ResultAck {
+            java.util.Objects.requireNonNull(jobId, "job_id");
+        }
     }
 
     /** Either way: the peer's message was not understood. Logged, never fatal. */

@@ -35,6 +35,17 @@ public final class WireCodec {
                 .build();
     }
 
+    /** The {@code type} a message has on the wire, e.g. {@code heartbeat_ack}. */
+    public static String typeName(Message message) {
+        for (com.fasterxml.jackson.annotation.JsonSubTypes.Type type
+                : Message.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value()) {
+            if (type.value() == message.getClass()) {
+                return type.name();
+            }
+        }
+        return message.getClass().getSimpleName();
+    }
+
     public static byte[] encode(Message message) {
         try {
             return MAPPER.writeValueAsBytes(message);

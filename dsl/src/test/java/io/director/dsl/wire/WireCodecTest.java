@@ -48,7 +48,7 @@ class WireCodecTest {
                 new Message.Hello(1, "web-1", "m-1", "0.1.0", Map.of("role", "web"), 1234L, "abcd", "proof",
                         Map.of("os", "linux")),
                 new Message.Welcome(1, "0.1.0", 5000L, 1024),
-                new Message.Refused("shared key mismatch"),
+                new Message.Refused("shared key mismatch", false),
                 new Message.HelloRequired("server restarted"),
                 new Message.Heartbeat(42L),
                 new Message.HeartbeatAck(43L),
@@ -196,5 +196,21 @@ class WireCodecTest {
         JobResult result = new JobResult("j", NodeState.SKIPPED, null, null, null, "cached", 0, 0, 0);
         assertEquals("", result.stdout());
         assertEquals("", result.stderr());
+    }
+
+    @Test
+    void aMessageMissingARequiredFieldIsAProtocolErrorNotANullLaterOn() {
+        for (String frame : List.of("{\"type\":\"result\"}", "{\"type\":\"dispatch\"}",
+                "{\"type\":\"started\"}", "{\"type\":\"result_ack\"}")) {
+            ProtocolException error = org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
+                    () -> WireCodec.decode(frame.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertTrue(error.getMessage().startsWith("malformed message"), error.getMessage());
+        }
+    }
+
+    @Test
+    void namesMessagesByTheirWireType() {
+        assertEquals("heartbeat_ack", WireCodec.typeName(new Message.HeartbeatAck(1)));
+        assertEquals("hello_required", WireCodec.typeName(new Message.HelloRequired("why")));
     }
 }

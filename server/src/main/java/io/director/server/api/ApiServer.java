@@ -37,15 +37,26 @@ public final class ApiServer implements AutoCloseable {
     private final Path socketPath;
     private final String group;
     private final Function<ApiRequest, Object> handler;
-    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(2, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(MAX_CONNECTIONS), r -> {
-                Thread t = new Thread(r, "api-connection");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ThreadPoolExecutor workers = newWorkers();
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean running;
+
+    /**
+     * Up to MAX_CONNECTIONS connections are served at once (a waiting CLI holds one), the next
+     * MAX_CONNECTIONS wait, and beyond that a connection is told the server is busy. Idle threads
+     * end after 30 s.
+     */
+    private static ThreadPoolExecutor newWorkers() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_CONNECTIONS, MAX_CONNECTIONS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_CONNECTIONS), r -> {
+                    Thread t = new Thread(r, "api-connection");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     public ApiServer(Path socketPath, String group, Function<ApiRequest, Object> handler) {
         this.socketPath = socketPath.toAbsolutePath();

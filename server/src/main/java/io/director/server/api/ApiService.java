@@ -169,8 +169,10 @@ public final class ApiService {
     }
 
     private <T> T onLoopChecked(LoopWork<T> work) throws SubmissionException {
+        java.util.concurrent.CompletableFuture<T> future = null;
         try {
-            return loop.call(work::run).get(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            future = loop.call(work::run);
+            return future.get(LOOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SubmissionException se) {
@@ -181,6 +183,7 @@ public final class ApiService {
             }
             throw new IllegalStateException("server loop failed: " + cause.getMessage(), cause);
         } catch (TimeoutException e) {
+            future.cancel(false);
             throw new IllegalStateException("the server loop did not answer within " + LOOP_TIMEOUT_SECONDS + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -134,9 +134,11 @@ public final class JobDispatcher {
         }
         if (holder != null) {
             String info = done ? "run-once: already done on " + holder : "run-once: under way on " + holder;
-            for (String identity : states.keySet()) {
-                states.put(identity, NodeState.SKIPPED);
-                infos.put(identity, info);
+            for (Map.Entry<String, NodeState> target : states.entrySet()) {
+                if (target.getValue() == NodeState.QUEUED) {
+                    target.setValue(NodeState.SKIPPED);
+                    infos.put(target.getKey(), info);
+                }
             }
             return;
         }
@@ -196,6 +198,7 @@ public final class JobDispatcher {
 
     /** Nodes went silent: their unfinished jobs fail rather than wait forever. */
     public void expired(List<Node> nodes, long now) {
+        store.markExpired(nodes.stream().map(Node::identity).toList());
         for (Node node : nodes) {
             int failed = store.failOpenJobs(node.identity(), ServerStore.UNREACHABLE, now);
             if (failed > 0) {

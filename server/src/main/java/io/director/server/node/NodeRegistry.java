@@ -37,42 +37,50 @@ public final class NodeRegistry {
     }
 
     /** The outcome of a hello: the enrolled node, or why it was refused. */
-    public record Enrolment(Node node, String refusal, boolean firstTime) {
+    public record Enrolment(Node node, String refusal, boolean firstTime, boolean retry) {
+        static Enrolment refused(String reason, boolean retry) {
+            return new Enrolment(null, reason, false, retry);
+        }
+
         public boolean accepted() {
             return refusal == null;
         }
     }
 
     /**
-     * Restores nodes from the datastore after a server start. Each is given one expiry period
-     * from now to come back, so results waiting in their outboxes are not lost to a premature
-     * "node unreachable".
+     * Restores nodes from the datastore after a server start. Nodes that had expired stay
+     * expired; the others are given one expiry period from now to come back, so results waiting
+     * in their outboxes are not lost to a premature "node unreachable".
      */
     public void restore(List<StoredNode> stored, long now) {
         for (StoredNode s : stored) {
             Node node = new Node(s.identity(), s.machineId(), s.routingId(), s.version(), s.labels(), s.facts(),
-                    s.startedAt(), s.firstSeen(), now);
+                    s.startedAt(), s.firstSeen(), s.expired() ? s.lastHeartbeat() : now);
             byIdentity.put(node.identity(), node);
             byRoutingId.put(node.routingId(), node);
-            aliveByLastHeard.put(node.identity(), node);
+            if (s.expired()) {
+                node.state(Node.State.EXPIRED);
+            } else {
+                aliveByLastHeard.put(node.identity(), node);
+            }
         }
     }
 
     public Enrolment enrol(String routingId, Message.Hello hello, long now) {
         Optional<String> refusal = helloCheck.refusal(hello);
         if (refusal.isPresent()) {
-            return new Enrolment(null, refusal.get(), false);
+            return Enrolment.refused(refusal.get(), false);
         }
         if (!routingId.equals(RoutingId.of(hello.identity(), hello.machineId()))) {
-            return new Enrolment(null, "routing id '" + routingId + "' does not match identity '" + hello.identity()
+            return Enrolment.refused("routing id '" + routingId + "' does not match identity '" + hello.identity()
                     + "' and machine id '" + hello.machineId() + "'", false);
         }
         Node node = byIdentity.get(hello.identity());
         boolean firstTime = node == null;
         if (node != null && !node.machineId().equals(hello.machineId()) && node.isAlive()) {
-            return new Enrolment(null, "identity '" + hello.identity() + "' is already in use by another machine ("
+            return Enrolment.refused("identity '" + hello.identity() + "' is already in use by another machine ("
                     + node.machineId() + ") that is alive; stop that node or give this one another --identity",
-                    false);
+                    true);
         }
         if (node == null) {
             node = new Node(hello.identity(), hello.machineId(), routingId, hello.version(), hello.labels(),
@@ -87,7 +95,7 @@ public final class NodeRegistry {
         node.state(Node.State.ALIVE);
         node.connected(true);
         heard(node, now);
-        return new Enrolment(node, null, firstTime);
+        return new Enrolment(node, null, firstTime, false);
     }
 
     /** A heartbeat: the live, connected node it came from, or empty when it must say hello first. */
@@ -184,6 +192,6 @@ public final class NodeRegistry {
 
     public StoredNode toStored(Node node) {
         return new StoredNode(node.identity(), node.machineId(), node.routingId(), node.version(), node.labels(),
-                node.facts(), node.startedAt(), node.firstSeen(), node.lastHeartbeat());
+                node.facts(), node.startedAt(), node.firstSeen(), node.lastHeartbeat(), !node.isAlive());
     }
 }

@@ -76,7 +76,8 @@ public final class ServerStore implements AutoCloseable {
                           facts TEXT NOT NULL,
                           started_at INTEGER NOT NULL,
                           first_seen INTEGER NOT NULL,
-                          last_heartbeat INTEGER NOT NULL)""");
+                          last_heartbeat INTEGER NOT NULL,
+                          expired INTEGER NOT NULL DEFAULT 0)""");
                 st.execute("""
                         CREATE TABLE IF NOT EXISTS jobs (
                           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -142,7 +143,8 @@ public final class ServerStore implements AutoCloseable {
                     VALUES (?,?,?,?,?,?,?,?,?)
                     ON CONFLICT(identity) DO UPDATE SET machine_id=excluded.machine_id,
                       routing_id=excluded.routing_id, version=excluded.version, labels=excluded.labels,
-                      facts=excluded.facts, started_at=excluded.started_at, last_heartbeat=excluded.last_heartbeat""")) {
+                      facts=excluded.facts, started_at=excluded.started_at, last_heartbeat=excluded.last_heartbeat,
+                      expired=0""")) {
                 ps.setString(1, node.identity());
                 ps.setString(2, node.machineId());
                 ps.setString(3, node.routingId());
@@ -179,6 +181,24 @@ public final class ServerStore implements AutoCloseable {
         }
     }
 
+    /** Records that these nodes expired, so a restarted server does not take them for alive. */
+    public void markExpired(List<String> identities) {
+        if (identities.isEmpty()) {
+            return;
+        }
+        synchronized (writer) {
+            inTransaction(writer, "mark nodes expired", () -> {
+                try (PreparedStatement ps = writer.prepareStatement("UPDATE nodes SET expired = 1 WHERE identity = ?")) {
+                    for (String identity : identities) {
+                        ps.setString(1, identity);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            });
+        }
+    }
+
     public List<StoredNode> loadNodes() {
         synchronized (reader) {
             try (Statement st = reader.createStatement();
@@ -189,7 +209,7 @@ public final class ServerStore implements AutoCloseable {
                             rs.getString("routing_id"), rs.getString("version"),
                             JSON.readValue(rs.getString("labels"), STRING_MAP),
                             JSON.readValue(rs.getString("facts"), STRING_MAP), rs.getLong("started_at"),
-                            rs.getLong("first_seen"), rs.getLong("last_heartbeat")));
+                            rs.getLong("first_seen"), rs.getLong("last_heartbeat"), rs.getInt("expired") == 1));
                 }
                 return nodes;
             } catch (SQLException | JsonProcessingException e) {

@@ -81,6 +81,9 @@ public final class ServerLoop implements Outbound, AutoCloseable {
     public <T> CompletableFuture<T> call(Callable<T> task) {
         CompletableFuture<T> future = new CompletableFuture<>();
         mailbox.post(() -> {
+            if (future.isDone()) {
+                return; // the caller gave up (timed out): doing the work now would surprise it
+            }
             try {
                 future.complete(task.call());
             } catch (Exception | Error e) {
@@ -127,7 +130,7 @@ public final class ServerLoop implements Outbound, AutoCloseable {
                     receive(jobs, handler);
                 }
                 if (poller.pollin(transferIndex)) {
-                    refuseTransfer(transfer);
+                    guarded(() -> refuseTransfer(transfer));
                 }
                 long now = System.currentTimeMillis();
                 if (now >= nextTick) {
@@ -197,9 +200,14 @@ public final class ServerLoop implements Outbound, AutoCloseable {
             while (transfer.hasReceiveMore()) {
                 transfer.recv(0);
             }
-            transfer.sendMore(routing);
-            transfer.send(WireCodec.encode(new Message.Error("file transfer is not offered by this server version")),
-                    ZMQ.DONTWAIT);
+            try {
+                if (transfer.send(routing, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                    transfer.send(WireCodec.encode(
+                            new Message.Error("file transfer is not offered by this server version")), ZMQ.DONTWAIT);
+                }
+            } catch (ZMQException e) {
+                // the peer left meanwhile
+            }
         }
     }
 
@@ -216,7 +224,7 @@ public final class ServerLoop implements Outbound, AutoCloseable {
     public boolean send(String routingId, Message message) {
         byte[] body = WireCodec.encode(message);
         try {
-            if (!jobs.sendMore(routingId.getBytes(StandardCharsets.UTF_8))) {
+            if (!jobs.send(routingId.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
                 return false;
             }
             return jobs.send(body, ZMQ.DONTWAIT);

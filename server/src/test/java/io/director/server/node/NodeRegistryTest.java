@@ -226,8 +226,8 @@ class NodeRegistryTest {
 
     @Test
     void restoredNodesGetOneExpiryPeriodFromNow() {
-        StoredNode a = new StoredNode("a", "m-a", "a@m-a", "0.1.0", Map.of(), Map.of(), 1L, 2L, 3L);
-        StoredNode b = new StoredNode("b", "m-b", "b@m-b", "0.1.0", Map.of("k", "v"), Map.of(), 1L, 2L, 4L);
+        StoredNode a = new StoredNode("a", "m-a", "a@m-a", "0.1.0", Map.of(), Map.of(), 1L, 2L, 3L, false);
+        StoredNode b = new StoredNode("b", "m-b", "b@m-b", "0.1.0", Map.of("k", "v"), Map.of(), 1L, 2L, 4L, false);
         long now = 1_000_000L;
 
         registry.restore(List.of(a, b), now);
@@ -241,7 +241,7 @@ class NodeRegistryTest {
 
     @Test
     void aRestoredNodeMustSayHelloBeforeItsHeartbeatsCount() {
-        registry.restore(List.of(new StoredNode("a", "m-a", "a@m-a", "v", Map.of(), Map.of(), 1L, 2L, 3L)), 100L);
+        registry.restore(List.of(new StoredNode("a", "m-a", "a@m-a", "v", Map.of(), Map.of(), 1L, 2L, 3L, false)), 100L);
 
         assertEquals(Optional.empty(), registry.heartbeat("a@m-a", 200L));
 
@@ -293,7 +293,7 @@ class NodeRegistryTest {
     void toStoredKeepsWhatANodeSaid() {
         Node node = enrol("a", "m-a", 10L).node();
         assertEquals(new StoredNode("a", "m-a", "a@m-a", "0.1.0", Map.of("role", "web"), Map.of("os", "linux"),
-                5L, 10L, 10L), registry.toStored(node));
+                5L, 10L, 10L, false), registry.toStored(node));
     }
 
     @Test
@@ -314,5 +314,29 @@ class NodeRegistryTest {
         assertEquals(Optional.empty(), registry.heartbeat("a@m-a", 20L));
         assertEquals(Optional.empty(), registry.connectedNode("a@m-a"));
         assertTrue(node.isAlive());
+    }
+
+    @Test
+    void anIdentityHeldByALiveNodeIsRefusedForNowButAWrongKeyForGood() {
+        enrol("web-1", "m-1", 100L);
+        NodeRegistry.Enrolment taken = enrol("web-1", "m-2", 200L);
+        assertFalse(taken.accepted());
+        assertTrue(taken.retry(), "the holder may expire: the newcomer should try again later");
+
+        NodeRegistry.Enrolment wrongKey = registry.enrol(RoutingId.of("db-1", "m-3"),
+                hello(DirectorVersion.PROTOCOL, "db-1", "m-3", "not-the-key"), 300L);
+        assertFalse(wrongKey.accepted());
+        assertFalse(wrongKey.retry(), "a wrong key does not fix itself");
+    }
+
+    @Test
+    void nodesThatHadExpiredStayExpiredAfterARestore() {
+        registry.restore(List.of(
+                new StoredNode("gone", "m-g", "gone@m-g", "v", Map.of(), Map.of(), 1L, 2L, 3L, true),
+                new StoredNode("live", "m-l", "live@m-l", "v", Map.of(), Map.of(), 1L, 2L, 3L, false)), 1000L);
+        assertEquals(List.of("live"), identities(registry.alive()));
+        assertEquals(Node.State.EXPIRED, registry.find("gone").orElseThrow().state());
+        assertEquals(List.of(), identities(registry.expireDue(1000L + EXPIRY - 1)), "live got a full period");
+        assertEquals(List.of("live"), identities(registry.expireDue(1000L + EXPIRY)));
     }
 }

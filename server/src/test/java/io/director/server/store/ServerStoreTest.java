@@ -292,8 +292,8 @@ class ServerStoreTest {
     @Test
     void storesAndLoadsNodes() {
         StoredNode web = new StoredNode("web-1", "m-1", "web-1@m-1", "0.1.0", Map.of("role", "web"),
-                Map.of("os", "linux"), 10L, 20L, 30L);
-        StoredNode db = new StoredNode("db-1", "m-2", "db-1@m-2", null, null, null, 1L, 2L, 3L);
+                Map.of("os", "linux"), 10L, 20L, 30L, false);
+        StoredNode db = new StoredNode("db-1", "m-2", "db-1@m-2", null, null, null, 1L, 2L, 3L, false);
         store.upsertNode(web);
         store.upsertNode(db);
 
@@ -302,21 +302,21 @@ class ServerStoreTest {
 
     @Test
     void upsertingANodeKeepsItsFirstSeenTime() {
-        store.upsertNode(new StoredNode("web-1", "m-1", "web-1@m-1", "0.1.0", Map.of(), Map.of(), 10L, 20L, 30L));
+        store.upsertNode(new StoredNode("web-1", "m-1", "web-1@m-1", "0.1.0", Map.of(), Map.of(), 10L, 20L, 30L, false));
         StoredNode moved = new StoredNode("web-1", "m-9", "web-1@m-9", "0.2.0", Map.of("k", "v"), Map.of(),
-                40L, 50L, 60L);
+                40L, 50L, 60L, false);
         store.upsertNode(moved);
 
         List<StoredNode> nodes = store.loadNodes();
         assertEquals(1, nodes.size());
-        assertEquals(new StoredNode("web-1", "m-9", "web-1@m-9", "0.2.0", Map.of("k", "v"), Map.of(), 40L, 20L, 60L),
+        assertEquals(new StoredNode("web-1", "m-9", "web-1@m-9", "0.2.0", Map.of("k", "v"), Map.of(), 40L, 20L, 60L, false),
                 nodes.get(0));
     }
 
     @Test
     void touchNodesRecordsHeartbeatTimes() {
-        store.upsertNode(new StoredNode("a", "m", "a@m", "v", Map.of(), Map.of(), 1L, 1L, 1L));
-        store.upsertNode(new StoredNode("b", "m", "b@m", "v", Map.of(), Map.of(), 1L, 1L, 1L));
+        store.upsertNode(new StoredNode("a", "m", "a@m", "v", Map.of(), Map.of(), 1L, 1L, 1L, false));
+        store.upsertNode(new StoredNode("b", "m", "b@m", "v", Map.of(), Map.of(), 1L, 1L, 1L, false));
 
         store.touchNodes(Map.of("a", 77L, "unknown", 88L));
 
@@ -329,7 +329,7 @@ class ServerStoreTest {
         Job job = job("j1", "--run-once echo kept");
         store.insertJobs(List.of(queued(job, "a")), 5L);
         store.recordResult("a", result("j1", NodeState.SUCCESS, 0, "kept\n"), 9L);
-        StoredNode node = new StoredNode("a", "m", "a@m", "v", Map.of("x", "y"), Map.of(), 1L, 2L, 3L);
+        StoredNode node = new StoredNode("a", "m", "a@m", "v", Map.of("x", "y"), Map.of(), 1L, 2L, 3L, false);
         store.upsertNode(node);
         store.close();
 
@@ -371,8 +371,8 @@ class ServerStoreTest {
 
     @Test
     void purgeNodesRemovesEveryNodeAndSaysHowMany() {
-        store.upsertNode(new StoredNode("a", "m", "a@m", "v", Map.of(), Map.of(), 1L, 1L, 1L));
-        store.upsertNode(new StoredNode("b", "m", "b@m", "v", Map.of(), Map.of(), 1L, 1L, 1L));
+        store.upsertNode(new StoredNode("a", "m", "a@m", "v", Map.of(), Map.of(), 1L, 1L, 1L, false));
+        store.upsertNode(new StoredNode("b", "m", "b@m", "v", Map.of(), Map.of(), 1L, 1L, 1L, false));
 
         assertEquals(2, store.purgeNodes());
         assertTrue(store.loadNodes().isEmpty());
@@ -399,5 +399,15 @@ class ServerStoreTest {
             assertEquals(dir.resolve("other.db"), viaUrl.path());
             assertTrue(viaUrl.listJobs().isEmpty());
         }
+    }
+
+    @Test
+    void remembersWhichNodesExpiredUntilTheyEnrolAgain() {
+        StoredNode node = new StoredNode("web-1", "m-1", "web-1@m-1", "0.1.0", Map.of(), Map.of(), 1L, 2L, 3L, false);
+        store.upsertNode(node);
+        store.markExpired(List.of("web-1"));
+        assertTrue(store.loadNodes().get(0).expired());
+        store.upsertNode(node);
+        assertFalse(store.loadNodes().get(0).expired(), "a hello makes it alive again");
     }
 }
