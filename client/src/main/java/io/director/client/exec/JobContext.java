@@ -1,12 +1,22 @@
 package io.director.client.exec;
 
+import io.director.client.cache.NodeVariables;
+import io.director.client.template.TemplateRenderer;
 import io.director.dsl.wire.Job;
 
 import java.util.Map;
 
 /**
- * What an executor may use: the job, the environment for processes, and the output cap the
- * server asked for.
+ * What an executor may use.
+ *
+ * @param job            the job as received
+ * @param payload        the job's payload rendered with the node's variables (use this, not
+ *                       the definition's raw payload)
+ * @param variables      the node's ARGs and ENVs
+ * @param templates      for executors that render more (ADD --blueprint files)
+ * @param environment    the environment for processes: the daemon's plus the node's ENVs
+ * @param outputCapBytes stdout and stderr kept per job
  */
-public record JobContext(Job job, Map<String, String> environment, int outputCapBytes) {
+public record JobContext(Job job, String payload, NodeVariables variables, TemplateRenderer templates,
+                         Map<String, String> environment, int outputCapBytes) {
 }

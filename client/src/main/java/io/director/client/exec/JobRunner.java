@@ -1,6 +1,8 @@
 package io.director.client.exec;
 
 import io.director.client.cache.NodeCache;
+import io.director.client.cache.NodeVariables;
+import io.director.client.template.TemplateRenderer;
 import io.director.dsl.verb.Verb;
 import io.director.dsl.verb.VerbRegistry;
 import io.director.dsl.wire.Job;
@@ -8,7 +10,6 @@ import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.NodeState;
 
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -33,6 +34,8 @@ public final class JobRunner {
     private final Consumer<Message> sender;
     private final IntSupplier outputCap;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final NodeVariables variables;
+    private final TemplateRenderer templates = new TemplateRenderer();
     private Thread thread;
 
     public JobRunner(NodeCache cache, ExecutorRegistry executors, VerbRegistry verbs, Consumer<Message> sender,
@@ -42,6 +45,7 @@ public final class JobRunner {
         this.verbs = verbs;
         this.sender = sender;
         this.outputCap = outputCap;
+        this.variables = new NodeVariables(cache);
     }
 
     /** Reports jobs cut short by a previous crash, queues pending ones, and starts the thread. */
@@ -110,7 +114,8 @@ public final class JobRunner {
             execution = Execution.failed("verb " + job.definition().verb() + " is not supported by this client");
         } else {
             try {
-                execution = executor.get().execute(new JobContext(job, Map.of(), outputCap.getAsInt()));
+                execution = executor.get().execute(new JobContext(job, job.definition().payload(), variables,
+                        templates, variables.environment(), outputCap.getAsInt()));
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "executor for " + job.definition().verb() + " failed", e);
                 execution = Execution.failed("executor error: " + e.getMessage());

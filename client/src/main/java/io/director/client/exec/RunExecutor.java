@@ -30,7 +30,7 @@ public final class RunExecutor implements Executor {
         for (long attempt = 1; attempt <= tries; attempt++) {
             ProcessRunner.Outcome outcome;
             try {
-                outcome = processes.run(List.of("/bin/sh", "-c", definition.payload()), context.environment(),
+                outcome = processes.run(List.of("/bin/sh", "-c", context.payload()), context.environment(),
                         null, timeout, context.outputCapBytes());
             } catch (IOException e) {
                 return Execution.failed("cannot start /bin/sh: " + e.getMessage());

@@ -18,8 +18,8 @@ public record JobDefinition(String verb, Map<String, Object> options, String pay
         Map<String, Object> normalized = new TreeMap<>();
         if (options != null) {
             // JSON gives back small numbers as Integer: keep one type, so a decoded job equals the sent one.
-            options.forEach((k, v) -> normalized.put(k, v instanceof Number n && !(v instanceof Long)
-                    ? Long.valueOf(n.longValue()) : v));
+            options.forEach((k, v) -> normalized.put(k, v instanceof Integer || v instanceof Short || v instanceof Byte
+                    ? Long.valueOf(((Number) v).longValue()) : v));
         }
         options = Collections.unmodifiableMap(normalized);
         payload = payload == null ? "" : payload;
@@ -32,6 +32,20 @@ public record JobDefinition(String verb, Map<String, Object> options, String pay
     public long count(String option, long fallback) {
         Object value = options.get(option);
         return value instanceof Number number ? number.longValue() : fallback;
+    }
+
+    public double decimal(String option, double fallback) {
+        Object value = options.get(option);
+        return value instanceof Number number ? number.doubleValue() : fallback;
+    }
+
+    /** The payload split into words like a shell would (quotes removed). */
+    public List<String> payloadWords() {
+        try {
+            return ShellWords.split(payload).stream().map(ShellWords.Word::text).toList();
+        } catch (DslException e) {
+            throw new IllegalStateException("payload was validated when parsed: " + e.getMessage(), e);
+        }
     }
 
     public String text(String option) {

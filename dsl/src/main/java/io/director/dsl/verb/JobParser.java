@@ -129,6 +129,18 @@ public final class JobParser {
                 }
                 options.put(name, number);
             }
+            case DECIMAL -> {
+                double number;
+                try {
+                    number = Double.parseDouble(value);
+                } catch (NumberFormatException e) {
+                    throw new DslException("option '--" + name + "' needs a number, got '" + value + "'", column);
+                }
+                if (!(number >= 0) || Double.isInfinite(number)) {
+                    throw new DslException("option '--" + name + "' must be 0 or more, got " + value, column);
+                }
+                options.put(name, number);
+            }
             case TEXT -> {
                 if (value.isEmpty()) {
                     throw new DslException("option '--" + name + "' needs a non-empty value", column);

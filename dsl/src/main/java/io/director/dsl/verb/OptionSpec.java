@@ -19,6 +19,8 @@ public record OptionSpec(String name, Kind kind, boolean fingerprinted, Object d
         FLAG,
         /** {@code --n 5}: a whole number, 0 or more. */
         COUNT,
+        /** {@code --seconds 0.5}: a decimal number, 0 or more. */
+        DECIMAL,
         /** {@code --text value}. */
         TEXT,
         /** {@code --mount a --mount b}: repeatable, kept in order as a list. */
@@ -36,6 +38,10 @@ public record OptionSpec(String name, Kind kind, boolean fingerprinted, Object d
 
     public static OptionSpec count(String name, boolean fingerprinted, Long defaultValue) {
         return new OptionSpec(name, Kind.COUNT, fingerprinted, defaultValue);
+    }
+
+    public static OptionSpec decimal(String name, boolean fingerprinted) {
+        return new OptionSpec(name, Kind.DECIMAL, fingerprinted, null);
     }
 
     public static OptionSpec text(String name, boolean fingerprinted) {

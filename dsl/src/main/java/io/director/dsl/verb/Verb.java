@@ -28,4 +28,12 @@ public interface Verb {
     default boolean alwaysRuns() {
         return false;
     }
+
+    /**
+     * True for verbs that run every time but change nothing outside the node's variables
+     * (ARG, ENV, CACHEFILE, QUERY, ECHO, WAIT): {@code --plan} reports them as {@code always}.
+     */
+    default boolean changesOnlyVariables() {
+        return false;
+    }
 }

@@ -12,7 +12,17 @@ import java.util.Set;
 public final class VerbRegistry {
 
     private static final VerbRegistry DEFAULT = new VerbRegistry(List.of(
-            new RunVerb()));
+            new RunVerb(),
+            new ArgVerb(),
+            new EnvVerb(),
+            new AddVerb(),
+            new CopyVerb(),
+            new WorkdirVerb(),
+            new CachefileVerb(),
+            new CacheEvictVerb(),
+            new QueryVerb(),
+            new WaitVerb(),
+            new EchoVerb()));
 
     private final Map<String, Verb> verbs;
 

@@ -22,6 +22,12 @@ import java.util.Map;
         @JsonSubTypes.Type(value = Message.Started.class, name = "started"),
         @JsonSubTypes.Type(value = Message.Result.class, name = "result"),
         @JsonSubTypes.Type(value = Message.ResultAck.class, name = "result_ack"),
+        @JsonSubTypes.Type(value = Message.QueryValue.class, name = "query_value"),
+        @JsonSubTypes.Type(value = Message.QueryAnswer.class, name = "query_answer"),
+        @JsonSubTypes.Type(value = Message.PlanRequest.class, name = "plan_request"),
+        @JsonSubTypes.Type(value = Message.PlanReply.class, name = "plan_reply"),
+        @JsonSubTypes.Type(value = Message.ChunkRequest.class, name = "chunk_request"),
+        @JsonSubTypes.Type(value = Message.Chunk.class, name = "chunk"),
         @JsonSubTypes.Type(value = Message.Error.class, name = "error"),
 })
 public sealed interface Message {
@@ -86,6 +92,60 @@ public sealed interface Message {
         public ResultAck {
             java.util.Objects.requireNonNull(jobId, "job_id");
         }
+    }
+
+    /** Node → server: this node's answer to a QUERY job (its ARG's value, or null). */
+    record QueryValue(String jobId, Object value) implements Message {
+        public QueryValue {
+            java.util.Objects.requireNonNull(jobId, "job_id");
+        }
+    }
+
+    /**
+     * Server → node: every target's answer to a QUERY job, once all have answered or finished;
+     * {@code values} maps node identity to value. The node merges them into its ARG
+     * {@code query} as {@code {node: {name: value}}} and the QUERY job completes.
+     */
+    record QueryAnswer(String jobId, String name, Map<String, Object> values) implements Message {
+        public QueryAnswer {
+            java.util.Objects.requireNonNull(jobId, "job_id");
+            java.util.Objects.requireNonNull(name, "name");
+            values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        }
+    }
+
+    /** Server → node: say what each of these jobs would do here, in order, running nothing. */
+    record PlanRequest(String planId, java.util.List<Job> jobs) implements Message {
+        public PlanRequest {
+            java.util.Objects.requireNonNull(planId, "plan_id");
+            jobs = jobs == null ? java.util.List.of() : java.util.List.copyOf(jobs);
+        }
+    }
+
+    /**
+     * Node → server: per job of the request, in order: {@code run}, {@code cached},
+     * {@code unchanged} or {@code always} (the server decides {@code done-once}).
+     */
+    record PlanReply(String planId, java.util.List<String> outcomes) implements Message {
+        public PlanReply {
+            java.util.Objects.requireNonNull(planId, "plan_id");
+            outcomes = outcomes == null ? java.util.List.of() : java.util.List.copyOf(outcomes);
+        }
+    }
+
+    /** Node → server, on the transfer port: send these bytes of a file the job names. */
+    record ChunkRequest(String jobId, String source, long offset, int length) implements Message {
+        public ChunkRequest {
+            java.util.Objects.requireNonNull(jobId, "job_id");
+            java.util.Objects.requireNonNull(source, "source");
+        }
+    }
+
+    /**
+     * Server → node, on the transfer port: the header of a chunk; the bytes follow as a second,
+     * raw frame (never base64). {@code error} is set, and no bytes follow, when refused.
+     */
+    record Chunk(String jobId, String source, long offset, int length, String error) implements Message {
     }
 
     /** Either way: the peer's message was not understood. Logged, never fatal. */

@@ -7,6 +7,7 @@ import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.NodeState;
+import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.WireCodec;
 
 import java.nio.file.Files;
@@ -34,6 +35,8 @@ public final class ServerStore implements AutoCloseable {
 
     private static final ObjectMapper JSON = WireCodec.mapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+    private static final TypeReference<List<TransferFile>> FILE_LIST = new TypeReference<>() {
     };
     private static final String FINAL_STATES = "('success','skipped','failed','cancelled')";
     private static final String OPEN_STATES = "('queued','processing')";
@@ -88,6 +91,8 @@ public final class ServerStore implements AutoCloseable {
                           definition TEXT NOT NULL,
                           fingerprint TEXT NOT NULL,
                           run_once INTEGER NOT NULL,
+                          queue TEXT NOT NULL,
+                          files TEXT NOT NULL,
                           created INTEGER NOT NULL)""");
                 st.execute("""
                         CREATE TABLE IF NOT EXISTS job_nodes (
@@ -235,8 +240,9 @@ public final class ServerStore implements AutoCloseable {
         synchronized (writer) {
             inTransaction(writer, "store jobs", () -> {
                 try (PreparedStatement job = writer.prepareStatement("""
-                        INSERT INTO jobs (job_id, parent_id, name, verb, definition, fingerprint, run_once, created)
-                        VALUES (?,?,?,?,?,?,?,?)""");
+                        INSERT INTO jobs (job_id, parent_id, name, verb, definition, fingerprint, run_once, queue,
+                                          files, created)
+                        VALUES (?,?,?,?,?,?,?,?,?,?)""");
                      PreparedStatement target = writer.prepareStatement("""
                              INSERT INTO job_nodes (job_id, identity, position, state, info, finished_at)
                              VALUES (?,?,?,?,?,?)""")) {
@@ -249,7 +255,9 @@ public final class ServerStore implements AutoCloseable {
                         job.setString(5, json(j.definition()));
                         job.setString(6, j.fingerprint());
                         job.setInt(7, j.definition().runOnce() ? 1 : 0);
-                        job.setLong(8, created);
+                        job.setString(8, j.queue());
+                        job.setString(9, json(j.files()));
+                        job.setLong(10, created);
                         job.addBatch();
                         int position = 0;
                         for (Map.Entry<String, NodeState> t : newJob.states().entrySet()) {
@@ -294,7 +302,7 @@ public final class ServerStore implements AutoCloseable {
     public List<Job> openJobs(String identity) {
         synchronized (writer) {
             try (PreparedStatement ps = writer.prepareStatement("""
-                    SELECT j.job_id, j.parent_id, j.name, j.definition, j.fingerprint
+                    SELECT j.job_id, j.parent_id, j.name, j.definition, j.fingerprint, j.queue, j.files
                     FROM job_nodes n JOIN jobs j ON j.job_id = n.job_id
                     WHERE n.identity = ? AND n.state IN """ + OPEN_STATES + " ORDER BY j.seq")) {
                 ps.setString(1, identity);
@@ -461,7 +469,7 @@ public final class ServerStore implements AutoCloseable {
         Map<String, StoredJob> found = new LinkedHashMap<>();
         synchronized (reader) {
             try (PreparedStatement ps = reader.prepareStatement(
-                    "SELECT job_id, parent_id, name, definition, fingerprint, created FROM jobs WHERE job_id = ?")) {
+                    "SELECT job_id, parent_id, name, definition, fingerprint, queue, files, created FROM jobs WHERE job_id = ?")) {
                 for (String id : jobIds) {
                     ps.setString(1, id);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -484,7 +492,7 @@ public final class ServerStore implements AutoCloseable {
         synchronized (reader) {
             try (Statement st = reader.createStatement();
                  ResultSet rs = st.executeQuery(
-                         "SELECT job_id, parent_id, name, definition, fingerprint, created FROM jobs ORDER BY seq")) {
+                         "SELECT job_id, parent_id, name, definition, fingerprint, queue, files, created FROM jobs ORDER BY seq")) {
                 while (rs.next()) {
                     found.put(rs.getString("job_id"), new StoredJob(job(rs), rs.getLong("created"),
                             new LinkedHashMap<>()));
@@ -539,8 +547,9 @@ public final class ServerStore implements AutoCloseable {
     private static Job job(ResultSet rs) throws SQLException {
         try {
             JobDefinition definition = JSON.readValue(rs.getString("definition"), JobDefinition.class);
+            List<TransferFile> files = JSON.readValue(rs.getString("files"), FILE_LIST);
             return new Job(rs.getString("job_id"), rs.getString("parent_id"), rs.getString("name"), definition,
-                    rs.getString("fingerprint"));
+                    rs.getString("fingerprint"), rs.getString("queue"), files);
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable job definition of " + rs.getString("job_id"), e);
         }

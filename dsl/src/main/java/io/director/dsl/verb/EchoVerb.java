@@ -1,0 +1,21 @@
+package io.director.dsl.verb;
+
+/** {@code ECHO TEXT}: return the (rendered) text as stdout. */
+public final class EchoVerb extends SimpleVerb {
+
+    public static final String NAME = "ECHO";
+
+    public EchoVerb() {
+        super(NAME, Payload.OPTIONAL);
+    }
+
+    @Override
+    public boolean alwaysRuns() {
+        return true;
+    }
+
+    @Override
+    public boolean changesOnlyVariables() {
+        return true;
+    }
+}
