@@ -1,6 +1,11 @@
 package io.director.client;
 
 import io.director.client.cache.NodeCache;
+import io.director.client.cache.NodeVariables;
+import io.director.client.exec.QueryAnswers;
+import io.director.client.exec.Planner;
+import io.director.client.exec.QueryExecutor;
+import io.director.client.template.TemplateRenderer;
 import io.director.client.exec.ExecutorRegistry;
 import io.director.client.exec.JobRunner;
 import io.director.client.exec.ProcessRunner;
@@ -35,6 +40,15 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int outputCap = Limits.DEFAULT_OUTPUT_CAP;
     private volatile String refusal;
+    private final QueryAnswers queryAnswers = new QueryAnswers();
+    private final TemplateRenderer templates = new TemplateRenderer();
+    private final java.util.concurrent.ExecutorService planning = java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+                Thread t = new Thread(r, "planner");
+                t.setDaemon(true);
+                return t;
+            });
+    private Planner planner;
     private NodeCache cache;
     private ProcessRunner processes;
     private JobRunner runner;
@@ -50,8 +64,12 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         processes = new ProcessRunner();
         link = new ServerLink(config.serverAddress(), config.jobPort(), config.identity(), machineId, config.labels(),
                 facts(), config.sharedKey(), config.heartbeatMillis(), this);
-        runner = new JobRunner(cache, ExecutorRegistry.standard(processes), VerbRegistry.standard(), link::send,
-                () -> outputCap);
+        NodeVariables variables = new NodeVariables(cache);
+        ExecutorRegistry executors = ExecutorRegistry.standard(processes)
+                .with(new QueryExecutor(link::send, queryAnswers));
+        runner = new JobRunner(cache, variables, templates, executors, VerbRegistry.standard(), link::send,
+                () -> outputCap, config.identity(), config.labels());
+        planner = new Planner(cache, variables, templates, VerbRegistry.standard(), config.identity(), config.labels());
         runner.start();
         link.start();
         LOG.info(() -> "director client " + DirectorVersion.version() + " started as " + config.identity()
@@ -70,6 +88,17 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         for (JobResult result : cache.unacknowledged()) {
             link.send(new Message.Result(result));
         }
+    }
+
+    @Override
+    public void onQueryAnswer(Message.QueryAnswer answer) {
+        queryAnswers.deliver(answer);
+    }
+
+    @Override
+    public void onPlanRequest(Message.PlanRequest request) {
+        // Off the link thread: planning reads the cache and renders templates.
+        planning.execute(() -> link.send(new Message.PlanReply(request.planId(), planner.plan(request.jobs()))));
     }
 
     @Override
@@ -130,6 +159,7 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         if (runner != null) {
             runner.stop();
         }
+        planning.shutdownNow();
         if (processes != null) {
             processes.close();
         }

@@ -4,6 +4,8 @@ import io.director.dsl.DirectorVersion;
 import io.director.server.api.ApiServer;
 import io.director.server.api.ApiService;
 import io.director.server.dispatch.JobDispatcher;
+import io.director.server.dispatch.PlanCoordinator;
+import io.director.server.dispatch.QueryCoordinator;
 import io.director.server.node.HelloCheck;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.ServerStore;
@@ -45,14 +47,16 @@ public final class DirectorServer implements AutoCloseable {
 
         loop = new ServerLoop(config.bindAddress(), config.jobPort(), config.transferPort());
         JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes());
-        loop.start(new NodeMessageHandlers(registry, dispatcher, store, loop, config.heartbeatMillis(),
-                config.outputCapBytes()));
+        QueryCoordinator queries = new QueryCoordinator(store, registry, loop);
+        PlanCoordinator plans = new PlanCoordinator(store, dispatcher, loop);
+        loop.start(new NodeMessageHandlers(registry, dispatcher, queries, plans, store, loop,
+                config.heartbeatMillis(), config.outputCapBytes()));
         LOG.info(() -> "listening for nodes on " + config.bindAddress() + ":" + loop.jobPort()
                 + " (transfer " + loop.transferPort() + ")");
 
         // The API opens last, so a CLI request never reaches a half-started server.
         api = new ApiServer(config.socketPath(), config.socketGroup(),
-                new ApiService(loop, registry, dispatcher, store)::handle);
+                new ApiService(loop, registry, dispatcher, plans, store)::handle);
         try {
             api.start();
         } catch (IOException e) {

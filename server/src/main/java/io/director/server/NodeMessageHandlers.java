@@ -4,6 +4,8 @@ import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.dispatch.JobDispatcher;
+import io.director.server.dispatch.PlanCoordinator;
+import io.director.server.dispatch.QueryCoordinator;
 import io.director.server.node.Node;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.ServerStore;
@@ -26,6 +28,8 @@ final class NodeMessageHandlers implements InboundHandler {
 
     private final NodeRegistry registry;
     private final JobDispatcher dispatcher;
+    private final QueryCoordinator queries;
+    private final PlanCoordinator plans;
     private final ServerStore store;
     private final Outbound outbound;
     private final long heartbeatMillis;
@@ -33,10 +37,13 @@ final class NodeMessageHandlers implements InboundHandler {
     private final Map<Class<? extends Message>, BiConsumer<String, Message>> handlers;
     private long nextFlush;
 
-    NodeMessageHandlers(NodeRegistry registry, JobDispatcher dispatcher, ServerStore store, Outbound outbound,
-                        long heartbeatMillis, int outputCap) {
+    NodeMessageHandlers(NodeRegistry registry, JobDispatcher dispatcher, QueryCoordinator queries,
+                        PlanCoordinator plans, ServerStore store, Outbound outbound, long heartbeatMillis,
+                        int outputCap) {
         this.registry = registry;
         this.dispatcher = dispatcher;
+        this.queries = queries;
+        this.plans = plans;
         this.store = store;
         this.outbound = outbound;
         this.heartbeatMillis = heartbeatMillis;
@@ -45,8 +52,12 @@ final class NodeMessageHandlers implements InboundHandler {
                 Message.Hello.class, (r, m) -> hello(r, (Message.Hello) m),
                 Message.Heartbeat.class, (r, m) -> heartbeat(r, (Message.Heartbeat) m),
                 Message.Started.class, (r, m) -> fromNode(r, node -> dispatcher.started(node, (Message.Started) m)),
-                Message.Result.class, (r, m) -> fromNode(r,
-                        node -> dispatcher.result(node, ((Message.Result) m).result(), System.currentTimeMillis())),
+                Message.Result.class, (r, m) -> fromNode(r, node -> {
+                    dispatcher.result(node, ((Message.Result) m).result(), System.currentTimeMillis());
+                    queries.progressed();
+                }),
+                Message.QueryValue.class, (r, m) -> fromNode(r, node -> queries.value(node, (Message.QueryValue) m)),
+                Message.PlanReply.class, (r, m) -> fromNode(r, node -> plans.reply(node, (Message.PlanReply) m)),
                 Message.Error.class, (r, m) -> LOG.warning(() -> "node " + r + " reports an error: "
                         + ((Message.Error) m).message()));
     }
@@ -74,6 +85,8 @@ final class NodeMessageHandlers implements InboundHandler {
         List<Node> expired = registry.expireDue(now);
         if (!expired.isEmpty()) {
             dispatcher.expired(expired, now);
+            queries.progressed();
+            plans.expired(expired);
         }
         if (now >= nextFlush) {
             // Heartbeats are kept in memory and written in one batch per interval, not one write each.

@@ -13,6 +13,10 @@ public final class NodeVariables {
         return Map.of();
     }
 
+    /** Sets an ARG. */
+    public void setArg(String key, Object value) {
+    }
+
     /** Every ENV, for processes. */
     public Map<String, String> environment() {
         return Map.of();

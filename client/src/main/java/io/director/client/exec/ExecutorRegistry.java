@@ -28,6 +28,13 @@ public final class ExecutorRegistry {
                 new RunExecutor(processes)));
     }
 
+    /** This registry plus executors that need the running client (e.g. QUERY needs the link). */
+    public ExecutorRegistry with(Executor... more) {
+        List<Executor> all = new java.util.ArrayList<>(executors.values());
+        all.addAll(List.of(more));
+        return new ExecutorRegistry(all);
+    }
+
     public Optional<Executor> find(String verb) {
         return Optional.ofNullable(executors.get(verb));
     }

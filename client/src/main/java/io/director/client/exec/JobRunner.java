@@ -2,7 +2,9 @@ package io.director.client.exec;
 
 import io.director.client.cache.NodeCache;
 import io.director.client.cache.NodeVariables;
+import io.director.client.template.TemplateException;
 import io.director.client.template.TemplateRenderer;
+import io.director.dsl.verb.CommonOptions;
 import io.director.dsl.verb.Verb;
 import io.director.dsl.verb.VerbRegistry;
 import io.director.dsl.wire.Job;
@@ -10,54 +12,74 @@ import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.NodeState;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs the node's jobs one at a time in arrival order, on its own thread. Each job is recorded
- * in the cache before it runs and its result is stored before it is sent, so a crash at any
- * point loses nothing: a restart reports what was running as failed and runs what was pending.
+ * Runs the node's jobs. Each queue runs one job at a time in arrival order on a thread of its
+ * own: the main queue (every job outside an async block) always exists; an async block's
+ * queue lives while it has work. Each job is recorded in the cache before it runs and its
+ * result is stored before it is sent, so a crash at any point loses nothing: a restart reports
+ * what was running as failed and runs what was pending.
+ * <p>
+ * Fail-fast: once a job of an orchestration fails here, its later jobs on this node are
+ * {@code cancelled}, not run. Cache: a job is {@code skipped} when the same job with the same
+ * rendered inputs ({@link CacheKey}) succeeded here before.
  */
 public final class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
     /** How long finished jobs are remembered to recognise a repeat: far beyond any reconnect. */
     private static final long INBOX_MEMORY_MILLIS = 7L * 24 * 3600 * 1000;
+    /** An async queue's thread ends after this long without work. */
+    private static final long IDLE_SECONDS = 30;
 
     private final NodeCache cache;
     private final ExecutorRegistry executors;
     private final VerbRegistry verbs;
     private final Consumer<Message> sender;
     private final IntSupplier outputCap;
-    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final NodeVariables variables;
-    private final TemplateRenderer templates = new TemplateRenderer();
-    private Thread thread;
+    private final TemplateRenderer templates;
+    private final String identity;
+    private final Map<String, String> labels;
+    private final Map<String, Worker> workers = new HashMap<>();
+    /** Orchestration (parent) id → the job of it that failed here first. */
+    private final Map<String, String> failedParents = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
 
-    public JobRunner(NodeCache cache, ExecutorRegistry executors, VerbRegistry verbs, Consumer<Message> sender,
-                     IntSupplier outputCap) {
+    public JobRunner(NodeCache cache, NodeVariables variables, TemplateRenderer templates, ExecutorRegistry executors,
+                     VerbRegistry verbs, Consumer<Message> sender, IntSupplier outputCap, String identity,
+                     Map<String, String> labels) {
         this.cache = cache;
+        this.variables = variables;
+        this.templates = templates;
         this.executors = executors;
         this.verbs = verbs;
         this.sender = sender;
         this.outputCap = outputCap;
-        this.variables = new NodeVariables(cache);
+        this.identity = identity;
+        this.labels = Map.copyOf(labels);
     }
 
-    /** Reports jobs cut short by a previous crash, queues pending ones, and starts the thread. */
+    /** Reports jobs cut short by a previous crash, queues pending ones, and starts the main queue. */
     public void start() {
         cache.pruneDone(System.currentTimeMillis() - INBOX_MEMORY_MILLIS);
         for (JobResult interrupted : cache.failInterrupted(System.currentTimeMillis())) {
             LOG.warning(() -> "job " + interrupted.jobId() + " was running when the client stopped: reported failed");
         }
-        queue.addAll(cache.pendingJobs());
-        thread = new Thread(this::run, "job-runner");
-        thread.setDaemon(true);
-        thread.start();
+        synchronized (workers) {
+            workers.computeIfAbsent(Job.MAIN_QUEUE, Worker::new);
+        }
+        cache.pendingJobs().forEach(this::enqueue);
     }
 
     /**
@@ -66,7 +88,7 @@ public final class JobRunner {
      */
     public void offer(Job job) {
         switch (cache.receive(job, System.currentTimeMillis())) {
-            case NEW -> queue.add(job);
+            case NEW -> enqueue(job);
             case PENDING -> LOG.fine(() -> "job " + job.jobId() + " already queued here");
             case DONE -> {
                 JobResult result = cache.unacknowledged(job.jobId());
@@ -77,34 +99,85 @@ public final class JobRunner {
         }
     }
 
-    private void run() {
-        while (!Thread.currentThread().isInterrupted()) {
-            Job job;
-            try {
-                job = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            try {
-                JobResult result = execute(job);
-                sender.accept(new Message.Result(result));
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "job " + job.jobId() + " could not be run: " + e.getMessage(), e);
+    private void enqueue(Job job) {
+        synchronized (workers) {
+            if (!stopped) {
+                workers.computeIfAbsent(job.queue(), Worker::new).jobs.add(job);
             }
         }
     }
 
+    /** One queue and the thread that empties it. */
+    private final class Worker implements Runnable {
+        private final String queue;
+        private final LinkedBlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+        private final Thread thread;
+
+        Worker(String queue) {
+            this.queue = queue;
+            this.thread = new Thread(this, queue.equals(Job.MAIN_QUEUE) ? "job-runner" : "job-runner-async");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                Job job;
+                try {
+                    job = jobs.poll(IDLE_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (job == null) {
+                    if (!queue.equals(Job.MAIN_QUEUE)) {
+                        synchronized (workers) {
+                            if (jobs.isEmpty()) {
+                                workers.remove(queue);
+                                return;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                try {
+                    JobResult result = execute(job);
+                    sender.accept(new Message.Result(result));
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.log(Level.SEVERE, "job " + job.jobId() + " could not be run: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** The variables a job's templates see: the node's ARGs plus the read-only {@code node}. */
+    static Map<String, Object> templateContext(Map<String, Object> args, String identity, Map<String, String> labels) {
+        Map<String, Object> context = new HashMap<>(args);
+        context.put("node", Map.of("identity", identity, "labels", labels));
+        return context;
+    }
+
     private JobResult execute(Job job) throws InterruptedException {
         long started = System.currentTimeMillis();
+        String failedBefore = job.parentId() == null || job.parentId().equals(job.jobId())
+                ? null : failedParents.get(job.parentId());
+        if (failedBefore != null) {
+            return finishWithout(job, NodeState.CANCELLED,
+                    "cancelled: job " + failedBefore + " of this orchestration failed on this node", started);
+        }
         Optional<Verb> verb = verbs.find(job.definition().verb());
         boolean alwaysRuns = verb.map(Verb::alwaysRuns).orElse(true);
-        if (!alwaysRuns && !job.definition().skipCache() && cache.succeededBefore(job.fingerprint())) {
-            JobResult skipped = new JobResult(job.jobId(), NodeState.SKIPPED, null, "", "",
-                    "cached: succeeded before on this node", 0, started, started);
-            cache.finish(skipped, null);
-            return skipped;
+        String payload;
+        try {
+            payload = templates.render(job.definition().payload(), templateContext(variables.args(), identity, labels));
+        } catch (TemplateException e) {
+            return finishWithout(job, NodeState.FAILED, "template: " + e.getMessage(), started);
+        }
+        String cacheKey = CacheKey.of(job, payload);
+        if (!alwaysRuns && !job.definition().skipCache() && cache.succeededBefore(cacheKey)) {
+            return finishWithout(job, NodeState.SKIPPED, "cached: succeeded before on this node", started);
         }
         cache.markRunning(job.jobId());
         sender.accept(new Message.Started(job.jobId(), started));
@@ -114,34 +187,72 @@ public final class JobRunner {
             execution = Execution.failed("verb " + job.definition().verb() + " is not supported by this client");
         } else {
             try {
-                execution = executor.get().execute(new JobContext(job, job.definition().payload(), variables,
-                        templates, variables.environment(), outputCap.getAsInt()));
+                execution = executor.get().execute(new JobContext(job, payload, variables, templates,
+                        variables.environment(), outputCap.getAsInt()));
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "executor for " + job.definition().verb() + " failed", e);
                 execution = Execution.failed("executor error: " + e.getMessage());
             }
         }
+        if (execution.state() == NodeState.SUCCESS) {
+            keepOutputAsArgs(job, execution);
+        }
         long finished = System.currentTimeMillis();
         JobResult result = new JobResult(job.jobId(), execution.state(), execution.exitCode(), execution.stdout(),
                 execution.stderr(), execution.info(), (finished - started) / 1000.0, started, finished);
         boolean cacheable = !alwaysRuns && execution.state() == NodeState.SUCCESS;
-        cache.finish(result, cacheable ? job.fingerprint() : null);
+        cache.finish(result, cacheable ? cacheKey : null);
+        noteFailure(job, result.state());
         LOG.info(() -> "job " + job.jobId() + " " + job.definition().verb() + " " + result.state().wireName()
                 + (result.exitCode() == null ? "" : " (exit " + result.exitCode() + ")"));
         return result;
     }
 
+    /** {@code --stdout-arg} / {@code --stderr-arg}: the stripped output becomes an ARG for later jobs. */
+    private void keepOutputAsArgs(Job job, Execution execution) {
+        String stdoutArg = job.definition().text(CommonOptions.STDOUT_ARG);
+        if (stdoutArg != null) {
+            variables.setArg(stdoutArg, execution.stdout().strip());
+        }
+        String stderrArg = job.definition().text(CommonOptions.STDERR_ARG);
+        if (stderrArg != null) {
+            variables.setArg(stderrArg, execution.stderr().strip());
+        }
+    }
+
+    private JobResult finishWithout(Job job, NodeState state, String info, long now) {
+        JobResult result = new JobResult(job.jobId(), state, null, "", "", info, 0, now, now);
+        cache.finish(result, null);
+        noteFailure(job, state);
+        LOG.info(() -> "job " + job.jobId() + " " + job.definition().verb() + " " + state.wireName() + ": " + info);
+        return result;
+    }
+
+    private void noteFailure(Job job, NodeState state) {
+        if (state == NodeState.FAILED && job.parentId() != null) {
+            failedParents.putIfAbsent(job.parentId(), job.jobId());
+        }
+    }
+
     /**
-     * Interrupts the job under way (its process group is killed) and waits briefly for the
-     * thread. The job stays marked running, so the next start reports it "client restarted".
+     * Interrupts the jobs under way (their process groups are killed) and waits briefly for the
+     * threads. Those jobs stay marked running, so the next start reports them "client restarted".
      */
     public void stop() {
-        if (thread != null) {
-            thread.interrupt();
+        Iterable<Worker> running;
+        synchronized (workers) {
+            stopped = true;
+            running = new java.util.ArrayList<>(workers.values());
+        }
+        for (Worker worker : running) {
+            worker.thread.interrupt();
+        }
+        for (Worker worker : running) {
             try {
-                thread.join(2000);
+                worker.thread.join(2000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -233,6 +233,12 @@ public final class ServerLink implements AutoCloseable {
             if (enrolled) {
                 listener.onJob(dispatch.job());
             }
+        } else if (message instanceof Message.QueryAnswer answer) {
+            listener.onQueryAnswer(answer);
+        } else if (message instanceof Message.PlanRequest request) {
+            if (enrolled) {
+                listener.onPlanRequest(request);
+            }
         } else if (message instanceof Message.ResultAck ack) {
             listener.onResultAcknowledged(ack.jobId());
         } else if (message instanceof Message.Error error) {

@@ -32,6 +32,14 @@ public final class ApiReply {
     public record Purged(int purged) {
     }
 
+    /** {@code --plan}: each job (in submission order) with its outcome per node. */
+    public record Plan(List<PlannedJob> jobs) {
+    }
+
+    /** @param nodes outcome per node: run, cached, done-once, unchanged, always, unreachable or no answer */
+    public record PlannedJob(String name, String verb, String fingerprint, Map<String, String> nodes) {
+    }
+
     /** A job with its state on each target node. */
     public record JobView(String jobId, String parentId, String name, String verb, JobDefinition definition,
                           String fingerprint, String state, String created, Map<String, NodeResult> nodes,

@@ -9,6 +9,7 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ApiRequest.Submit.class, name = "submit"),
+        @JsonSubTypes.Type(value = ApiRequest.Plan.class, name = "plan"),
         @JsonSubTypes.Type(value = ApiRequest.ListNodes.class, name = "list-nodes"),
         @JsonSubTypes.Type(value = ApiRequest.ListJobs.class, name = "list-jobs"),
         @JsonSubTypes.Type(value = ApiRequest.JobInfo.class, name = "job-info"),
@@ -18,15 +19,34 @@ import java.util.List;
 })
 public sealed interface ApiRequest {
 
-    /** One job to submit: a verb and its argument string as the user wrote them. */
-    record JobSubmission(String verb, String arguments, String name, List<String> targets) {
+    /**
+     * One job to submit: a verb and its argument string (options and payload, as a job line),
+     * an optional name, its targets (empty: every live node), and its node queue (null: the
+     * main queue; an orchestration's async block names its own).
+     */
+    record JobSubmission(String verb, String arguments, String name, List<String> targets, String queue) {
         public JobSubmission {
             targets = targets == null ? List.of() : List.copyOf(targets);
         }
+
+        public JobSubmission(String verb, String arguments, String name, List<String> targets) {
+            this(verb, arguments, name, targets, null);
+        }
     }
 
-    /** Stores and sends jobs; the reply is {@code {"job_ids": [...]}}, sent only once they are stored. */
-    record Submit(List<JobSubmission> jobs) implements ApiRequest {
+    /**
+     * Stores and sends jobs, all under one parent (the first job's id); the reply is
+     * {@code {"job_ids": [...]}}, sent only once they are stored. {@code workingDirectory} is
+     * the CLI's, for relative ADD/COPY sources.
+     */
+    record Submit(List<JobSubmission> jobs, String workingDirectory) implements ApiRequest {
+        public Submit(List<JobSubmission> jobs) {
+            this(jobs, null);
+        }
+    }
+
+    /** Asks the targets what these jobs would do, running and storing nothing. */
+    record Plan(List<JobSubmission> jobs, String workingDirectory) implements ApiRequest {
     }
 
     record ListNodes() implements ApiRequest {

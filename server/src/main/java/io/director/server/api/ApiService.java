@@ -8,6 +8,7 @@ import io.director.dsl.verb.JobParser;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.NodeState;
 import io.director.server.dispatch.JobDispatcher;
+import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.SubmissionException;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.NodeOutcome;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,17 +38,21 @@ public final class ApiService {
 
     private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
     private static final long LOOP_TIMEOUT_SECONDS = 60;
+    private static final long PLAN_TIMEOUT_SECONDS = 30;
 
     private final ServerLoop loop;
     private final NodeRegistry registry;
     private final JobDispatcher dispatcher;
+    private final PlanCoordinator plans;
     private final ServerStore store;
     private final JobParser parser = JobParser.standard();
 
-    public ApiService(ServerLoop loop, NodeRegistry registry, JobDispatcher dispatcher, ServerStore store) {
+    public ApiService(ServerLoop loop, NodeRegistry registry, JobDispatcher dispatcher, PlanCoordinator plans,
+                      ServerStore store) {
         this.loop = loop;
         this.registry = registry;
         this.dispatcher = dispatcher;
+        this.plans = plans;
         this.store = store;
     }
 
@@ -54,6 +60,8 @@ public final class ApiService {
         try {
             if (request instanceof ApiRequest.Submit submit) {
                 return submit(submit);
+            } else if (request instanceof ApiRequest.Plan plan) {
+                return plan(plan);
             } else if (request instanceof ApiRequest.ListNodes) {
                 return new ApiReply.Nodes(onLoop(() -> registry.snapshot(System.currentTimeMillis())));
             } else if (request instanceof ApiRequest.ListJobs list) {
@@ -83,26 +91,11 @@ public final class ApiService {
     }
 
     private Object submit(ApiRequest.Submit submit) {
-        if (submit.jobs() == null || submit.jobs().isEmpty()) {
-            return new ApiReply.Failure("nothing to submit", ApiReply.Failure.INVALID);
-        }
-        List<JobDispatcher.Submission> submissions = new ArrayList<>();
-        String parentId = null;
-        for (ApiRequest.JobSubmission s : submit.jobs()) {
-            JobDefinition definition;
-            try {
-                definition = parser.parse(s.verb(), s.arguments());
-            } catch (DslException e) {
-                String where = e.column() > 0 ? " (column " + e.column() + ")" : "";
-                return new ApiReply.Failure(e.getMessage() + where, ApiReply.Failure.INVALID);
-            }
-            String jobId = UUID.randomUUID().toString();
-            if (parentId == null) {
-                parentId = jobId;
-            }
-            String name = s.name() != null ? s.name() : definition.text(CommonOptions.NAME);
-            Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition));
-            submissions.add(new JobDispatcher.Submission(job, s.targets()));
+        List<JobDispatcher.Submission> submissions;
+        try {
+            submissions = parse(submit.jobs());
+        } catch (InvalidSubmission e) {
+            return e.failure;
         }
         try {
             List<String> ids = onLoopChecked(() -> dispatcher.submit(submissions, System.currentTimeMillis()));
@@ -110,6 +103,79 @@ public final class ApiService {
         } catch (SubmissionException e) {
             return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INVALID);
         }
+    }
+
+    private Object plan(ApiRequest.Plan request) {
+        List<JobDispatcher.Submission> submissions;
+        try {
+            submissions = parse(request.jobs());
+        } catch (InvalidSubmission e) {
+            return e.failure;
+        }
+        CompletableFuture<PlanCoordinator.Plan> future;
+        try {
+            future = onLoopChecked(() -> plans.start(submissions));
+        } catch (SubmissionException e) {
+            return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INVALID);
+        }
+        PlanCoordinator.Plan plan;
+        try {
+            plan = future.get(PLAN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            // Give up on the nodes that did not answer: they are reported as such.
+            loop.execute(() -> plans.finish(plans.idOf(future)));
+            plan = future.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("plan failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        List<ApiReply.PlannedJob> jobs = new ArrayList<>();
+        for (Job job : plan.jobs()) {
+            jobs.add(new ApiReply.PlannedJob(job.name(), job.definition().verb(), job.fingerprint(),
+                    plan.outcomes().get(job.jobId())));
+        }
+        return new ApiReply.Plan(jobs);
+    }
+
+    /** A submission that fails validation, with the reply that says why. */
+    private static final class InvalidSubmission extends Exception {
+        final ApiReply.Failure failure;
+
+        InvalidSubmission(String message) {
+            super(message);
+            this.failure = new ApiReply.Failure(message, ApiReply.Failure.INVALID);
+        }
+    }
+
+    /** Parses and validates every job (again: never trust the CLI); all share the first job's id as parent. */
+    private List<JobDispatcher.Submission> parse(List<ApiRequest.JobSubmission> jobs) throws InvalidSubmission {
+        if (jobs == null || jobs.isEmpty()) {
+            throw new InvalidSubmission("nothing to submit");
+        }
+        List<JobDispatcher.Submission> submissions = new ArrayList<>();
+        String parentId = null;
+        int index = 0;
+        for (ApiRequest.JobSubmission s : jobs) {
+            index++;
+            JobDefinition definition;
+            try {
+                definition = parser.parse(s.verb(), s.arguments());
+            } catch (DslException e) {
+                String where = e.column() > 0 ? " (column " + e.column() + ")" : "";
+                throw new InvalidSubmission((jobs.size() > 1 ? "job " + index + ": " : "") + e.getMessage() + where);
+            }
+            String jobId = UUID.randomUUID().toString();
+            if (parentId == null) {
+                parentId = jobId;
+            }
+            String name = s.name() != null ? s.name() : definition.text(CommonOptions.NAME);
+            String queue = s.queue() == null ? Job.MAIN_QUEUE : parentId + "/" + s.queue();
+            Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition), queue, List.of());
+            submissions.add(new JobDispatcher.Submission(job, s.targets()));
+        }
+        return submissions;
     }
 
     private Object listJobs(String filter) {

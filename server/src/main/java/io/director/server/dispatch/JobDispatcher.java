@@ -96,7 +96,8 @@ public final class JobDispatcher {
         return ids;
     }
 
-    private List<Node> resolve(List<String> names) throws SubmissionException {
+    /** The nodes named (all must be known), or every live node when none is named. */
+    List<Node> resolve(List<String> names) throws SubmissionException {
         if (names.isEmpty()) {
             List<Node> alive = registry.alive();
             if (alive.isEmpty()) {

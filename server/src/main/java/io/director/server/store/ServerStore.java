@@ -319,6 +319,25 @@ public final class ServerStore implements AutoCloseable {
         }
     }
 
+    /** Each target's current state of a job, in target order (writer connection: loop thread). */
+    public Map<String, NodeState> targetStates(String jobId) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "SELECT identity, state FROM job_nodes WHERE job_id = ? ORDER BY position")) {
+                ps.setString(1, jobId);
+                Map<String, NodeState> states = new LinkedHashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        states.put(rs.getString(1), NodeState.fromWire(rs.getString(2)));
+                    }
+                }
+                return states;
+            } catch (SQLException e) {
+                throw fail("read the targets of " + jobId, e);
+            }
+        }
+    }
+
     /** queued → processing. Returns false when the job is unknown for that node or already further. */
     public boolean markStarted(String identity, String jobId, long startedAt) {
         synchronized (writer) {

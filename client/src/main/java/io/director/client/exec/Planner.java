@@ -1,0 +1,102 @@
+package io.director.client.exec;
+
+import io.director.client.cache.NodeCache;
+import io.director.client.cache.NodeVariables;
+import io.director.client.template.TemplateException;
+import io.director.client.template.TemplateRenderer;
+import io.director.dsl.verb.ArgVerb;
+import io.director.dsl.verb.CommonOptions;
+import io.director.dsl.verb.QueryVerb;
+import io.director.dsl.verb.Verb;
+import io.director.dsl.verb.VerbRegistry;
+import io.director.dsl.wire.Job;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers {@code --plan}: what each job would do on this node, in order, without running
+ * anything. Later jobs see the variables earlier ones would set (an ARG's value); a value only
+ * known after running (a {@code --stdout-arg}, a QUERY's answers) makes the jobs using it
+ * {@code run}.
+ */
+public final class Planner {
+
+    public static final String RUN = "run";
+    public static final String CACHED = "cached";
+    public static final String ALWAYS = "always";
+
+    private final NodeCache cache;
+    private final NodeVariables variables;
+    private final TemplateRenderer templates;
+    private final VerbRegistry verbs;
+    private final String identity;
+    private final Map<String, String> labels;
+
+    public Planner(NodeCache cache, NodeVariables variables, TemplateRenderer templates, VerbRegistry verbs,
+                   String identity, Map<String, String> labels) {
+        this.cache = cache;
+        this.variables = variables;
+        this.templates = templates;
+        this.verbs = verbs;
+        this.identity = identity;
+        this.labels = Map.copyOf(labels);
+    }
+
+    public List<String> plan(List<Job> jobs) {
+        Map<String, Object> scratch = new HashMap<>(variables.args());
+        List<String> outcomes = new ArrayList<>(jobs.size());
+        for (Job job : jobs) {
+            Optional<Verb> verb = verbs.find(job.definition().verb());
+            String rendered;
+            try {
+                rendered = templates.render(job.definition().payload(), JobRunner.templateContext(scratch, identity,
+                        labels));
+            } catch (TemplateException e) {
+                rendered = null; // depends on something only running will tell
+            }
+            outcomes.add(outcome(job, verb, rendered));
+            simulate(job, rendered, scratch);
+        }
+        return outcomes;
+    }
+
+    private String outcome(Job job, Optional<Verb> verb, String rendered) {
+        if (verb.isEmpty()) {
+            return RUN;
+        }
+        if (verb.get().changesOnlyVariables()) {
+            return ALWAYS;
+        }
+        if (rendered == null || verb.get().alwaysRuns() || job.definition().skipCache()) {
+            return RUN;
+        }
+        return cache.succeededBefore(CacheKey.of(job, rendered)) ? CACHED : RUN;
+    }
+
+    /** What the job would do to the variables later jobs see. */
+    private static void simulate(Job job, String rendered, Map<String, Object> scratch) {
+        String verb = job.definition().verb();
+        if (verb.equals(ArgVerb.NAME)) {
+            List<String> words = job.definition().payloadWords();
+            if (rendered != null && !words.isEmpty()) {
+                String key = words.get(0);
+                int at = rendered.indexOf(key);
+                scratch.put(key, at < 0 ? "" : rendered.substring(at + key.length()).strip());
+            } else if (!words.isEmpty()) {
+                scratch.remove(words.get(0));
+            }
+        } else if (verb.equals(QueryVerb.NAME)) {
+            scratch.remove("query");
+        }
+        for (String option : List.of(CommonOptions.STDOUT_ARG, CommonOptions.STDERR_ARG)) {
+            String name = job.definition().text(option);
+            if (name != null) {
+                scratch.remove(name);
+            }
+        }
+    }
+}
