@@ -240,4 +240,50 @@ class ExecEndToEndTest {
         assertEquals(ExitCodes.FAILED, result.exitCode(), result.toString());
         assertTrue(result.err().contains("no job"), result.err());
     }
+
+    @Test
+    void exportsJobsAsYamlAndNodesAsJson() throws Exception {
+        String id = cli("exec", "--verb", "RUN", "--wait", "--json", unique("echo exported-output"))
+                .json().path("job_id").asText();
+        Path jobsFile = dir.resolve("jobs.yaml");
+        CliRun.Result exported = cli("manage", "--export-jobs", jobsFile.toString());
+        assertEquals(0, exported.exitCode(), exported.toString());
+        Object yaml = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(java.nio.file.Files.readString(jobsFile));
+        JsonNode jobs = io.director.dsl.wire.WireCodec.mapper().valueToTree(yaml).path("jobs");
+        JsonNode ours = null;
+        for (JsonNode job : jobs) {
+            if (job.path("job_id").asText().equals(id)) {
+                ours = job;
+            }
+        }
+        assertTrue(ours != null, "the job is in the export");
+        assertTrue(ours.path("nodes").path("alpha").path("stdout").asText().startsWith("exported-output"));
+
+        Path nodesFile = dir.resolve("nodes.json");
+        CliRun.Result nodes = cli("manage", "--export-nodes", nodesFile.toString(), "--json");
+        assertEquals(0, nodes.exitCode(), nodes.toString());
+        JsonNode exportedNodes = io.director.dsl.wire.WireCodec.mapper().readTree(nodesFile.toFile()).path("nodes");
+        assertEquals(2, exportedNodes.size());
+    }
+
+    @Test
+    void analyzesAJobNamingItsFastestAndSlowestNode() {
+        String id = cli("exec", "--verb", "RUN", "--wait", "--json",
+                unique("if [ \"$(cat /proc/sys/kernel/random/uuid | cut -c1)\" != x ]; then sleep 0.3; fi"))
+                .json().path("job_id").asText();
+        CliRun.Result analysis = cli("manage", "--analyze-job", id, "--json");
+        assertEquals(0, analysis.exitCode(), analysis.toString());
+        JsonNode a = analysis.json();
+        assertEquals(1, a.path("jobs").asInt());
+        assertEquals(2, a.path("executions").asInt());
+        assertTrue(a.path("total_seconds").asDouble() >= 0.6, a.toString());
+        assertTrue(a.path("slowest").path("seconds").asDouble() >= a.path("fastest").path("seconds").asDouble());
+        assertTrue(List.of("alpha", "beta").contains(a.path("fastest").path("node").asText()));
+
+        CliRun.Result all = cli("manage", "--analyze-all");
+        assertEquals(0, all.exitCode(), all.toString());
+        assertTrue(all.out().contains("scope:            all jobs"), all.out());
+        assertTrue(all.out().contains("slowest:"), all.out());
+    }
 }

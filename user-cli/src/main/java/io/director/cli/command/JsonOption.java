@@ -11,4 +11,13 @@ public final class JsonOption {
     public boolean enabled() {
         return json;
     }
+
+    /** A string as a JSON literal. */
+    static String quote(String text) {
+        try {
+            return io.director.dsl.wire.WireCodec.mapper().writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

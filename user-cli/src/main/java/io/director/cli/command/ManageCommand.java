@@ -2,6 +2,8 @@ package io.director.cli.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.director.cli.ApiClient;
+import io.director.cli.CliException;
+import io.director.cli.ExitCodes;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
@@ -14,7 +16,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -40,6 +50,21 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
 
         @Option(names = "--purge-nodes", description = "Forget every node; live ones reappear at their next heartbeat.")
         boolean purgeNodes;
+
+        @Option(names = "--export-jobs", paramLabel = "FILE", description = "Write every job, with output, as YAML (JSON with --json).")
+        Path exportJobs;
+
+        @Option(names = "--export-nodes", paramLabel = "FILE", description = "Write every node as YAML (JSON with --json).")
+        Path exportNodes;
+
+        @Option(names = "--analyze-job", paramLabel = "ID|last", description = "Runtime, fastest and slowest node of a job.")
+        String analyzeJob;
+
+        @Option(names = "--analyze-parent", paramLabel = "ID", description = "The same over every job of an orchestration.")
+        String analyzeParent;
+
+        @Option(names = "--analyze-all", description = "The same over every job.")
+        boolean analyzeAll;
     }
 
     @Spec
@@ -85,10 +110,63 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
             } else if (action.purgeNodes) {
                 ApiReply.Purged purged = api.call(new ApiRequest.PurgeNodes(), ApiReply.Purged.class);
                 print(out, purged, () -> out.println("purged " + purged.purged() + " node(s)"));
+            } else if (action.exportJobs != null) {
+                List<String> ids = api.call(new ApiRequest.ListJobs(null), ApiReply.Jobs.class).jobs().stream()
+                        .map(ApiReply.JobView::jobId).toList();
+                ApiReply.Jobs jobs = api.call(new ApiRequest.JobStatus(ids, true), ApiReply.Jobs.class);
+                export(out, action.exportJobs, jobs, jobs.jobs().size() + " job(s)");
+            } else if (action.exportNodes != null) {
+                ApiReply.Nodes nodes = api.call(new ApiRequest.ListNodes(), ApiReply.Nodes.class);
+                export(out, action.exportNodes, nodes, nodes.nodes().size() + " node(s)");
+            } else {
+                analyze(out, api);
             }
         }
         out.flush();
         return 0;
+    }
+
+    /** Writes a document to a file as YAML, or JSON with --json; says what it wrote. */
+    private void export(PrintWriter out, Path file, Object document, String what) {
+        try {
+            String text;
+            if (json.enabled()) {
+                text = WireCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document) + "\n";
+            } else {
+                Object tree = WireCodec.mapper().convertValue(document, Object.class);
+                text = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(tree);
+            }
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot write " + file + ": " + e.getMessage());
+        }
+        if (json.enabled()) {
+            out.println("{\"exported\": " + JsonOption.quote(file.toString()) + "}");
+        } else {
+            out.println("exported " + what + " to " + file);
+        }
+    }
+
+    private void analyze(PrintWriter out, ApiClient api) throws JsonProcessingException {
+        List<ApiReply.JobView> jobs;
+        String scope;
+        if (action.analyzeJob != null) {
+            jobs = List.of(api.call(new ApiRequest.JobInfo(action.analyzeJob), ApiReply.JobView.class));
+            scope = "job " + jobs.get(0).jobId();
+        } else {
+            jobs = api.call(new ApiRequest.ListJobs(null), ApiReply.Jobs.class).jobs();
+            if (action.analyzeParent != null) {
+                jobs = jobs.stream().filter(j -> j.parentId().equals(action.analyzeParent)).toList();
+                if (jobs.isEmpty()) {
+                    throw new CliException(ExitCodes.FAILED, "no jobs with parent '" + action.analyzeParent + "'");
+                }
+                scope = "parent " + action.analyzeParent;
+            } else {
+                scope = "all jobs";
+            }
+        }
+        JobAnalysis analysis = JobAnalysis.of(scope, jobs);
+        print(out, analysis, () -> analysis.printText(out));
     }
 
     private void print(PrintWriter out, Object document, Runnable text) throws JsonProcessingException {
