@@ -27,6 +27,7 @@ public final class JobParser {
         return new JobParser(VerbRegistry.standard());
     }
 
+    /** The verbs this parser knows; an orchestration file's job keys are matched against them. */
     public VerbRegistry registry() {
         return registry;
     }
