@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -29,7 +28,7 @@ public final class Fingerprint {
 
     public static String of(JobDefinition definition, Verb verb) {
         Map<String, Object> options = new TreeMap<>();
-        for (OptionSpec spec : allSpecs(verb)) {
+        for (OptionSpec spec : verb.allOptions()) {
             Object value = definition.options().get(spec.name());
             if (spec.fingerprinted() && value != null) {
                 options.put(spec.name(), value);
@@ -52,11 +51,5 @@ public final class Fingerprint {
         Verb verb = VerbRegistry.standard().find(definition.verb())
                 .orElseThrow(() -> new IllegalArgumentException("unknown verb " + definition.verb()));
         return of(definition, verb);
-    }
-
-    private static List<OptionSpec> allSpecs(Verb verb) {
-        List<OptionSpec> all = new java.util.ArrayList<>(CommonOptions.ALL);
-        all.addAll(verb.options());
-        return all;
     }
 }

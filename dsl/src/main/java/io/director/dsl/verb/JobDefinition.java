@@ -1,10 +1,12 @@
 package io.director.dsl.verb;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * A parsed, validated job: its verb, the options given (by name without dashes, typed:
@@ -12,6 +14,8 @@ import java.util.TreeMap;
  * This is what travels to nodes; {@link JobParser} is the only way to make a valid one from text.
  */
 public record JobDefinition(String verb, Map<String, Object> options, String payload) {
+
+    private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_./:=@%+,-]+");
 
     public JobDefinition {
         Objects.requireNonNull(verb, "verb");
@@ -39,10 +43,13 @@ public record JobDefinition(String verb, Map<String, Object> options, String pay
         return value instanceof Number number ? number.doubleValue() : fallback;
     }
 
-    /** The payload split into words like a shell would (quotes removed). */
+    /**
+     * The payload split into words like a shell would (quotes removed), each template kept
+     * whole: before rendering, {@code /srv/{{ node.identity }}/} is one word, as it is after.
+     */
     public List<String> payloadWords() {
         try {
-            return ShellWords.split(payload).stream().map(ShellWords.Word::text).toList();
+            return ShellWords.splitKeepingTemplates(payload).stream().map(ShellWords.Word::text).toList();
         } catch (DslException e) {
             throw new IllegalStateException("payload was validated when parsed: " + e.getMessage(), e);
         }
@@ -69,6 +76,38 @@ public record JobDefinition(String verb, Map<String, Object> options, String pay
 
     public long timeoutSeconds() {
         return count(CommonOptions.TIMEOUT, CommonOptions.DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * An argument string that {@link JobParser} parses back to an equal definition: the options
+     * in name order, then the payload as written. This is how a definition whose options came
+     * from an orchestration file's {@code vars} is submitted as a line.
+     */
+    public String toArguments() {
+        List<String> parts = new ArrayList<>();
+        options.forEach((name, value) -> {
+            if (value instanceof Boolean set) {
+                if (set) {
+                    parts.add("--" + name);
+                }
+            } else if (value instanceof List<?> list) {
+                list.forEach(item -> parts.add("--" + name + " " + quote(String.valueOf(item))));
+            } else {
+                parts.add("--" + name + " " + quote(String.valueOf(value)));
+            }
+        });
+        if (!payload.isEmpty()) {
+            // a payload that starts like an option was written after "--", and must be again
+            parts.add(payload.startsWith("--") ? "-- " + payload : payload);
+        }
+        return String.join(" ", parts);
+    }
+
+    private static String quote(String value) {
+        if (SAFE_WORD.matcher(value).matches()) {
+            return value;
+        }
+        return "'" + value.replace("'", "'\\''") + "'";
     }
 
     /** The definition with one option set (used for CLI-wide switches such as ignore-cache). */

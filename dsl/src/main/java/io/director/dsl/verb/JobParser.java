@@ -1,6 +1,8 @@
 package io.director.dsl.verb;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,8 @@ import java.util.Objects;
  * Turns {@code VERB} plus an argument string into a {@link JobDefinition}, or a
  * {@link DslException} naming the column at fault. Leading {@code --options} (as
  * {@code --opt value} or {@code --opt=value}) belong to the verb; {@code --} ends them; the
- * rest of the string, with its original quoting, is the payload.
+ * rest of the string, with its original quoting, is the payload. Templates
+ * ({@code {{ … }}}, {@code {% … %}}) stay whole words even when they contain blanks.
  */
 public final class JobParser {
 
@@ -24,21 +27,38 @@ public final class JobParser {
         return new JobParser(VerbRegistry.standard());
     }
 
+    /** The verbs this parser knows; an orchestration file's job keys are matched against them. */
+    public VerbRegistry registry() {
+        return registry;
+    }
+
     public JobDefinition parse(String verbName, String arguments) throws DslException {
+        return parse(verbName, arguments, Map.of());
+    }
+
+    /**
+     * Parses a line together with options given apart from it (an orchestration job's
+     * {@code vars}), keyed by option name without dashes. Extra values are typed as YAML gives
+     * them: flags take {@code true}/{@code false} (false leaves the flag out), counts whole
+     * numbers, decimals numbers, text options strings and list options lists of strings. The
+     * result equals the definition of the same options written in the line. An error about an
+     * extra option names it in {@link DslException#option()} and has column 0, as it is not in
+     * the line.
+     */
+    public JobDefinition parse(String verbName, String arguments, Map<String, ?> extraOptions) throws DslException {
         Verb verb = registry.find(verbName).orElseThrow(() -> new DslException(
                 "unknown verb '" + verbName + "' (known: " + String.join(", ", registry.names()) + ")", 0));
         String source = arguments == null ? "" : arguments;
-        List<ShellWords.Word> words = ShellWords.split(source);
+        List<ShellWords.Word> words = ShellWords.splitKeepingTemplates(source);
 
         Map<String, OptionSpec> specs = new LinkedHashMap<>();
-        for (OptionSpec spec : CommonOptions.ALL) {
-            specs.put(spec.name(), spec);
-        }
-        for (OptionSpec spec : verb.options()) {
+        for (OptionSpec spec : verb.allOptions()) {
             specs.put(spec.name(), spec);
         }
 
         Map<String, Object> options = new LinkedHashMap<>();
+        // where each option was written, so a verb's complaint about it can point there
+        Map<String, Integer> optionColumns = new HashMap<>();
         int payloadStart = source.length();
         int i = 0;
         while (i < words.size()) {
@@ -79,14 +99,32 @@ public final class JobParser {
                 i++;
                 value = words.get(i).text();
             }
-            put(options, spec, value, word.start() + 1);
+            try {
+                put(options, spec, value);
+            } catch (DslException e) {
+                throw e.at(word.start() + 1);
+            }
+            optionColumns.putIfAbsent(spec.name(), word.start() + 1);
             i++;
         }
         if (i >= words.size() && payloadStart > source.length()) {
             payloadStart = source.length();
         }
-        String payload = source.substring(Math.min(payloadStart, source.length())).strip();
 
+        for (Map.Entry<String, ?> extra : extraOptions.entrySet()) {
+            String name = extra.getKey();
+            OptionSpec spec = specs.get(name);
+            if (spec == null) {
+                throw DslException.ofOption("unknown option '--" + name + "' for " + verb.name(), name);
+            }
+            if (optionColumns.containsKey(name)) {
+                throw DslException.ofOption(
+                        "option '--" + name + "' is given both in the line and in vars; keep one", name);
+            }
+            putTyped(options, spec, extra.getValue());
+        }
+
+        String payload = source.substring(Math.min(payloadStart, source.length())).strip();
         switch (verb.payload()) {
             case REQUIRED -> {
                 if (payload.isEmpty()) {
@@ -108,12 +146,89 @@ public final class JobParser {
             }
         }
         JobDefinition definition = new JobDefinition(verb.name(), options, payload);
-        verb.validate(definition);
+        try {
+            verb.validate(definition);
+        } catch (DslException e) {
+            throw locate(e, payloadStart, optionColumns);
+        }
         return definition;
     }
 
-    private static void put(Map<String, Object> options, OptionSpec spec, String value, int column)
-            throws DslException {
+    /** Turns a verb's payload- or option-relative error into one placed in the argument string. */
+    private static DslException locate(DslException e, int payloadStart, Map<String, Integer> optionColumns) {
+        if (e.payloadRelative()) {
+            return e.at(e.column() == 0 ? 0 : payloadStart + e.column());
+        }
+        Integer column = e.option().map(optionColumns::get).orElse(null);
+        return column == null ? e : e.at(column);
+    }
+
+    /** Checks a typed (YAML) value against the option's kind, then stores it as if written in a line. */
+    private static void putTyped(Map<String, Object> options, OptionSpec spec, Object value) throws DslException {
+        String name = spec.name();
+        String label = "option '--" + name + "'";
+        switch (spec.kind()) {
+            case FLAG -> {
+                if (!(value instanceof Boolean set)) {
+                    throw DslException.ofOptionValue(label + " needs true or false, got " + describe(value), name);
+                }
+                if (set) {
+                    put(options, spec, null);
+                }
+            }
+            case COUNT -> {
+                if (!isWholeNumber(value)) {
+                    throw DslException.ofOptionValue(label + " needs a whole number, got " + describe(value), name);
+                }
+                put(options, spec, value.toString());
+            }
+            case DECIMAL -> {
+                if (!(value instanceof Number)) {
+                    throw DslException.ofOptionValue(label + " needs a number, got " + describe(value), name);
+                }
+                put(options, spec, value.toString());
+            }
+            case TEXT -> {
+                if (!(value instanceof String text)) {
+                    String hint = value instanceof Number || value instanceof Boolean ? " (quote it)" : "";
+                    throw DslException.ofOptionValue(label + " needs text, got " + describe(value) + hint, name);
+                }
+                put(options, spec, text);
+            }
+            case LIST -> {
+                if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+                    throw DslException.ofOptionValue(label + " needs a list of text, got " + describe(value), name);
+                }
+                for (Object item : list) {
+                    put(options, spec, (String) item);
+                }
+            }
+        }
+    }
+
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof BigInteger
+                || value instanceof Short || value instanceof Byte;
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        if (value instanceof String text) {
+            return "text '" + text + "'";
+        }
+        if (value instanceof List<?>) {
+            return "a list";
+        }
+        if (value instanceof Map<?, ?>) {
+            return "a map";
+        }
+        return value.toString();
+    }
+
+    /** Stores one option given as text; errors name the option's value and have no column yet. */
+    private static void put(Map<String, Object> options, OptionSpec spec, String value) throws DslException {
         String name = spec.name();
         switch (spec.kind()) {
             case FLAG -> options.put(name, Boolean.TRUE);
@@ -122,10 +237,11 @@ public final class JobParser {
                 try {
                     number = Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    throw new DslException("option '--" + name + "' needs a whole number, got '" + value + "'", column);
+                    throw DslException.ofOptionValue(
+                            "option '--" + name + "' needs a whole number, got '" + value + "'", name);
                 }
                 if (number < 0) {
-                    throw new DslException("option '--" + name + "' must be 0 or more, got " + number, column);
+                    throw DslException.ofOptionValue("option '--" + name + "' must be 0 or more, got " + number, name);
                 }
                 options.put(name, number);
             }
@@ -134,16 +250,16 @@ public final class JobParser {
                 try {
                     number = Double.parseDouble(value);
                 } catch (NumberFormatException e) {
-                    throw new DslException("option '--" + name + "' needs a number, got '" + value + "'", column);
+                    throw DslException.ofOptionValue("option '--" + name + "' needs a number, got '" + value + "'", name);
                 }
                 if (!(number >= 0) || Double.isInfinite(number)) {
-                    throw new DslException("option '--" + name + "' must be 0 or more, got " + value, column);
+                    throw DslException.ofOptionValue("option '--" + name + "' must be 0 or more, got " + value, name);
                 }
                 options.put(name, number);
             }
             case TEXT -> {
                 if (value.isEmpty()) {
-                    throw new DslException("option '--" + name + "' needs a non-empty value", column);
+                    throw DslException.ofOptionValue("option '--" + name + "' needs a non-empty value", name);
                 }
                 options.put(name, value);
             }

@@ -9,6 +9,10 @@ import java.util.List;
  * {@code $ ` " \} and newline, and a backslash outside quotes escapes the next character.
  * Each word remembers where it starts, so errors can name a column and payloads can be cut
  * from the original text with their quoting intact.
+ *
+ * <p>{@link #splitKeepingTemplates} also keeps each unquoted template ({@code {{ … }}},
+ * {@code {% … %}}, {@code {# … #}}) inside one word, because templates are rendered on the node
+ * before the shell sees the text: {@code /srv/{{ node.identity }}} is one path, not three words.
  */
 public final class ShellWords {
 
@@ -20,6 +24,19 @@ public final class ShellWords {
     }
 
     public static List<Word> split(String source) throws DslException {
+        return split(source, false);
+    }
+
+    /**
+     * Like {@link #split}, but an unquoted template is copied into its word verbatim: blanks and
+     * quotes inside it do not split or quote. An opening {@code {{} without its closing
+     * {@code }}} is ordinary text (the node's template engine reports it).
+     */
+    public static List<Word> splitKeepingTemplates(String source) throws DslException {
+        return split(source, true);
+    }
+
+    private static List<Word> split(String source, boolean keepTemplates) throws DslException {
         List<Word> words = new ArrayList<>();
         int i = 0;
         int n = source.length();
@@ -34,7 +51,11 @@ public final class ShellWords {
             StringBuilder text = new StringBuilder();
             while (i < n && !isBlank(source.charAt(i))) {
                 char c = source.charAt(i);
-                if (c == '\'') {
+                int templateEnd = keepTemplates ? templateEnd(source, i) : -1;
+                if (templateEnd > 0) {
+                    text.append(source, i, templateEnd);
+                    i = templateEnd;
+                } else if (c == '\'') {
                     int close = source.indexOf('\'', i + 1);
                     if (close < 0) {
                         throw new DslException("unterminated single quote", i + 1);
@@ -82,6 +103,47 @@ public final class ShellWords {
             words.add(new Word(text.toString(), start, i));
         }
         return words;
+    }
+
+    /**
+     * The offset just after the template opening at {@code start}, or -1 when no template opens
+     * there or it is never closed. Quoted strings inside the template are skipped, so
+     * {@code {{ '}}' }}} ends at its last brace, as the template engine reads it.
+     */
+    static int templateEnd(String source, int start) {
+        if (source.charAt(start) != '{' || start + 1 >= source.length()) {
+            return -1;
+        }
+        char kind = source.charAt(start + 1);
+        String close = switch (kind) {
+            case '{' -> "}}";
+            case '%' -> "%}";
+            case '#' -> "#}";
+            default -> null;
+        };
+        if (close == null) {
+            return -1;
+        }
+        int i = start + 2;
+        while (i < source.length()) {
+            if (source.startsWith(close, i)) {
+                return i + 2;
+            }
+            char c = source.charAt(i);
+            if (kind != '#' && (c == '\'' || c == '"')) {
+                int j = i + 1;
+                while (j < source.length() && source.charAt(j) != c) {
+                    j += source.charAt(j) == '\\' ? 2 : 1;
+                }
+                if (j >= source.length()) {
+                    return -1;
+                }
+                i = j + 1;
+            } else {
+                i++;
+            }
+        }
+        return -1;
     }
 
     private static boolean isBlank(char c) {

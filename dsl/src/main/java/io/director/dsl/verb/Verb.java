@@ -1,5 +1,6 @@
 package io.director.dsl.verb;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,7 +21,20 @@ public interface Verb {
 
     Payload payload();
 
-    /** Checks beyond option syntax; throws with a column when the definition cannot run. */
+    /** The options every verb takes followed by this verb's own: everything a line may use. */
+    default List<OptionSpec> allOptions() {
+        List<OptionSpec> all = new ArrayList<>(CommonOptions.ALL);
+        all.addAll(options());
+        return List.copyOf(all);
+    }
+
+    /**
+     * Checks beyond option syntax, run by {@link JobParser} on every definition it makes. An
+     * error in the payload is thrown with {@link DslException#inPayload} (column within the
+     * payload, one past its end when something is missing); one about an option with
+     * {@link DslException#ofOption} or {@link DslException#ofOptionValue}. The parser turns
+     * both into columns of the argument string.
+     */
     default void validate(JobDefinition definition) throws DslException {
     }
 

@@ -2,7 +2,10 @@ package io.director.dsl.verb;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -202,5 +205,149 @@ class JobParserTest {
         assertFalse(definition.skipCache());
         assertFalse(definition.runOnce());
         assertEquals(CommonOptions.DEFAULT_TIMEOUT_SECONDS, definition.timeoutSeconds());
+    }
+
+    private static Map<String, Object> extra(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int k = 0; k < keysAndValues.length; k += 2) {
+            map.put((String) keysAndValues[k], keysAndValues[k + 1]);
+        }
+        return map;
+    }
+
+    private DslException extraFails(String verb, String arguments, Map<String, Object> extra) {
+        return assertThrows(DslException.class, () -> parser.parse(verb, arguments, extra));
+    }
+
+    @Test
+    void extraOptionsGiveTheSameDefinitionAsTheLine() throws DslException {
+        JobDefinition written = run("--timeout 120 --stdout-arg out --skip-cache --retry=2 dnf install -y wget");
+        JobDefinition merged = parser.parse("RUN", "--retry=2 dnf install -y wget",
+                extra("timeout", 120, "stdout-arg", "out", "skip-cache", true));
+        assertEquals(written, merged);
+        assertEquals(Fingerprint.of(written), Fingerprint.of(merged));
+    }
+
+    @Test
+    void extraNumbersTakeTheTypeOfTheOption() throws DslException {
+        assertEquals(parser.parse("WAIT", "--seconds 2"), parser.parse("WAIT", "", extra("seconds", 2)));
+        assertEquals(parser.parse("WAIT", "--url http://a/ --retry 3 --retry-wait 0.5"),
+                parser.parse("WAIT", "--url http://a/", extra("retry", 3L, "retry-wait", 0.5)));
+        assertEquals(parser.parse("RUN", "--timeout 99999999999 x"),
+                parser.parse("RUN", "x", extra("timeout", new java.math.BigInteger("99999999999"))));
+    }
+
+    @Test
+    void anExtraFalseFlagOrDefaultValueIsLeftOut() throws DslException {
+        assertTrue(parser.parse("RUN", "true", extra("skip-cache", false, "timeout", 600, "retry", 0))
+                .options().isEmpty());
+    }
+
+    @Test
+    void extraOptionsCanGiveWhatAVerbRequires() throws DslException {
+        assertEquals(Map.of("cmd", "pg_isready"), parser.parse("WAIT", null, extra("cmd", "pg_isready")).options());
+    }
+
+    @Test
+    void rejectsAnUnknownExtraOptionNamingIt() {
+        DslException e = extraFails("RUN", "true", extra("colour", "red"));
+        assertEquals("unknown option '--colour' for RUN", e.getMessage());
+        assertEquals(0, e.column());
+        assertEquals(Optional.of("colour"), e.option());
+        assertFalse(e.aboutValue());
+    }
+
+    @Test
+    void rejectsAnOptionGivenInTheLineAndAsExtra() {
+        DslException e = extraFails("RUN", "--timeout=5 true", extra("timeout", 5));
+        assertEquals("option '--timeout' is given both in the line and in vars; keep one", e.getMessage());
+        assertEquals(0, e.column());
+        assertEquals(Optional.of("timeout"), e.option());
+        assertFalse(e.aboutValue());
+    }
+
+    @Test
+    void rejectsExtraValuesOfTheWrongTypeNamingTheOption() {
+        List<List<Object>> cases = List.of(
+                List.of("RUN", "skip-cache", "yes", "option '--skip-cache' needs true or false, got text 'yes'"),
+                List.of("RUN", "run-once", 1, "option '--run-once' needs true or false, got 1"),
+                List.of("RUN", "timeout", "120", "option '--timeout' needs a whole number, got text '120'"),
+                List.of("RUN", "timeout", 1.5, "option '--timeout' needs a whole number, got 1.5"),
+                List.of("RUN", "retry", -1, "option '--retry' must be 0 or more, got -1"),
+                List.of("RUN", "retry", new java.math.BigInteger("99999999999999999999"),
+                        "option '--retry' needs a whole number, got '99999999999999999999'"),
+                List.of("WAIT", "seconds", "5", "option '--seconds' needs a number, got text '5'"),
+                List.of("WAIT", "seconds", -0.5, "option '--seconds' must be 0 or more, got -0.5"),
+                List.of("WAIT", "seconds", Double.POSITIVE_INFINITY, "option '--seconds' must be 0 or more, got Infinity"),
+                List.of("RUN", "stdout-arg", 42, "option '--stdout-arg' needs text, got 42 (quote it)"),
+                List.of("RUN", "name", true, "option '--name' needs text, got true (quote it)"),
+                List.of("RUN", "name", List.of("a"), "option '--name' needs text, got a list"),
+                List.of("RUN", "name", Map.of("a", 1), "option '--name' needs text, got a map"),
+                List.of("RUN", "name", "", "option '--name' needs a non-empty value"));
+        for (List<Object> c : cases) {
+            String verb = (String) c.get(0);
+            String option = (String) c.get(1);
+            DslException e = extraFails(verb, verb.equals("WAIT") ? "" : "true", extra(option, c.get(2)));
+            assertEquals(c.get(3), e.getMessage());
+            assertEquals(0, e.column());
+            assertEquals(Optional.of(option), e.option());
+            assertTrue(e.aboutValue(), option);
+        }
+    }
+
+    @Test
+    void rejectsAnExtraOptionWithoutAValue() {
+        DslException e = extraFails("RUN", "true", extra("timeout", null));
+        assertEquals("option '--timeout' needs a whole number, got nothing", e.getMessage());
+    }
+
+    @Test
+    void listOptionsTakeAListOfTextFromExtrasAsFromRepeatedOptions() throws DslException {
+        JobParser mounts = new JobParser(new VerbRegistry(List.of(
+                new SimpleVerb("MOUNT", Verb.Payload.OPTIONAL, OptionSpec.list("mount", true)) { })));
+        assertEquals(mounts.parse("MOUNT", "--mount /a --mount '/b c'"),
+                mounts.parse("MOUNT", "", extra("mount", List.of("/a", "/b c"))));
+        DslException notAList = assertThrows(DslException.class, () -> mounts.parse("MOUNT", "", extra("mount", "/a")));
+        assertEquals("option '--mount' needs a list of text, got text '/a'", notAList.getMessage());
+        DslException notText = assertThrows(DslException.class,
+                () -> mounts.parse("MOUNT", "", extra("mount", List.of("/a", 2))));
+        assertEquals("option '--mount' needs a list of text, got a list", notText.getMessage());
+    }
+
+    @Test
+    void aVerbErrorAboutAnExtraOptionHasNoColumnButNamesIt() {
+        DslException e = extraFails("WAIT", "--seconds 5", extra("retry", 3));
+        assertEquals("option '--retry' only goes with --url or --cmd", e.getMessage());
+        assertEquals(0, e.column());
+        assertEquals(Optional.of("retry"), e.option());
+    }
+
+    @Test
+    void aVerbErrorAboutAnOptionInTheLinePointsAtItEvenWithExtras() {
+        DslException e = extraFails("WAIT", "--run-once --url http://a/", extra("seconds", 1));
+        assertEquals("WAIT takes only one of --seconds, --url or --cmd, found --seconds and --url", e.getMessage());
+        assertEquals(12, e.column());
+    }
+
+    @Test
+    void lineErrorsComeBeforeExtraErrors() {
+        DslException e = extraFails("RUN", "--bogus true", extra("colour", "red"));
+        assertEquals("unknown option '--bogus' for RUN", e.getMessage());
+        assertEquals(1, e.column());
+    }
+
+    @Test
+    void keepsATemplateWithBlanksInOneOptionValue() throws DslException {
+        JobDefinition definition = parser.parse("WORKDIR", "--chown {{ owner | default('root') }} /srv");
+        assertEquals("{{ owner | default('root') }}", definition.text("chown"));
+        assertEquals("/srv", definition.payload());
+    }
+
+    @Test
+    void valueErrorsInTheLineAlsoNameTheOption() {
+        DslException e = runFails("--skip-cache --timeout=x true");
+        assertEquals(14, e.column());
+        assertEquals(Optional.of("timeout"), e.option());
+        assertTrue(e.aboutValue());
     }
 }

@@ -92,4 +92,53 @@ class ShellWordsTest {
         assertEquals("unterminated double quote", e.getMessage());
         assertEquals(1, e.column());
     }
+
+    @Test
+    void keepsAnUnquotedTemplateInOneWordVerbatim() throws DslException {
+        String source = "/srv/{{ node.identity }}/x {% if a %}b{% else %}c d{% endif %} {# a note #}";
+        assertEquals(List.of(word("/srv/{{ node.identity }}/x", 0, 26), word("{% if a %}b{% else %}c", 27, 49),
+                word("d{% endif %}", 50, 62), word("{# a note #}", 63, 75)), ShellWords.splitKeepingTemplates(source));
+    }
+
+    @Test
+    void keepsQuotesInsideATemplateLiterally() throws DslException {
+        assertEquals(List.of(word("{{ x | default('a b') }}", 0, 24), word("y", 25, 26)),
+                ShellWords.splitKeepingTemplates("{{ x | default('a b') }} y"));
+    }
+
+    @Test
+    void aClosingBraceInsideATemplateStringDoesNotEndTheTemplate() throws DslException {
+        assertEquals(List.of(word("{{ '}}' }}", 0, 10)), ShellWords.splitKeepingTemplates("{{ '}}' }}"));
+    }
+
+    @Test
+    void aTemplateInsideQuotesIsOrdinaryQuotedText() throws DslException {
+        assertEquals(List.of(word("{{ a }}", 0, 9), word("{{", 10, 12), word("b", 13, 14)),
+                ShellWords.splitKeepingTemplates("'{{ a }}' {{ b"));
+    }
+
+    @Test
+    void anUnclosedTemplateIsOrdinaryText() throws DslException {
+        assertEquals(List.of(word("{{", 0, 2), word("x", 3, 4)), ShellWords.splitKeepingTemplates("{{ x"));
+        // {% \'a: the escaped quote is the shell's, as the template never closes
+        assertEquals(List.of(word("{%", 0, 2), word("'a", 3, 6)), ShellWords.splitKeepingTemplates("{% \\'a"));
+    }
+
+    @Test
+    void anUnclosedStringInsideATemplateLeavesItOpen() {
+        DslException e = assertThrows(DslException.class, () -> ShellWords.splitKeepingTemplates("{{ 'x }}"));
+        assertEquals("unterminated single quote", e.getMessage());
+        assertEquals(4, e.column());
+    }
+
+    @Test
+    void aLoneBraceIsOrdinaryText() throws DslException {
+        assertEquals(List.of(word("{a,b}", 0, 5), word("{", 6, 7)), ShellWords.splitKeepingTemplates("{a,b} {"));
+    }
+
+    @Test
+    void plainSplitStillSplitsInsideTemplates() throws DslException {
+        assertEquals(List.of(word("/srv/{{", 0, 7), word("x", 8, 9), word("}}", 10, 12)),
+                ShellWords.split("/srv/{{ x }}"));
+    }
 }

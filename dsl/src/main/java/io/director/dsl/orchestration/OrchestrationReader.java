@@ -1,0 +1,436 @@
+package io.director.dsl.orchestration;
+
+import io.director.dsl.verb.CommonOptions;
+import io.director.dsl.verb.DslException;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.verb.JobParser;
+import io.director.dsl.verb.OptionSpec;
+import io.director.dsl.verb.Verb;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.constructor.StandardConstructor;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Reads one orchestration file, collecting every problem instead of stopping at the first. The
+ * file is composed to YAML nodes, not constructed to Java objects, so that every value keeps
+ * the line and column it was written at.
+ */
+final class OrchestrationReader {
+
+    static final List<String> BLOCK_KEYS = List.of("name", "targets", "async", "jobs");
+
+    private static final String NAME = "name";
+    private static final String TARGETS = "targets";
+    private static final String ASYNC = "async";
+    private static final String JOBS = "jobs";
+    private static final String VARS = "vars";
+
+    // non-scalar keys are allowed through, so they get a positioned problem of their own
+    private static final LoadSettings SETTINGS = LoadSettings.builder()
+            .setSchema(new CoreSchema())
+            .setAllowNonScalarKeys(true)
+            .build();
+
+    private final Path file;
+    private final JobParser parser;
+    private final List<Problem> problems = new ArrayList<>();
+
+    OrchestrationReader(Path file, JobParser parser) {
+        this.file = file;
+        this.parser = parser;
+    }
+
+    /** The problems found, by line and column; empty when {@link #read} returned an orchestration. */
+    List<Problem> problems() {
+        return problems.stream()
+                .sorted(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column))
+                .toList();
+    }
+
+    /** The orchestration, or null when the file has problems. */
+    Orchestration read() {
+        Optional<String> text = readText();
+        if (text.isEmpty()) {
+            return null;
+        }
+        Optional<Node> root;
+        try {
+            root = new Compose(SETTINGS).composeString(text.get());
+        } catch (YamlEngineException e) {
+            Optional<Mark> mark = e instanceof MarkedYamlEngineException marked
+                    ? marked.getProblemMark().or(marked::getContextMark) : Optional.empty();
+            problem(mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1),
+                    "invalid YAML: " + describe(e));
+            return null;
+        }
+        if (root.isEmpty() || isNull(root.get())) {
+            problem(1, 1, "the file is empty: write a list of blocks, each with 'jobs'");
+            return null;
+        }
+        if (!(root.get() instanceof SequenceNode list)) {
+            problem(root.get(), "the top level must be a list of blocks ('- jobs: …'), found " + found(root.get()));
+            return null;
+        }
+        if (list.getValue().isEmpty()) {
+            problem(list, "the list of blocks is empty: add a block with 'jobs'");
+            return null;
+        }
+        List<Block> blocks = new ArrayList<>();
+        for (Node node : list.getValue()) {
+            blocks.add(block(blocks.size() + 1, node));
+        }
+        return problems.isEmpty() ? new Orchestration(file, blocks) : null;
+    }
+
+    private Optional<String> readText() {
+        try {
+            if (Files.isDirectory(file)) {
+                problem(1, 1, "is a directory, not an orchestration file");
+                return Optional.empty();
+            }
+            return Optional.of(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            problem(1, 1, "no such file");
+        } catch (MalformedInputException e) {
+            problem(1, 1, "not valid UTF-8 text");
+        } catch (IOException e) {
+            // the reason alone: the message of a FileSystemException repeats the path
+            String reason = e instanceof FileSystemException failure && failure.getReason() != null
+                    ? failure.getReason() : e.getMessage();
+            problem(1, 1, "cannot read the file: " + reason);
+        }
+        return Optional.empty();
+    }
+
+    private Block block(int index, Node node) {
+        if (!(node instanceof MappingNode map)) {
+            problem(node, "a block must be a map with 'jobs', found " + found(node));
+            return null;
+        }
+        Map<String, NodeTuple> entries = entries(map);
+        entries.forEach((key, entry) -> {
+            if (!BLOCK_KEYS.contains(key)) {
+                problem(entry.getKeyNode(), "unknown block key '" + key + "' (known: "
+                        + String.join(", ", BLOCK_KEYS) + ")");
+            }
+        });
+        String name = entries.containsKey(NAME) ? text(entries.get(NAME)) : null;
+        List<String> targets = entries.containsKey(TARGETS) ? targets(entries.get(TARGETS)) : List.of();
+        boolean async = entries.containsKey(ASYNC) && async(entries.get(ASYNC));
+        List<OrchestrationJob> jobs = new ArrayList<>();
+        if (!entries.containsKey(JOBS)) {
+            problem(map, "the block has no 'jobs': add a list of jobs");
+        } else {
+            jobs = jobs(entries.get(JOBS));
+        }
+        return new Block(index, name, targets == null ? List.of() : targets, async, jobs, line(map));
+    }
+
+    private List<String> targets(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (value instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR)) {
+            problem(value, "'targets' must be a list, found '" + scalar.getValue() + "': write ["
+                    + scalar.getValue() + "]");
+            return null;
+        }
+        if (!(value instanceof SequenceNode list)) {
+            problem(at(entry), "'targets' must be a list of node names, found " + found(value));
+            return null;
+        }
+        if (list.getValue().isEmpty()) {
+            problem(value, "'targets' is empty: name at least one node, or leave 'targets' out for every live node");
+            return null;
+        }
+        List<String> targets = new ArrayList<>();
+        for (Node item : list.getValue()) {
+            if (item instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR) && !scalar.getValue().isEmpty()) {
+                targets.add(scalar.getValue());
+            } else {
+                problem(item, "a target must be a node name, found " + found(item) + quoteHint(item));
+            }
+        }
+        return targets;
+    }
+
+    private boolean async(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (value instanceof ScalarNode scalar && scalar.getTag().equals(Tag.BOOL)) {
+            return Boolean.parseBoolean(scalar.getValue().toLowerCase(Locale.ROOT));
+        }
+        problem(at(entry), "'async' must be true or false, found " + found(value));
+        return false;
+    }
+
+    private List<OrchestrationJob> jobs(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (isNull(value) || value instanceof SequenceNode list && list.getValue().isEmpty()) {
+            problem(at(entry), "'jobs' is empty: add at least one job");
+            return List.of();
+        }
+        if (!(value instanceof SequenceNode list)) {
+            problem(value, "'jobs' must be a list of jobs, found " + found(value));
+            return List.of();
+        }
+        List<OrchestrationJob> jobs = new ArrayList<>();
+        for (Node item : list.getValue()) {
+            OrchestrationJob job = job(item);
+            if (job != null) {
+                jobs.add(job);
+            }
+        }
+        return jobs;
+    }
+
+    private OrchestrationJob job(Node node) {
+        if (!(node instanceof MappingNode map)) {
+            problem(node, "a job must be a map such as 'RUN: echo hi', found " + found(node));
+            return null;
+        }
+        Map<String, NodeTuple> entries = entries(map);
+        List<NodeTuple> verbs = new ArrayList<>();
+        List<NodeTuple> others = new ArrayList<>();
+        entries.forEach((key, entry) -> {
+            if (parser.registry().find(key).isPresent()) {
+                verbs.add(entry);
+            } else if (!key.equals(NAME) && !key.equals(VARS)) {
+                others.add(entry);
+            }
+        });
+        if (verbs.isEmpty()) {
+            if (others.isEmpty()) {
+                problem(map, "the job has no verb: add one such as 'RUN: echo hi'");
+            } else {
+                NodeTuple unknown = others.remove(0);
+                problem(unknown.getKeyNode(), "unknown verb '" + keyOf(unknown) + "' (known: "
+                        + String.join(", ", parser.registry().names()) + ")");
+            }
+        }
+        for (int i = 1; i < verbs.size(); i++) {
+            problem(verbs.get(i).getKeyNode(), "the job has two verbs, '" + keyOf(verbs.get(0)) + "' and '"
+                    + keyOf(verbs.get(i)) + "': split it into two jobs");
+        }
+        Optional<Verb> verb = verbs.size() == 1 ? parser.registry().find(keyOf(verbs.get(0))) : Optional.empty();
+        for (NodeTuple other : others) {
+            String key = keyOf(other);
+            boolean isOption = verb.isPresent() && option(verb.get(), key).isPresent();
+            problem(other.getKeyNode(), isOption
+                    ? "'" + key + "' is an option of " + verb.get().name() + ": put it under 'vars' or in the line"
+                    : "unknown job key '" + key + "' (allowed: the verb, vars, name)");
+        }
+        String name = entries.containsKey(NAME) ? text(entries.get(NAME)) : null;
+        Map<String, NodeTuple> varsByOption = new LinkedHashMap<>();
+        Map<String, Object> vars = entries.containsKey(VARS)
+                ? vars(verb, entries.get(VARS), varsByOption) : Map.of();
+        if (verb.isEmpty()) {
+            return null;
+        }
+        NodeTuple verbEntry = verbs.get(0);
+        Node value = verbEntry.getValueNode();
+        if (!(value instanceof ScalarNode line)) {
+            problem(value, "the value of " + keyOf(verbEntry) + " must be its options and payload as text, found "
+                    + found(value));
+            return null;
+        }
+        String arguments = isNull(line) ? "" : line.getValue();
+        JobDefinition definition;
+        try {
+            definition = parser.parse(keyOf(verbEntry), arguments, vars);
+        } catch (DslException e) {
+            NodeTuple varsEntry = e.option().map(varsByOption::get).orElse(null);
+            if (varsEntry != null && e.column() == 0) {
+                problem(e.aboutValue() ? at(varsEntry) : varsEntry.getKeyNode(), e.getMessage());
+            } else {
+                int[] position = positionInLine(verbEntry, line, e.column());
+                problem(position[0], position[1], e.getMessage());
+            }
+            return null;
+        }
+        String optionName = definition.text(CommonOptions.NAME);
+        if (entries.containsKey(NAME) && optionName != null) {
+            problem(entries.get(NAME).getKeyNode(), "the job's name is given twice, as 'name' and as option '--name';"
+                    + " keep one");
+        }
+        Node verbKey = verbEntry.getKeyNode();
+        return new OrchestrationJob(definition, name != null ? name : optionName, line(verbKey), column(verbKey));
+    }
+
+    /**
+     * The job's vars as options (dashed names) with typed values; problems for names that are not
+     * options of the verb (checked only when the job has one known verb).
+     */
+    private Map<String, Object> vars(Optional<Verb> verb, NodeTuple entry, Map<String, NodeTuple> varsByOption) {
+        Node value = entry.getValueNode();
+        if (!(value instanceof MappingNode map)) {
+            problem(at(entry), "'vars' must be a map of option names to values, found " + found(value));
+            return Map.of();
+        }
+        Map<String, Object> vars = new LinkedHashMap<>();
+        Map<String, String> writtenAs = new LinkedHashMap<>();
+        entries(map).forEach((key, option) -> {
+            if (verb.isEmpty()) {
+                return;
+            }
+            Optional<OptionSpec> spec = option(verb.get(), key);
+            if (spec.isEmpty()) {
+                problem(option.getKeyNode(), "unknown option '" + key + "' for " + verb.get().name() + " (known: "
+                        + verb.get().allOptions().stream().map(s -> s.name().replace('-', '_'))
+                        .collect(Collectors.joining(", ")) + ")");
+                return;
+            }
+            String name = spec.get().name();
+            if (writtenAs.containsKey(name)) {
+                problem(option.getKeyNode(), "'" + key + "' repeats option '" + writtenAs.get(name) + "' in vars");
+                return;
+            }
+            try {
+                vars.put(name, new StandardConstructor(SETTINGS).constructSingleDocument(
+                        Optional.of(option.getValueNode())));
+                writtenAs.put(name, key);
+                varsByOption.put(name, option);
+            } catch (YamlEngineException e) {
+                problem(at(option), "cannot read the value of '" + key + "': " + describe(e));
+            }
+        });
+        return vars;
+    }
+
+    /** SnakeYAML's messages span lines (with a snippet); a problem is one line. */
+    private static String describe(YamlEngineException e) {
+        if (e instanceof MarkedYamlEngineException marked) {
+            return (marked.getContext() == null ? "" : marked.getContext() + ", ") + marked.getProblem();
+        }
+        return e.getMessage();
+    }
+
+    /** The option a vars key names: underscores stand for dashes, so {@code stdout_arg} is {@code --stdout-arg}. */
+    private static Optional<OptionSpec> option(Verb verb, String key) {
+        String name = key.replace('_', '-');
+        return verb.allOptions().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Where a 1-based column of a job's argument string is in the file: exact inside a one-line
+     * plain or quoted scalar (shifted by the opening quote), else the scalar's start; an empty
+     * value has no place of its own, so its verb key stands for it.
+     */
+    private static int[] positionInLine(NodeTuple verbEntry, ScalarNode line, int argumentColumn) {
+        if (line.getValue().isEmpty() && line.getScalarStyle() == ScalarStyle.PLAIN) {
+            Node key = verbEntry.getKeyNode();
+            return new int[] {line(key), column(key)};
+        }
+        int startLine = line(line);
+        int startColumn = column(line);
+        boolean oneLine = line.getEndMark().map(m -> m.getLine() + 1 == startLine).orElse(false);
+        ScalarStyle style = line.getScalarStyle();
+        if (argumentColumn <= 0 || !oneLine || style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED) {
+            return new int[] {startLine, startColumn};
+        }
+        int quote = style == ScalarStyle.SINGLE_QUOTED || style == ScalarStyle.DOUBLE_QUOTED ? 1 : 0;
+        return new int[] {startLine, startColumn + quote + argumentColumn - 1};
+    }
+
+    /** The keys of a map in file order; problems for keys that are not text or appear twice. */
+    private Map<String, NodeTuple> entries(MappingNode map) {
+        Map<String, NodeTuple> entries = new LinkedHashMap<>();
+        for (NodeTuple entry : map.getValue()) {
+            Node key = entry.getKeyNode();
+            if (!(key instanceof ScalarNode)) {
+                problem(key, "a key must be a word, found " + found(key));
+            } else if (entries.containsKey(keyOf(entry))) {
+                problem(key, "duplicate key '" + keyOf(entry) + "'");
+            } else {
+                entries.put(keyOf(entry), entry);
+            }
+        }
+        return entries;
+    }
+
+    private String text(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (value instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR)) {
+            return scalar.getValue();
+        }
+        problem(at(entry), "'" + keyOf(entry) + "' must be text, found " + found(value) + quoteHint(value));
+        return null;
+    }
+
+    /** How a value reads in a message: quoted text, a number or boolean as written, or its kind. */
+    private static String found(Node node) {
+        if (node instanceof MappingNode) {
+            return "a map";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        ScalarNode scalar = (ScalarNode) node;
+        if (isNull(scalar)) {
+            return "nothing";
+        }
+        Tag tag = scalar.getTag();
+        return tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) || tag.equals(Tag.BOOL)
+                ? scalar.getValue() : "'" + scalar.getValue() + "'";
+    }
+
+    /** Numbers and booleans become text when quoted, the fix wherever text is expected. */
+    private static String quoteHint(Node node) {
+        return node instanceof ScalarNode scalar && !isNull(scalar) && !scalar.getTag().equals(Tag.STR)
+                ? " (quote it)" : "";
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.NULL);
+    }
+
+    private static String keyOf(NodeTuple entry) {
+        return ((ScalarNode) entry.getKeyNode()).getValue();
+    }
+
+    /** The node to point at for a problem with an entry's value: the key, when the value is empty. */
+    private static Node at(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        return value instanceof ScalarNode scalar && scalar.getValue().isEmpty()
+                && scalar.getScalarStyle() == ScalarStyle.PLAIN ? entry.getKeyNode() : value;
+    }
+
+    private static int line(Node node) {
+        return node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
+    }
+
+    private static int column(Node node) {
+        return node.getStartMark().map(m -> m.getColumn() + 1).orElse(1);
+    }
+
+    private void problem(Node node, String message) {
+        problem(line(node), column(node), message);
+    }
+
+    private void problem(int line, int column, String message) {
+        problems.add(new Problem(file.toString(), line, column, message));
+    }
+}
