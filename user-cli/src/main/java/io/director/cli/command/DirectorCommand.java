@@ -20,6 +20,7 @@ import java.nio.file.Path;
                 ServerCommand.class,
                 ClientCommand.class,
                 ExecCommand.class,
+                OrchestrateCommand.class,
                 ManageCommand.class,
                 QuickstartCommand.class,
                 VersionCommand.class,
