@@ -18,7 +18,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The node's durable state, one SQLite file under the cache path:
@@ -26,7 +29,9 @@ import java.util.List;
  *   <li>{@code inbox}: every job received (pending, running, done), so a repeat is recognised
  *       and a restart knows what it was doing;</li>
  *   <li>{@code outbox}: results the server has not acknowledged yet, sent again after a reconnect;</li>
- *   <li>{@code succeeded}: fingerprints of jobs that succeeded here, for the cache.</li>
+ *   <li>{@code succeeded}: fingerprints of jobs that succeeded here, for the cache;</li>
+ *   <li>{@code args}: the node's ARGs, each a JSON value;</li>
+ *   <li>{@code envs}: the node's ENVs, plain strings.</li>
  * </ul>
  * Used by the link and the runner threads; every method is synchronized on the connection.
  */
@@ -65,6 +70,8 @@ public final class NodeCache implements AutoCloseable {
                           fingerprint TEXT PRIMARY KEY,
                           job_id TEXT NOT NULL,
                           finished_at INTEGER NOT NULL)""");
+                st.execute("CREATE TABLE IF NOT EXISTS args (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS envs (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
             return new NodeCache(db);
         } catch (SQLException e) {
@@ -226,6 +233,120 @@ public final class NodeCache implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw fail("read the cache", e);
+        }
+    }
+
+    /** Every stored ARG: name to its value as JSON, in name order. */
+    public synchronized Map<String, String> args() {
+        return readPairs("SELECT name, value FROM args ORDER BY name", "read the ARGs");
+    }
+
+    /** The JSON value of one ARG, or null when it is not set. */
+    public synchronized String arg(String name) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT value FROM args WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw fail("read ARG " + name, e);
+        }
+    }
+
+    /** Stores ARGs (name to JSON value), all or none. */
+    public synchronized void putArgs(Map<String, String> jsonByName) {
+        inTransaction("store ARGs", () -> {
+            for (Map.Entry<String, String> arg : jsonByName.entrySet()) {
+                putPair("INSERT OR REPLACE INTO args (name, value) VALUES (?,?)", arg.getKey(), arg.getValue());
+            }
+        });
+    }
+
+    /**
+     * Replaces one ARG by {@code change(current)} (current is null when unset) atomically, so two
+     * job queues extending the same ARG both count. An exception from {@code change} leaves it as it was.
+     */
+    public synchronized void updateArg(String name, UnaryOperator<String> change) {
+        String next = change.apply(arg(name));
+        putPair("INSERT OR REPLACE INTO args (name, value) VALUES (?,?)", name, next);
+    }
+
+    /** Every stored ENV, in name order. */
+    public synchronized Map<String, String> envs() {
+        return readPairs("SELECT name, value FROM envs ORDER BY name", "read the ENVs");
+    }
+
+    public synchronized void putEnv(String name, String value) {
+        putPair("INSERT OR REPLACE INTO envs (name, value) VALUES (?,?)", name, value);
+    }
+
+    /** Forgets every ARG; returns how many there were. */
+    public synchronized int clearArgs() {
+        return delete("DELETE FROM args", null, "clear the ARGs");
+    }
+
+    /** Forgets every ENV; returns how many there were. */
+    public synchronized int clearEnvs() {
+        return delete("DELETE FROM envs", null, "clear the ENVs");
+    }
+
+    /** Forgets every job that succeeded here, so each runs again; returns how many there were. */
+    public synchronized int clearSucceeded() {
+        return delete("DELETE FROM succeeded", null, "clear the job cache");
+    }
+
+    /** Forgets that the job with this fingerprint succeeded here; returns 1 if it had, else 0. */
+    public synchronized int forgetSucceeded(String fingerprint) {
+        return delete("DELETE FROM succeeded WHERE fingerprint = ?", fingerprint, "evict " + fingerprint);
+    }
+
+    private Map<String, String> readPairs(String sql, String what) {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            Map<String, String> pairs = new LinkedHashMap<>();
+            while (rs.next()) {
+                pairs.put(rs.getString(1), rs.getString(2));
+            }
+            return pairs;
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    private void putPair(String sql, String name, String value) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("store " + name, e);
+        }
+    }
+
+    private int delete(String sql, String parameter, String what) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            if (parameter != null) {
+                ps.setString(1, parameter);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    private void inTransaction(String what, Runnable work) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                work.run();
+                db.commit();
+            } catch (RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw fail(what, e);
         }
     }
 
