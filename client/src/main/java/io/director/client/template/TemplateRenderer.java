@@ -71,6 +71,10 @@ public final class TemplateRenderer {
             throw new TemplateException(describe(e, template.indexOf('\n') >= 0));
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a string cannot fail", e);
+        } catch (RuntimeException e) {
+            // A filter or method failing in Java (sorting a read-only list, dividing by zero) is the template's fault too.
+            throw new TemplateException("template error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
         }
     }
 

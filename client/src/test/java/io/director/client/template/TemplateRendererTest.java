@@ -115,6 +115,20 @@ class TemplateRendererTest {
     }
 
     @Test
+    void sortAndReverseReturnNewListsAsInJinja() throws Exception {
+        Map<String, Object> vars = Map.of("names", List.of("b", "c", "a"));
+        assertEquals("abc cba bca", renderer.render(
+                "{{ names | sort | join }} {{ names | sort | reverse | join }} {{ names | join }}", vars));
+    }
+
+    @Test
+    void aJavaErrorInAFilterIsATemplateError() {
+        TemplateException e = assertThrows(TemplateException.class,
+                () -> renderer.render("{{ 'x' | abs }}", Map.of()));
+        assertTrue(e.getMessage().startsWith("template error"), e.getMessage());
+    }
+
+    @Test
     void nodeVariableGivesIdentityAndLabels() throws Exception {
         assertEquals("/srv/n1/web", render("/srv/{{ node.identity }}/{{ node.labels.role }}"));
     }
