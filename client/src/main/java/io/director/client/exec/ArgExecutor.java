@@ -1,12 +1,11 @@
 package io.director.client.exec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.director.client.cache.NodeVariables;
 import io.director.dsl.verb.ArgVerb;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.NodeState;
 import io.director.dsl.wire.WireCodec;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * {@code ARG [--extend-args] KEY VALUE}: stores a template variable. The value is read as YAML
