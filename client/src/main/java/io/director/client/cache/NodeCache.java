@@ -29,7 +29,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@code inbox}: every job received (pending, running, done), so a repeat is recognised
  *       and a restart knows what it was doing;</li>
  *   <li>{@code outbox}: results the server has not acknowledged yet, sent again after a reconnect;</li>
- *   <li>{@code succeeded}: fingerprints of jobs that succeeded here, for the cache;</li>
+ *   <li>{@code succeeded}: cache keys of jobs that succeeded here, each with the job's own
+ *       fingerprint ({@code job_fingerprint}) so CACHEEVICT can name a job by it even when the
+ *       key also covers the job's rendered inputs;</li>
  *   <li>{@code args}: the node's ARGs, each a JSON value;</li>
  *   <li>{@code envs}: the node's ENVs, plain strings.</li>
  * </ul>
@@ -38,6 +40,8 @@ import java.util.function.UnaryOperator;
 public final class NodeCache implements AutoCloseable {
 
     private static final ObjectMapper JSON = WireCodec.mapper();
+    /** The fingerprint inside a job as the inbox stores it (wire JSON). */
+    private static final String JOB_FINGERPRINT_OF_INBOX = "SELECT json_extract(job, '$.fingerprint') FROM inbox";
 
     /** Where a received job stands. */
     public enum Arrival { NEW, PENDING, DONE }
@@ -70,6 +74,7 @@ public final class NodeCache implements AutoCloseable {
                           fingerprint TEXT PRIMARY KEY,
                           job_id TEXT NOT NULL,
                           finished_at INTEGER NOT NULL)""");
+                addJobFingerprintColumn(st);
                 st.execute("CREATE TABLE IF NOT EXISTS args (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 st.execute("CREATE TABLE IF NOT EXISTS envs (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
@@ -176,10 +181,12 @@ public final class NodeCache implements AutoCloseable {
                 }
                 if (cacheFingerprint != null) {
                     try (PreparedStatement ps = db.prepareStatement(
-                            "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at) VALUES (?,?,?)")) {
+                            "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
+                                    + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))")) {
                         ps.setString(1, cacheFingerprint);
                         ps.setString(2, result.jobId());
                         ps.setLong(3, result.finishedAt());
+                        ps.setString(4, result.jobId());
                         ps.executeUpdate();
                     }
                 }
@@ -295,9 +302,36 @@ public final class NodeCache implements AutoCloseable {
         return delete("DELETE FROM succeeded", null, "clear the job cache");
     }
 
-    /** Forgets that the job with this fingerprint succeeded here; returns 1 if it had, else 0. */
+    /**
+     * Forgets that the job with this fingerprint succeeded here, whatever inputs it ran with (or
+     * the one entry with this cache key); returns how many entries there were.
+     */
     public synchronized int forgetSucceeded(String fingerprint) {
-        return delete("DELETE FROM succeeded WHERE fingerprint = ?", fingerprint, "evict " + fingerprint);
+        try (PreparedStatement ps = db.prepareStatement(
+                "DELETE FROM succeeded WHERE fingerprint = ? OR job_fingerprint = ?")) {
+            ps.setString(1, fingerprint);
+            ps.setString(2, fingerprint);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("evict " + fingerprint, e);
+        }
+    }
+
+    /**
+     * Caches made before {@code job_fingerprint} existed get the column, filled from the inbox
+     * where the job is still remembered.
+     */
+    private static void addJobFingerprintColumn(Statement st) throws SQLException {
+        try (ResultSet columns = st.executeQuery("SELECT 1 FROM pragma_table_info('succeeded') "
+                + "WHERE name = 'job_fingerprint'")) {
+            if (columns.next()) {
+                return;
+            }
+        }
+        st.execute("ALTER TABLE succeeded ADD COLUMN job_fingerprint TEXT");
+        st.execute("UPDATE succeeded SET job_fingerprint = (" + JOB_FINGERPRINT_OF_INBOX
+                + " WHERE inbox.job_id = succeeded.job_id)");
+        st.execute("CREATE INDEX IF NOT EXISTS succeeded_by_job ON succeeded(job_fingerprint)");
     }
 
     private Map<String, String> readPairs(String sql, String what) {

@@ -194,6 +194,20 @@ class NodeVariablesTest {
     }
 
     @Test
+    void evictingAFingerprintForgetsTheJobUnderWhateverCacheKeyItsInputsGave() throws Exception {
+        try (NodeCache cache = NodeCache.open(dir)) {
+            JobDefinition definition = JobParser.standard().parse("RUN", "echo {{ greeting }}");
+            Job job = new Job("j1", "j1", null, definition, Fingerprint.of(definition));
+            cache.receive(job, 1);
+            String cacheKey = "0".repeat(56);
+            cache.finish(new JobResult("j1", NodeState.SUCCESS, 0, "", "", null, 0, 1, 2), cacheKey);
+            assertEquals("evicted the cached job " + job.fingerprint(),
+                    new NodeVariables(cache).evict(job.fingerprint()));
+            assertFalse(cache.succeededBefore(cacheKey));
+        }
+    }
+
+    @Test
     void evictingAnUnknownTargetIsRejected() {
         try (NodeCache cache = NodeCache.open(dir)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
