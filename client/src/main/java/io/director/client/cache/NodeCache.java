@@ -18,7 +18,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The node's durable state, one SQLite file under the cache path:
@@ -26,13 +29,19 @@ import java.util.List;
  *   <li>{@code inbox}: every job received (pending, running, done), so a repeat is recognised
  *       and a restart knows what it was doing;</li>
  *   <li>{@code outbox}: results the server has not acknowledged yet, sent again after a reconnect;</li>
- *   <li>{@code succeeded}: fingerprints of jobs that succeeded here, for the cache.</li>
+ *   <li>{@code succeeded}: cache keys of jobs that succeeded here, each with the job's own
+ *       fingerprint ({@code job_fingerprint}) so CACHEEVICT can name a job by it even when the
+ *       key also covers the job's rendered inputs;</li>
+ *   <li>{@code args}: the node's ARGs, each a JSON value;</li>
+ *   <li>{@code envs}: the node's ENVs, plain strings.</li>
  * </ul>
  * Used by the link and the runner threads; every method is synchronized on the connection.
  */
 public final class NodeCache implements AutoCloseable {
 
     private static final ObjectMapper JSON = WireCodec.mapper();
+    /** The fingerprint inside a job as the inbox stores it (wire JSON). */
+    private static final String JOB_FINGERPRINT_OF_INBOX = "SELECT json_extract(job, '$.fingerprint') FROM inbox";
 
     /** Where a received job stands. */
     public enum Arrival { NEW, PENDING, DONE }
@@ -65,6 +74,9 @@ public final class NodeCache implements AutoCloseable {
                           fingerprint TEXT PRIMARY KEY,
                           job_id TEXT NOT NULL,
                           finished_at INTEGER NOT NULL)""");
+                addJobFingerprintColumn(st);
+                st.execute("CREATE TABLE IF NOT EXISTS args (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                st.execute("CREATE TABLE IF NOT EXISTS envs (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
             return new NodeCache(db);
         } catch (SQLException e) {
@@ -169,10 +181,12 @@ public final class NodeCache implements AutoCloseable {
                 }
                 if (cacheFingerprint != null) {
                     try (PreparedStatement ps = db.prepareStatement(
-                            "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at) VALUES (?,?,?)")) {
+                            "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
+                                    + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))")) {
                         ps.setString(1, cacheFingerprint);
                         ps.setString(2, result.jobId());
                         ps.setLong(3, result.finishedAt());
+                        ps.setString(4, result.jobId());
                         ps.executeUpdate();
                     }
                 }
@@ -226,6 +240,147 @@ public final class NodeCache implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw fail("read the cache", e);
+        }
+    }
+
+    /** Every stored ARG: name to its value as JSON, in name order. */
+    public synchronized Map<String, String> args() {
+        return readPairs("SELECT name, value FROM args ORDER BY name", "read the ARGs");
+    }
+
+    /** The JSON value of one ARG, or null when it is not set. */
+    public synchronized String arg(String name) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT value FROM args WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw fail("read ARG " + name, e);
+        }
+    }
+
+    /** Stores ARGs (name to JSON value), all or none. */
+    public synchronized void putArgs(Map<String, String> jsonByName) {
+        inTransaction("store ARGs", () -> {
+            for (Map.Entry<String, String> arg : jsonByName.entrySet()) {
+                putPair("INSERT OR REPLACE INTO args (name, value) VALUES (?,?)", arg.getKey(), arg.getValue());
+            }
+        });
+    }
+
+    /**
+     * Replaces one ARG by {@code change(current)} (current is null when unset) atomically, so two
+     * job queues extending the same ARG both count. An exception from {@code change} leaves it as it was.
+     */
+    public synchronized void updateArg(String name, UnaryOperator<String> change) {
+        String next = change.apply(arg(name));
+        putPair("INSERT OR REPLACE INTO args (name, value) VALUES (?,?)", name, next);
+    }
+
+    /** Every stored ENV, in name order. */
+    public synchronized Map<String, String> envs() {
+        return readPairs("SELECT name, value FROM envs ORDER BY name", "read the ENVs");
+    }
+
+    public synchronized void putEnv(String name, String value) {
+        putPair("INSERT OR REPLACE INTO envs (name, value) VALUES (?,?)", name, value);
+    }
+
+    /** Forgets every ARG; returns how many there were. */
+    public synchronized int clearArgs() {
+        return delete("DELETE FROM args", null, "clear the ARGs");
+    }
+
+    /** Forgets every ENV; returns how many there were. */
+    public synchronized int clearEnvs() {
+        return delete("DELETE FROM envs", null, "clear the ENVs");
+    }
+
+    /** Forgets every job that succeeded here, so each runs again; returns how many there were. */
+    public synchronized int clearSucceeded() {
+        return delete("DELETE FROM succeeded", null, "clear the job cache");
+    }
+
+    /**
+     * Forgets that the job with this fingerprint succeeded here, whatever inputs it ran with (or
+     * the one entry with this cache key); returns how many entries there were.
+     */
+    public synchronized int forgetSucceeded(String fingerprint) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "DELETE FROM succeeded WHERE fingerprint = ? OR job_fingerprint = ?")) {
+            ps.setString(1, fingerprint);
+            ps.setString(2, fingerprint);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("evict " + fingerprint, e);
+        }
+    }
+
+    /**
+     * Caches made before {@code job_fingerprint} existed get the column, filled from the inbox
+     * where the job is still remembered.
+     */
+    private static void addJobFingerprintColumn(Statement st) throws SQLException {
+        try (ResultSet columns = st.executeQuery("SELECT 1 FROM pragma_table_info('succeeded') "
+                + "WHERE name = 'job_fingerprint'")) {
+            if (columns.next()) {
+                return;
+            }
+        }
+        st.execute("ALTER TABLE succeeded ADD COLUMN job_fingerprint TEXT");
+        st.execute("UPDATE succeeded SET job_fingerprint = (" + JOB_FINGERPRINT_OF_INBOX
+                + " WHERE inbox.job_id = succeeded.job_id)");
+        st.execute("CREATE INDEX IF NOT EXISTS succeeded_by_job ON succeeded(job_fingerprint)");
+    }
+
+    private Map<String, String> readPairs(String sql, String what) {
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            Map<String, String> pairs = new LinkedHashMap<>();
+            while (rs.next()) {
+                pairs.put(rs.getString(1), rs.getString(2));
+            }
+            return pairs;
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    private void putPair(String sql, String name, String value) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, name);
+            ps.setString(2, value);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("store " + name, e);
+        }
+    }
+
+    private int delete(String sql, String parameter, String what) {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            if (parameter != null) {
+                ps.setString(1, parameter);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail(what, e);
+        }
+    }
+
+    private void inTransaction(String what, Runnable work) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                work.run();
+                db.commit();
+            } catch (RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw fail(what, e);
         }
     }
 

@@ -25,7 +25,14 @@ public final class ExecutorRegistry {
     /** Every executor this client version has. */
     public static ExecutorRegistry standard(ProcessRunner processes) {
         return new ExecutorRegistry(List.of(
-                new RunExecutor(processes)));
+                new RunExecutor(processes),
+                new ArgExecutor(),
+                new EnvExecutor(),
+                new WorkdirExecutor(),
+                new CachefileExecutor(),
+                new CacheEvictExecutor(),
+                new WaitExecutor(processes),
+                new EchoExecutor()));
     }
 
     /** This registry plus executors that need the running client (e.g. QUERY needs the link). */

@@ -10,6 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +106,27 @@ class NodeCacheTest {
             assertEquals(1, cache.pruneDone(100));
             assertEquals(NodeCache.Arrival.NEW, cache.receive(acknowledged, 200), "forgotten");
             assertEquals(NodeCache.Arrival.DONE, cache.receive(unacknowledged, 200), "kept until the server has it");
+        }
+    }
+
+    @Test
+    void aCacheFromBeforeJobFingerprintsWereKeptCanStillEvictByFingerprint() throws Exception {
+        Job job = job("j6", "echo old");
+        String cacheKey = "f".repeat(56);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("client.db"));
+             Statement st = db.createStatement()) {
+            st.execute("CREATE TABLE inbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL UNIQUE, "
+                    + "job TEXT NOT NULL, state TEXT NOT NULL, received_at INTEGER NOT NULL)");
+            st.execute("CREATE TABLE succeeded (fingerprint TEXT PRIMARY KEY, job_id TEXT NOT NULL, "
+                    + "finished_at INTEGER NOT NULL)");
+            st.execute("INSERT INTO inbox (job_id, job, state, received_at) VALUES ('j6', '"
+                    + io.director.dsl.wire.WireCodec.mapper().writeValueAsString(job) + "', 'done', 1)");
+            st.execute("INSERT INTO succeeded VALUES ('" + cacheKey + "', 'j6', 2)");
+        }
+        try (NodeCache cache = NodeCache.open(dir)) {
+            assertTrue(cache.succeededBefore(cacheKey), "old entries are kept");
+            assertEquals(1, cache.forgetSucceeded(job.fingerprint()));
+            assertFalse(cache.succeededBefore(cacheKey));
         }
     }
 }

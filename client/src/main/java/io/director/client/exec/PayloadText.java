@@ -1,0 +1,76 @@
+package io.director.client.exec;
+
+import io.director.dsl.verb.DslException;
+import io.director.dsl.verb.ShellWords;
+
+import java.util.List;
+
+/** How the variable and path verbs read their (already rendered) payload. */
+final class PayloadText {
+
+    /** A {@code KEY VALUE…} payload: the key and the value's text. */
+    record KeyValue(String key, String value) {
+    }
+
+    private PayloadText() {
+    }
+
+    /**
+     * The first word is the key; the value is the rest of the text as written, except that a
+     * value that is one quoted shell word ({@code 'hello world'}) loses its quotes.
+     *
+     * @throws IllegalArgumentException when there is no value
+     */
+    static KeyValue keyValue(String verb, String payload) {
+        String text = payload.strip();
+        int blank = firstBlank(text);
+        if (blank < 0) {
+            throw new IllegalArgumentException(verb + " needs KEY VALUE, got '" + text + "'");
+        }
+        return new KeyValue(text.substring(0, blank), unquoteSingleWord(text.substring(blank).strip()));
+    }
+
+    /**
+     * The one path a payload names, with shell quoting removed.
+     *
+     * @throws IllegalArgumentException for no word, several words, or a relative path
+     */
+    static String absolutePath(String verb, String payload) {
+        List<ShellWords.Word> words;
+        try {
+            words = ShellWords.split(payload);
+        } catch (DslException e) {
+            throw new IllegalArgumentException(verb + " path '" + payload + "': " + e.getMessage(), e);
+        }
+        if (words.size() != 1) {
+            throw new IllegalArgumentException(verb + " takes one path, got " + words.size() + " words in '" + payload
+                    + "' (quote a path with blanks)");
+        }
+        String path = words.get(0).text();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException(verb + " needs an absolute path, got '" + path + "'");
+        }
+        return path;
+    }
+
+    private static String unquoteSingleWord(String text) {
+        if (!text.startsWith("'") && !text.startsWith("\"")) {
+            return text;
+        }
+        try {
+            List<ShellWords.Word> words = ShellWords.split(text);
+            return words.size() == 1 ? words.get(0).text() : text;
+        } catch (DslException e) {
+            return text;
+        }
+    }
+
+    private static int firstBlank(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
