@@ -119,7 +119,13 @@ public final class NodeVariables {
      * ARG can replace. The returned map and the {@code node} map are read-only.
      */
     public Map<String, Object> templateContext(String identity, Map<String, String> labels) {
-        Map<String, Object> context = new HashMap<>(args());
+        return templateContext(args(), identity, labels);
+    }
+
+    /** The same over given ARGs (the planner's what-if copy). */
+    public static Map<String, Object> templateContext(Map<String, Object> args, String identity,
+                                                      Map<String, String> labels) {
+        Map<String, Object> context = new HashMap<>(args);
         Map<String, Object> node = new HashMap<>();
         node.put("identity", identity);
         node.put("labels", labels == null ? Map.of() : Map.copyOf(labels));

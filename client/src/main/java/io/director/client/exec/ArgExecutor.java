@@ -26,7 +26,7 @@ public final class ArgExecutor implements Executor {
     public Execution execute(JobContext context) {
         NodeVariables variables = context.variables();
         try {
-            PayloadText.KeyValue pair = PayloadText.keyValue(verb(), context.payload());
+            PayloadText.KeyValue pair = PayloadText.rawKeyValue(verb(), context.payload());
             Object value = YamlValues.valueOf(pair.value());
             boolean extend = context.job().definition().flag(EXTEND);
             if (extend) {

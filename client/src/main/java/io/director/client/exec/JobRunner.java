@@ -152,13 +152,6 @@ public final class JobRunner {
         }
     }
 
-    /** The variables a job's templates see: the node's ARGs plus the read-only {@code node}. */
-    static Map<String, Object> templateContext(Map<String, Object> args, String identity, Map<String, String> labels) {
-        Map<String, Object> context = new HashMap<>(args);
-        context.put("node", Map.of("identity", identity, "labels", labels));
-        return context;
-    }
-
     private JobResult execute(Job job) throws InterruptedException {
         long started = System.currentTimeMillis();
         String failedBefore = job.parentId() == null || job.parentId().equals(job.jobId())
@@ -171,7 +164,7 @@ public final class JobRunner {
         boolean alwaysRuns = verb.map(Verb::alwaysRuns).orElse(true);
         String payload;
         try {
-            payload = templates.render(job.definition().payload(), templateContext(variables.args(), identity, labels));
+            payload = templates.render(job.definition().payload(), variables.templateContext(identity, labels));
         } catch (TemplateException e) {
             return finishWithout(job, NodeState.FAILED, "template: " + e.getMessage(), started);
         }
@@ -195,7 +188,12 @@ public final class JobRunner {
             }
         }
         if (execution.state() == NodeState.SUCCESS) {
-            keepOutputAsArgs(job, execution);
+            try {
+                keepOutputAsArgs(job, execution);
+            } catch (IllegalArgumentException e) {
+                execution = new Execution(NodeState.FAILED, execution.exitCode(), execution.stdout(),
+                        execution.stderr(), "cannot keep the output as an ARG: " + e.getMessage());
+            }
         }
         long finished = System.currentTimeMillis();
         JobResult result = new JobResult(job.jobId(), execution.state(), execution.exitCode(), execution.stdout(),

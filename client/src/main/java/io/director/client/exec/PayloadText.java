@@ -22,12 +22,22 @@ final class PayloadText {
      * @throws IllegalArgumentException when there is no value
      */
     static KeyValue keyValue(String verb, String payload) {
+        KeyValue raw = rawKeyValue(verb, payload);
+        return new KeyValue(raw.key(), unquoteSingleWord(raw.value()));
+    }
+
+    /**
+     * The first word is the key; the value is the rest of the text exactly as written, quotes
+     * included: ARG hands it to YAML, whose own quoting then decides ({@code 'a: b'} a string,
+     * {@code a: b} a map, {@code '1.10'} the text 1.10).
+     */
+    static KeyValue rawKeyValue(String verb, String payload) {
         String text = payload.strip();
         int blank = firstBlank(text);
         if (blank < 0) {
             throw new IllegalArgumentException(verb + " needs KEY VALUE, got '" + text + "'");
         }
-        return new KeyValue(text.substring(0, blank), unquoteSingleWord(text.substring(blank).strip()));
+        return new KeyValue(text.substring(0, blank), text.substring(blank).strip());
     }
 
     /**

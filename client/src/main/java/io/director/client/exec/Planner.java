@@ -53,7 +53,7 @@ public final class Planner {
             Optional<Verb> verb = verbs.find(job.definition().verb());
             String rendered;
             try {
-                rendered = templates.render(job.definition().payload(), JobRunner.templateContext(scratch, identity,
+                rendered = templates.render(job.definition().payload(), NodeVariables.templateContext(scratch, identity,
                         labels));
             } catch (TemplateException e) {
                 rendered = null; // depends on something only running will tell

@@ -35,7 +35,7 @@ class CacheEvictExecutorTest {
     void anUnknownTargetFails() throws Exception {
         try (NodeCache cache = NodeCache.open(dir)) {
             Execution evict = new CacheEvictExecutor().execute(
-                    TestJobs.context(new NodeVariables(cache), "CACHEEVICT", "ARGS"));
+                    TestJobs.unvalidated(new NodeVariables(cache), "CACHEEVICT", "ARGS"));
             assertEquals(NodeState.FAILED, evict.state());
             assertTrue(evict.info().startsWith("unknown CACHEEVICT target 'ARGS'"), evict.info());
         }

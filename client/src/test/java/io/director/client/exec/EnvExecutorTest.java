@@ -40,7 +40,7 @@ class EnvExecutorTest {
     @Test
     void aKeyWithoutAValueFails() throws Exception {
         try (NodeCache cache = NodeCache.open(dir)) {
-            Execution env = new EnvExecutor().execute(TestJobs.context(new NodeVariables(cache), "ENV", "ONLY"));
+            Execution env = new EnvExecutor().execute(TestJobs.unvalidated(new NodeVariables(cache), "ENV", "ONLY"));
             assertEquals(NodeState.FAILED, env.state());
             assertEquals("ENV needs KEY VALUE, got 'ONLY'", env.info());
         }

@@ -69,6 +69,10 @@ class WaitExecutorTest {
         return executor.execute(TestJobs.context(variables, "WAIT", arguments));
     }
 
+    private Execution unvalidatedWait(String arguments) throws Exception {
+        return executor.execute(TestJobs.unvalidated(variables, "WAIT", arguments));
+    }
+
     @Test
     void secondsSleepsThatLong() throws Exception {
         long start = System.nanoTime();
@@ -159,10 +163,10 @@ class WaitExecutorTest {
 
     @Test
     void exactlyOneWayOfWaitingMustBeGiven() throws Exception {
-        assertEquals("WAIT needs exactly one of --seconds, --url or --cmd", wait("").info());
+        assertEquals("WAIT needs exactly one of --seconds, --url or --cmd", unvalidatedWait("").info());
         assertEquals("WAIT needs exactly one of --seconds, --url or --cmd, got --seconds and --cmd",
-                wait("--seconds 1 --cmd true").info());
-        assertEquals("--url 'ftp://host/' must be http or https", wait("--url ftp://host/").info());
+                unvalidatedWait("--seconds 1 --cmd true").info());
+        assertEquals("--url 'ftp://host/' must be http or https", unvalidatedWait("--url ftp://host/").info());
     }
 
     @Test

@@ -38,6 +38,10 @@ class WorkdirExecutorTest {
         return new WorkdirExecutor().execute(TestJobs.context(variables, "WORKDIR", arguments));
     }
 
+    private Execution unvalidatedWorkdir(String arguments) throws Exception {
+        return new WorkdirExecutor().execute(TestJobs.unvalidated(variables, "WORKDIR", arguments));
+    }
+
     @Test
     void createsTheDirectoryAndItsParents() throws Exception {
         Path target = dir.resolve("srv/app/releases");
@@ -67,7 +71,7 @@ class WorkdirExecutorTest {
     @Test
     void aModeThatIsNotOctalFailsBeforeCreatingAnything() throws Exception {
         Path target = dir.resolve("never");
-        Execution execution = workdir("--chmod u+x " + target);
+        Execution execution = unvalidatedWorkdir("--chmod u+x " + target);
         assertEquals(NodeState.FAILED, execution.state());
         assertTrue(execution.info().startsWith("--chmod 'u+x' is not an octal mode"), execution.info());
         assertTrue(Files.notExists(target));

@@ -147,11 +147,23 @@ public final class JobParser {
         }
         JobDefinition definition = new JobDefinition(verb.name(), options, payload);
         try {
+            checkOutputArgs(definition);
             verb.validate(definition);
         } catch (DslException e) {
             throw locate(e, payloadStart, optionColumns);
         }
         return definition;
+    }
+
+    /** {@code --stdout-arg}/{@code --stderr-arg} name an ARG: the same rule as ARG keys. */
+    private static void checkOutputArgs(JobDefinition definition) throws DslException {
+        for (String option : List.of(CommonOptions.STDOUT_ARG, CommonOptions.STDERR_ARG)) {
+            String name = definition.text(option);
+            if (name != null && (!VerbChecks.isName(name) || name.equals(ArgVerb.READ_ONLY_KEY))) {
+                throw DslException.ofOptionValue("option '--" + option + "' needs an ARG name (letters, digits and _, "
+                        + "not starting with a digit, not 'node'), got '" + name + "'", option);
+            }
+        }
     }
 
     /** Turns a verb's payload- or option-relative error into one placed in the argument string. */

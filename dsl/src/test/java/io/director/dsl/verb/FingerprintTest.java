@@ -65,7 +65,7 @@ class FingerprintTest {
         assertNotEquals(plain, fingerprint("--timeout 5 echo hi"));
         assertNotEquals(plain, fingerprint("--run-once echo hi"));
         assertNotEquals(plain, fingerprint("--retry 1 echo hi"));
-        assertNotEquals(plain, fingerprint("--stdout-arg out.txt echo hi"));
+        assertNotEquals(plain, fingerprint("--stdout-arg out_txt echo hi"));
         assertNotEquals(fingerprint("--timeout 5 echo hi"), fingerprint("--timeout 6 echo hi"));
     }
 

@@ -50,9 +50,9 @@ class JobParserTest {
 
     @Test
     void readsTextOptionsUnquoted() throws DslException {
-        JobDefinition definition = run("--name \"nightly build\" --stdout-arg=out.txt make");
+        JobDefinition definition = run("--name \"nightly build\" --stdout-arg=out_txt make");
         assertEquals("nightly build", definition.text("name"));
-        assertEquals("out.txt", definition.text("stdout-arg"));
+        assertEquals("out_txt", definition.text("stdout-arg"));
         assertEquals("make", definition.payload());
     }
 
@@ -349,5 +349,15 @@ class JobParserTest {
         assertEquals(14, e.column());
         assertEquals(Optional.of("timeout"), e.option());
         assertTrue(e.aboutValue());
+    }
+
+    @Test
+    void rejectsAnOutputArgThatIsNoArgName() {
+        DslException error = assertThrows(DslException.class,
+                () -> JobParser.standard().parse("RUN", "--stdout-arg my-out echo hi"));
+        assertEquals("option '--stdout-arg' needs an ARG name (letters, digits and _, not starting with a digit, "
+                + "not 'node'), got 'my-out'", error.getMessage());
+        assertEquals(1, error.column());
+        assertThrows(DslException.class, () -> JobParser.standard().parse("RUN", "--stderr-arg node echo hi"));
     }
 }
