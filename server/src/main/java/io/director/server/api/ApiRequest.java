@@ -21,16 +21,19 @@ public sealed interface ApiRequest {
 
     /**
      * One job to submit: a verb and its argument string (options and payload, as a job line),
-     * an optional name, its targets (empty: every live node), and its node queue (null: the
-     * main queue; an orchestration's async block names its own).
+     * an optional name, its targets (empty: every live node), its node queue (null: the main
+     * queue; an orchestration's async block names its own), and the directory relative ADD/COPY
+     * sources are resolved against (the orchestration file's; for exec the CLI's working
+     * directory; null: the request's).
      */
-    record JobSubmission(String verb, String arguments, String name, List<String> targets, String queue) {
+    record JobSubmission(String verb, String arguments, String name, List<String> targets, String queue,
+                         String sourceDirectory) {
         public JobSubmission {
             targets = targets == null ? List.of() : List.copyOf(targets);
         }
 
         public JobSubmission(String verb, String arguments, String name, List<String> targets) {
-            this(verb, arguments, name, targets, null);
+            this(verb, arguments, name, targets, null, null);
         }
     }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,7 +66,8 @@ final class ExecCommand implements Callable<Integer>, JsonAware {
         PrintWriter out = spec.commandLine().getOut();
         try (ApiClient api = ApiClient.connect(root.socketPath())) {
             List<String> ids = api.call(new ApiRequest.Submit(List.of(
-                    new ApiRequest.JobSubmission(verb, line, null, targets))), ApiReply.JobIds.class).jobIds();
+                    new ApiRequest.JobSubmission(verb, line, null, targets)),
+                    Path.of("").toAbsolutePath().toString()), ApiReply.JobIds.class).jobIds();
             if (!waitOptions.waits()) {
                 if (json.enabled()) {
                     out.println(WireCodec.mapper().writeValueAsString(new ApiReply.JobIds(ids)));

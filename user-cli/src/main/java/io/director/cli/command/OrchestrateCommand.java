@@ -110,8 +110,9 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             List<String> blockTargets = targets.isEmpty() ? block.targets() : targets;
             String queue = block.async() ? "async-" + orchestrations.indexOf(entry.file()) + "-" + block.index() : null;
             String name = entry.job().name();
+            Path fileDirectory = entry.file().file().toAbsolutePath().getParent();
             submissions.add(new ApiRequest.JobSubmission(entry.definition().verb(), entry.definition().toArguments(),
-                    name, blockTargets, queue));
+                    name, blockTargets, queue, fileDirectory.toString()));
         }
         String workingDirectory = Path.of("").toAbsolutePath().toString();
         try (ApiClient api = ApiClient.connect(root.socketPath())) {

@@ -2,6 +2,10 @@ package io.director.cli.command;
 
 import io.director.cli.ApiClient;
 import io.director.cli.cluster.LocalCluster;
+import io.director.dsl.orchestration.Block;
+import io.director.dsl.orchestration.Orchestration;
+import io.director.dsl.orchestration.OrchestrationJob;
+import io.director.dsl.orchestration.OrchestrationLoader;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
 import picocli.CommandLine.Command;
@@ -10,22 +14,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code director quickstart}: a server and three clients on loopback in a temporary
- * directory, a few jobs, their results per node, then everything stopped.
+ * {@code director quickstart}: a server and clients on loopback in a temporary directory, the
+ * example orchestration {@code orchestrations/quickstart.yaml} run on them with its results per
+ * node, a plan showing what a second run would do, then everything stopped.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Start a local server and clients, run example jobs, print the results, stop.")
+        description = "Start a local server and clients, run the example orchestration, print the results, stop.")
 final class QuickstartCommand implements Callable<Integer> {
+
+    /** The example and the files it adds, as shipped in the jar. */
+    private static final List<String> EXAMPLE = List.of("quickstart.yaml", "files/motd");
 
     @Spec
     CommandSpec spec;
@@ -35,17 +45,6 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Option(names = "--keep", description = "Keep the temporary directory (logs, datastore, caches).")
     boolean keep;
-
-    private record Step(String title, String verb, String arguments) {
-    }
-
-    private static final List<Step> STEPS = List.of(
-            new Step("every node says hello", "RUN", "echo \"hello from $(uname -s) $(uname -m)\""),
-            new Step("the same job again: each node's cache skips it", "RUN",
-                    "echo \"hello from $(uname -s) $(uname -m)\""),
-            new Step("--skip-cache runs it anyway", "RUN", "--skip-cache echo \"hello again\""),
-            new Step("--run-once: exactly one node runs it", "RUN", "--run-once echo \"only one node prints this\""),
-            new Step("a failing command is reported with its exit code", "RUN", "--skip-cache echo oops >&2; exit 3"));
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -59,25 +58,34 @@ final class QuickstartCommand implements Callable<Integer> {
             for (int i = 1; i <= clients; i++) {
                 String name = "node-" + i;
                 names.add(name);
-                cluster.startClient(name, List.of());
+                cluster.startClient(name, List.of("--labels", "role=" + (i == 1 ? "db" : "web")));
             }
             cluster.awaitNodes(names, 60_000);
             out.println("Nodes alive: " + String.join(", ", names));
+            Path example = extractExample(dir.resolve("orchestrations"));
+            Orchestration orchestration = new OrchestrationLoader().load(example);
             try (ApiClient api = ApiClient.connect(cluster.socketPath())) {
-                int n = 1;
-                for (Step step : STEPS) {
-                    out.println();
-                    out.println("Job " + n++ + ": " + step.title());
-                    out.println("  director exec --verb " + step.verb() + " '" + step.arguments() + "'");
-                    String id = api.call(new ApiRequest.Submit(List.of(new ApiRequest.JobSubmission(step.verb(),
-                            step.arguments(), null, List.of()))), ApiReply.JobIds.class).jobIds().get(0);
-                    printResult(out, awaitJob(api, id));
-                    out.flush();
+                api.call(new ApiRequest.Submit(List.of(new ApiRequest.JobSubmission("ARG",
+                        "workspace " + dir.resolve("workspace"), null, List.of()))), ApiReply.JobIds.class);
+                out.println();
+                out.println("Running " + example.getFileName() + " (director orchestrate " + example + " --wait):");
+                List<ApiRequest.JobSubmission> jobs = submissions(orchestration);
+                List<String> ids = api.call(new ApiRequest.Submit(jobs), ApiReply.JobIds.class).jobIds();
+                List<ApiReply.JobView> done = awaitJobs(api, ids);
+                done.forEach(job -> printResult(out, job));
+                out.println();
+                out.println("A second run would do this (director orchestrate " + example.getFileName() + " --plan):");
+                ApiReply.Plan plan = api.call(new ApiRequest.Plan(jobs, null), ApiReply.Plan.class);
+                for (ApiReply.PlannedJob job : plan.jobs()) {
+                    out.printf("  %-6s %-12s %s%n", job.verb(), job.name() == null ? "" : job.name(),
+                            String.join(", ", new java.util.TreeSet<>(job.nodes().values())));
                 }
             }
             out.println();
             out.println("Stopping the server and clients …");
             out.flush();
+        } catch (io.director.dsl.orchestration.OrchestrationException e) {
+            throw new IllegalStateException("the shipped example is invalid: " + e.getMessage(), e);
         } finally {
             if (!keep) {
                 try (Stream<Path> files = Files.walk(dir)) {
@@ -90,24 +98,53 @@ final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static ApiReply.JobView awaitJob(ApiClient api, String id) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
+    private static Path extractExample(Path target) throws IOException {
+        for (String name : EXAMPLE) {
+            Path file = target.resolve(name);
+            Files.createDirectories(file.getParent());
+            try (InputStream in = QuickstartCommand.class.getResourceAsStream("/orchestrations/" + name)) {
+                if (in == null) {
+                    throw new IOException("the example " + name + " is missing from this build");
+                }
+                Files.copy(in, file);
+            }
+        }
+        return target.resolve(EXAMPLE.get(0));
+    }
+
+    private static List<ApiRequest.JobSubmission> submissions(Orchestration orchestration) {
+        List<ApiRequest.JobSubmission> jobs = new ArrayList<>();
+        Path base = orchestration.file().toAbsolutePath().getParent();
+        for (Block block : orchestration.blocks()) {
+            for (OrchestrationJob job : block.jobs()) {
+                jobs.add(new ApiRequest.JobSubmission(job.definition().verb(), job.definition().toArguments(),
+                        job.name(), block.targets(), null, base.toString()));
+            }
+        }
+        return jobs;
+    }
+
+    private static List<ApiReply.JobView> awaitJobs(ApiClient api, List<String> ids) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
         while (true) {
-            ApiReply.JobView job = api.call(new ApiRequest.JobStatus(List.of(id), true), ApiReply.Jobs.class)
-                    .jobs().get(0);
-            if (!job.state().equals("processing") || System.currentTimeMillis() > deadline) {
-                return job;
+            List<ApiReply.JobView> jobs = api.call(new ApiRequest.JobStatus(ids, true), ApiReply.Jobs.class).jobs();
+            boolean open = jobs.stream().anyMatch(j -> j.state().equals("processing"));
+            if (!open || System.currentTimeMillis() > deadline) {
+                return jobs;
             }
             Thread.sleep(25);
         }
     }
 
     private static void printResult(PrintWriter out, ApiReply.JobView job) {
-        job.nodes().forEach((node, result) -> {
-            StringBuilder line = new StringBuilder(String.format("  %-8s %-8s", node, result.state()));
-            if (result.exitCode() != null) {
-                line.append(" exit=").append(result.exitCode());
-            }
+        String title = job.name() != null ? job.name() : TextRender.definition(job.definition());
+        out.println("  " + title + ": " + job.state());
+        if (job.name() == null && !job.verb().equals("RUN") && !job.verb().equals("ECHO")) {
+            return; // variables and files: the state line says enough
+        }
+        for (Map.Entry<String, ApiReply.NodeResult> node : job.nodes().entrySet()) {
+            ApiReply.NodeResult result = node.getValue();
+            StringBuilder line = new StringBuilder(String.format("    %-8s %-8s", node.getKey(), result.state()));
             String text = !result.stdout().isBlank() ? result.stdout().strip()
                     : !result.stderr().isBlank() ? "stderr: " + result.stderr().strip() : "";
             if (!text.isEmpty()) {
@@ -117,7 +154,6 @@ final class QuickstartCommand implements Callable<Integer> {
                 line.append("  (").append(result.info()).append(')');
             }
             out.println(line);
-        });
-        out.println("  job " + job.state());
+        }
     }
 }
