@@ -36,7 +36,9 @@ import java.util.TreeMap;
  * matches regular files only (directories among its matches are left out), and its {@code *}
  * also matches names that start with '.', unlike a shell's. A source without glob characters
  * must be a readable regular file. Symbolic links are followed; the path kept is the one
- * matched, made absolute and normalized. A file named by two sources is listed once.
+ * matched, made absolute and normalized. A file named by two sources is listed once. Sources
+ * cannot be templates: templates are rendered on each node, sources are read here (DEST may be
+ * one).
  */
 public final class FileManifest {
 
@@ -66,6 +68,10 @@ public final class FileManifest {
         }
         TreeMap<String, TransferFile> files = new TreeMap<>();
         for (String source : words.subList(0, words.size() - 1)) {
+            if (source.contains("{{") || source.contains("{%")) {
+                throw new ManifestException(verb + ": source '" + source + "' is a template, but sources are read on"
+                        + " the server, where templates are not rendered; only DEST may use one");
+            }
             for (Path path : expand(verb, source, baseDirectory)) {
                 String key = path.toString();
                 if (!files.containsKey(key)) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -109,9 +110,20 @@ class FileManifestTest {
 
     @Test
     void aPayloadWithoutDestinationIsAnError() {
-        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add("/etc/hosts"), null));
+        JobDefinition unvalidated = new JobDefinition("ADD", Map.of(), "/etc/hosts");
+
+        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(unvalidated, null));
 
         assertEquals("ADD: expected SRC... DEST, got '/etc/hosts'", e.getMessage());
+    }
+
+    @Test
+    void aTemplatedSourceIsAnError() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add("'/srv/{{ node.identity }}.conf' /etc/app.conf"), null));
+
+        assertEquals("ADD: source '/srv/{{ node.identity }}.conf' is a template, but sources are read on the server,"
+                + " where templates are not rendered; only DEST may use one", e.getMessage());
     }
 
     @Test
