@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AddExecutorTest {
 
@@ -167,7 +168,8 @@ class AddExecutorTest {
     void aChmodThatIsNotOctalFailsTheJob() throws Exception {
         write("app.conf", "x\n");
 
-        Execution execution = run(add, "ADD", "--chmod u+x " + source.resolve("app.conf") + " " + target + "/");
+        Execution execution = execute(add, transfer.submitUnvalidated("ADD", Map.of("chmod", "u+x"),
+                source.resolve("app.conf") + " " + target + "/"));
 
         assertEquals("ADD: --chmod 'u+x' is not an octal mode such as 0644", execution.info());
     }
@@ -177,7 +179,8 @@ class AddExecutorTest {
         write("a.conf", "a");
         write("b.conf", "b");
 
-        Execution execution = run(add, "ADD", source + "/*.conf " + target.resolve("app.conf"));
+        Execution execution = execute(add, transfer.submitUnvalidated("ADD", Map.of(),
+                source + "/*.conf " + target.resolve("app.conf")));
 
         assertEquals(NodeState.FAILED, execution.state());
         assertEquals("ADD: 2 files cannot all be '" + target.resolve("app.conf")
@@ -234,16 +237,29 @@ class AddExecutorTest {
 
     @Test
     void aBlueprintIsPlacedAsRenderedAndComparedAsRendered() throws Exception {
-        write("motd", "welcome\n");
+        write("motd", "welcome to {{ site }}\n");
+        new NodeVariables(cache).setArg("site", "paris");
         Job job = transfer.submit("ADD", "--blueprint " + source.resolve("motd") + " " + target + "/");
 
         Execution first = execute(add, job);
         Execution second = execute(add, job);
 
-        assertEquals("copied " + target.resolve("motd") + " (8 bytes)\n", first.stdout(), first.info());
+        assertEquals("copied " + target.resolve("motd") + " (17 bytes)\n", first.stdout(), first.info());
         assertEquals("unchanged " + target.resolve("motd") + "\n", second.stdout(), second.info());
-        assertEquals("welcome\n", Files.readString(target.resolve("motd")));
+        assertEquals("welcome to paris\n", Files.readString(target.resolve("motd")));
         assertEquals(List.of(target.resolve("motd")), listing(target));
+    }
+
+    @Test
+    void aBlueprintWithAnUndefinedVariableFailsNamingItAndPlacesNothing() throws Exception {
+        write("motd", "welcome to {{ nowhere }}\n");
+
+        Execution execution = run(add, "ADD", "--blueprint " + source.resolve("motd") + " " + target + "/");
+
+        assertEquals(NodeState.FAILED, execution.state());
+        assertTrue(execution.info().startsWith("ADD " + target.resolve("motd") + ": "), execution.info());
+        assertTrue(execution.info().contains("nowhere"), execution.info());
+        assertEquals(List.of(), listing(target));
     }
 
     @Test

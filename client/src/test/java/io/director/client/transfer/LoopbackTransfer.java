@@ -11,6 +11,7 @@ import io.director.server.transfer.ManifestException;
 import io.director.server.transfer.TransferEndpoint;
 import io.director.server.transfer.TransferPermissions;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,7 +43,18 @@ public final class LoopbackTransfer implements AutoCloseable {
 
     /** A job for the line {@code VERB ARGUMENTS}, its sources expanded here and granted to {@link #NODE}. */
     public Job submit(String verb, String arguments) throws DslException, ManifestException {
-        JobDefinition definition = JobParser.standard().parse(verb, arguments);
+        return submit(JobParser.standard().parse(verb, arguments));
+    }
+
+    /**
+     * A job for a definition the parser would refuse, as a node may still receive one (e.g. a
+     * destination that is only known once rendered), with its sources granted to {@link #NODE}.
+     */
+    public Job submitUnvalidated(String verb, Map<String, Object> options, String payload) throws ManifestException {
+        return submit(new JobDefinition(verb, options, payload));
+    }
+
+    private Job submit(JobDefinition definition) throws ManifestException {
         String jobId = UUID.randomUUID().toString();
         Job job = new Job(jobId, jobId, null, definition, Fingerprint.of(definition), Job.MAIN_QUEUE,
                 FileManifest.of(definition, null));
