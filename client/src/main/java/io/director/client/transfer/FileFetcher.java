@@ -293,7 +293,7 @@ public final class FileFetcher implements AutoCloseable {
         @Override
         public void close() {
             // The socket before its context: closing a context with a live socket can hang.
-            context.destroySocket(socket);
+            socket.close();
             context.close();
         }
     }

@@ -117,7 +117,7 @@ public final class TransferEndpoint implements AutoCloseable {
                 poller.close();
             }
             if (router != null) {
-                context.destroySocket(router);
+                router.close();
             }
             context.close();
             finished.countDown();

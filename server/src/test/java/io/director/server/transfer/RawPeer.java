@@ -58,7 +58,7 @@ final class RawPeer implements AutoCloseable {
 
     @Override
     public void close() {
-        context.destroySocket(socket);
+        socket.close();
         context.close();
     }
 }
