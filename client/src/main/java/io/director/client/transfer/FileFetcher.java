@@ -33,14 +33,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * it answers the oldest outstanding request with the length asked for, and checks the size and
  * SHA-256 of the whole file before handing it over.
  * <p>
- * The connection is opened by the constructor, so its handshake is done before the first job
- * needs it, and stays open between fetches, also after a refusal or a bad checksum: the
- * answers still on their way for a failed fetch are recognised by their job, path and offset
- * and dropped by the next one. Why not a new connection per fetch: measured here, JeroMQ 0.6.0
- * stalls the handshake of about one new DEALER connection in fifty for the whole handshake
- * interval (10 s), and of about one in twenty when the previous connection closed with answers
- * in flight. Only a fetch that got no answer in time (or was interrupted) replaces the
- * connection, since the server or the path to it may be gone.
+ * The connection is opened by the constructor (or, if the server's name does not resolve yet,
+ * by the first fetch), so its handshake is done before the first job needs it. It stays open
+ * between fetches, also after a refusal or a bad checksum: answers still on their way for a
+ * failed fetch are recognised by their job, path and offset and dropped by the next one. Why
+ * not a new connection per fetch: measured here, JeroMQ 0.6.0 stalls the handshake of about one
+ * new DEALER connection in fifty for the whole handshake interval (10 s), and of about one in
+ * twenty when the previous connection closed with answers in flight. Only a fetch that got no
+ * answer in time (or was interrupted) replaces the connection, since the server or the path to
+ * it may be gone.
  */
 public final class FileFetcher implements AutoCloseable {
 
@@ -56,7 +57,7 @@ public final class FileFetcher implements AutoCloseable {
     private final byte[] routingId;
     private final int handshakeMillis;
     private final ReentrantLock turn = new ReentrantLock();
-    /** Guarded by {@link #turn}; null once closed. */
+    /** Guarded by {@link #turn}; null while not connected (the address did not resolve) and once closed. */
     private Connection connection;
     private boolean closed;
 
@@ -73,7 +74,7 @@ public final class FileFetcher implements AutoCloseable {
         this.endpoint = "tcp://" + Objects.requireNonNull(serverAddress, "serverAddress") + ":" + transferPort;
         this.routingId = Objects.requireNonNull(routingId, "routingId").getBytes(StandardCharsets.UTF_8);
         this.handshakeMillis = handshakeMillis;
-        this.connection = new Connection();
+        this.connection = connectOrNull();
     }
 
     /** Where files come from, e.g. {@code tcp://server:5556}. */
@@ -98,6 +99,9 @@ public final class FileFetcher implements AutoCloseable {
             if (closed) {
                 throw new TransferException("cannot fetch '" + file.source() + "': the client is stopping");
             }
+            if (connection == null) {
+                connection = connect(file);
+            }
             StagedFile staged = stage(file, directory);
             try {
                 download(connection.socket, jobId, file, staged.path(), deadline);
@@ -108,7 +112,7 @@ public final class FileFetcher implements AutoCloseable {
             } catch (TransferException | InterruptedException | RuntimeException e) {
                 staged.close();
                 connection.close();
-                connection = new Connection();
+                connection = connectOrNull();
                 throw e;
             }
         } finally {
@@ -128,6 +132,24 @@ public final class FileFetcher implements AutoCloseable {
                 throw new TransferException("cannot move '" + file.source() + "' into place at " + target + ": "
                         + e.getMessage());
             }
+        }
+    }
+
+    /** A new connection, or null when the server's name does not resolve (the next fetch tries again). */
+    private Connection connectOrNull() {
+        try {
+            return new Connection();
+        } catch (ZMQException e) {
+            return null;
+        }
+    }
+
+    private Connection connect(TransferFile file) throws TransferException {
+        try {
+            return new Connection();
+        } catch (ZMQException e) {
+            throw new TransferException("cannot connect to " + endpoint + " for '" + file.source() + "': "
+                    + e.getMessage());
         }
     }
 
@@ -287,7 +309,13 @@ public final class FileFetcher implements AutoCloseable {
             socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
             // JeroMQ can stall a handshake for its whole 30 s default; a shorter one recovers sooner.
             socket.setHandshakeIvl(handshakeMillis);
-            socket.connect(endpoint);
+            try {
+                // Resolves the server's name at once: an unknown name throws here.
+                socket.connect(endpoint);
+            } catch (ZMQException e) {
+                close();
+                throw e;
+            }
         }
 
         @Override

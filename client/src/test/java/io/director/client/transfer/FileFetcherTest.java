@@ -146,6 +146,19 @@ class FileFetcherTest {
     }
 
     @Test
+    void anUnresolvableServerNameFailsTheFetchNotTheFetcher() throws Exception {
+        TransferFile file = new TransferFile("/srv/app.conf", 10, "00", 0644);
+        try (FileFetcher fetcher = new FileFetcher("no-such-host.invalid", 5556, LoopbackTransfer.NODE)) {
+            TransferException e = assertThrows(TransferException.class, () -> fetcher.fetchTo("job-1", file,
+                    target.resolve("app.conf"), generous()));
+
+            assertTrue(e.getMessage().startsWith("cannot connect to tcp://no-such-host.invalid:5556 for '/srv/app.conf'"),
+                    e.getMessage());
+        }
+        assertEquals(List.of(), listing(target));
+    }
+
+    @Test
     void fetchesFromTwoThreadsAtOnceTakeTurns() throws Exception {
         byte[] first = random(2 * 1024 * 1024, 4);
         byte[] second = random(2 * 1024 * 1024 + 7, 5);

@@ -212,6 +212,7 @@ public final class TransferEndpoint implements AutoCloseable {
     @Override
     public void close() {
         if (thread == null) {
+            mailbox.close();
             return;
         }
         running = false;
