@@ -2,6 +2,7 @@ package io.director.client;
 
 import io.director.client.cache.NodeCache;
 import io.director.client.cache.NodeVariables;
+import io.director.client.exec.AddExecutor;
 import io.director.client.exec.QueryAnswers;
 import io.director.client.exec.Planner;
 import io.director.client.exec.QueryExecutor;
@@ -11,12 +12,16 @@ import io.director.client.exec.JobRunner;
 import io.director.client.exec.ProcessRunner;
 import io.director.client.link.LinkListener;
 import io.director.client.link.ServerLink;
+import io.director.client.transfer.FileFetcher;
 import io.director.dsl.DirectorVersion;
+import io.director.dsl.verb.AddVerb;
+import io.director.dsl.verb.CopyVerb;
 import io.director.dsl.verb.VerbRegistry;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.RoutingId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +56,7 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     private Planner planner;
     private NodeCache cache;
     private ProcessRunner processes;
+    private FileFetcher files;
     private JobRunner runner;
     private ServerLink link;
 
@@ -62,11 +68,13 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         cache = NodeCache.open(config.cachePath());
         String machineId = machineId(config.cachePath());
         processes = new ProcessRunner();
+        files = new FileFetcher(config.serverAddress(), config.transferPort(), RoutingId.of(config.identity(), machineId));
         link = new ServerLink(config.serverAddress(), config.jobPort(), config.identity(), machineId, config.labels(),
                 facts(), config.sharedKey(), config.heartbeatMillis(), this);
         NodeVariables variables = new NodeVariables(cache);
         ExecutorRegistry executors = ExecutorRegistry.standard(processes)
-                .with(new QueryExecutor(link::send, queryAnswers));
+                .with(new QueryExecutor(link::send, queryAnswers),
+                        new AddExecutor(AddVerb.NAME, files), new AddExecutor(CopyVerb.NAME, files));
         runner = new JobRunner(cache, variables, templates, executors, VerbRegistry.standard(), link::send,
                 () -> outputCap, config.identity(), config.labels());
         planner = new Planner(cache, variables, templates, VerbRegistry.standard(), config.identity(), config.labels());
@@ -162,6 +170,9 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         planning.shutdownNow();
         if (processes != null) {
             processes.close();
+        }
+        if (files != null) {
+            files.close();
         }
         if (cache != null) {
             cache.close();

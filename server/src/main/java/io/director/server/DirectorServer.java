@@ -9,6 +9,8 @@ import io.director.server.dispatch.QueryCoordinator;
 import io.director.server.node.HelloCheck;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.ServerStore;
+import io.director.server.transfer.TransferEndpoint;
+import io.director.server.transfer.TransferPermissions;
 import io.director.server.transport.ServerLoop;
 
 import java.io.IOException;
@@ -17,8 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
- * The server, assembled in pipeline order: store → registry → transport loop → dispatcher →
- * node message handlers → API. Start-up runs as named phases, one log line each; shutdown
+ * The server, assembled in pipeline order: store → registry → transfer endpoint → transport
+ * loop → dispatcher → node message handlers → API. Start-up runs as named phases, one log line each; shutdown
  * runs them backwards.
  */
 public final class DirectorServer implements AutoCloseable {
@@ -28,6 +30,7 @@ public final class DirectorServer implements AutoCloseable {
     private final ServerConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ServerStore store;
+    private TransferEndpoint transfer;
     private ServerLoop loop;
     private ApiServer api;
 
@@ -45,14 +48,29 @@ public final class DirectorServer implements AutoCloseable {
         registry.restore(store.loadNodes(), now);
         LOG.info(() -> "registry restored " + registry.size() + " node(s)");
 
-        loop = new ServerLoop(config.bindAddress(), config.jobPort(), config.transferPort());
-        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes());
+        // The transfer port opens before any job goes out, so a node can fetch a job's files at once.
+        TransferPermissions permissions = new TransferPermissions();
+        transfer = new TransferEndpoint(config.bindAddress(), config.transferPort(), permissions);
+        try {
+            transfer.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info(() -> "serving files on " + config.bindAddress() + ":" + transfer.port());
+
+        loop = new ServerLoop(config.bindAddress(), config.jobPort());
+        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes(), permissions);
         QueryCoordinator queries = new QueryCoordinator(store, registry, loop);
         PlanCoordinator plans = new PlanCoordinator(store, dispatcher, loop);
-        loop.start(new NodeMessageHandlers(registry, dispatcher, queries, plans, store, loop,
-                config.heartbeatMillis(), config.outputCapBytes()));
-        LOG.info(() -> "listening for nodes on " + config.bindAddress() + ":" + loop.jobPort()
-                + " (transfer " + loop.transferPort() + ")");
+        try {
+            loop.start(new NodeMessageHandlers(registry, dispatcher, queries, plans, store, loop,
+                    config.heartbeatMillis(), config.outputCapBytes()));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info(() -> "listening for nodes on " + config.bindAddress() + ":" + loop.jobPort());
 
         // The API opens last, so a CLI request never reaches a half-started server.
         api = new ApiServer(config.socketPath(), config.socketGroup(),
@@ -72,7 +90,7 @@ public final class DirectorServer implements AutoCloseable {
     }
 
     public int transferPort() {
-        return loop.transferPort();
+        return transfer.port();
     }
 
     /** Blocks until {@link #close()} has run. */
@@ -90,6 +108,9 @@ public final class DirectorServer implements AutoCloseable {
         }
         if (loop != null) {
             loop.close();
+        }
+        if (transfer != null) {
+            transfer.close();
         }
         if (store != null) {
             store.close();

@@ -9,6 +9,7 @@ import io.director.server.node.Node;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.NewJob;
 import io.director.server.store.ServerStore;
+import io.director.server.transfer.TransferPermissions;
 import io.director.server.transport.Outbound;
 
 import java.util.ArrayList;
@@ -38,13 +39,16 @@ public final class JobDispatcher {
     private final NodeRegistry registry;
     private final Outbound outbound;
     private final int outputCap;
+    private final TransferPermissions transfers;
 
     /** @param outputCap bytes of stdout and of stderr kept per job and node, whatever a node sends */
-    public JobDispatcher(ServerStore store, NodeRegistry registry, Outbound outbound, int outputCap) {
+    public JobDispatcher(ServerStore store, NodeRegistry registry, Outbound outbound, int outputCap,
+                         TransferPermissions transfers) {
         this.store = Objects.requireNonNull(store, "store");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
         this.outputCap = outputCap;
+        this.transfers = Objects.requireNonNull(transfers, "transfers");
     }
 
     /** A job and the nodes named for it (empty: every live node). */
@@ -190,6 +194,7 @@ public final class JobDispatcher {
                 Limits.capOutput(reported.stdout(), outputCap), Limits.capOutput(reported.stderr(), outputCap),
                 reported.info(), reported.executionTime(), reported.startedAt(), reported.finishedAt());
         ServerStore.ResultOutcome outcome = store.recordResult(node.identity(), result, now);
+        transfers.revoke(node.routingId(), result.jobId());
         if (outcome == ServerStore.ResultOutcome.NOT_SENT_TO_NODE) {
             LOG.warning(() -> "node " + node.identity() + " reported a result for job " + result.jobId()
                     + " that was never sent to it (or was purged); dropped");
@@ -201,6 +206,7 @@ public final class JobDispatcher {
     public void expired(List<Node> nodes, long now) {
         store.markExpired(nodes.stream().map(Node::identity).toList());
         for (Node node : nodes) {
+            transfers.revokeAll(node.routingId());
             int failed = store.failOpenJobs(node.identity(), ServerStore.UNREACHABLE, now);
             if (failed > 0) {
                 LOG.warning(() -> failed + " job(s) on " + node.identity() + " failed: " + ServerStore.UNREACHABLE);
@@ -209,6 +215,9 @@ public final class JobDispatcher {
     }
 
     private boolean send(Node node, Message message) {
+        if (message instanceof Message.Dispatch dispatch) {
+            transfers.grant(node.routingId(), dispatch.job()); // before the send: the node may fetch at once
+        }
         if (outbound.send(node.routingId(), message)) {
             return true;
         }

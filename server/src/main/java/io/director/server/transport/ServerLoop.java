@@ -18,7 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The server's one event loop: it owns both ROUTER sockets and runs every handler, so node
+ * The server's one event loop: it owns the job port's ROUTER socket and runs every handler, so node
  * registry and dispatcher state need no locks. Other threads reach it through
  * {@link #execute} and {@link #call}. Sends never block: a slow or gone node cannot hold up
  * another (ROUTER_MANDATORY reports an unknown peer, a full per-peer queue reports EAGAIN).
@@ -32,24 +32,21 @@ public final class ServerLoop implements Outbound, AutoCloseable {
 
     private final String bindAddress;
     private final int jobPort;
-    private final int transferPort;
     private final Mailbox mailbox = new Mailbox();
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running;
     private volatile RuntimeException bindFailure;
     private volatile int boundJobPort;
-    private volatile int boundTransferPort;
     private Thread thread;
     private ZMQ.Socket jobs;
 
-    public ServerLoop(String bindAddress, int jobPort, int transferPort) {
+    public ServerLoop(String bindAddress, int jobPort) {
         this.bindAddress = bindAddress;
         this.jobPort = jobPort;
-        this.transferPort = transferPort;
     }
 
-    /** Binds the sockets and starts the loop; returns once bound (or throws why not). */
+    /** Binds the socket and starts the loop; returns once bound (or throws why not). */
     public void start(InboundHandler handler) {
         running = true;
         thread = new Thread(() -> run(handler), "server-loop");
@@ -66,10 +63,6 @@ public final class ServerLoop implements Outbound, AutoCloseable {
 
     public int jobPort() {
         return boundJobPort;
-    }
-
-    public int transferPort() {
-        return boundTransferPort;
     }
 
     /** Runs a task on the loop thread, soon. */
@@ -95,22 +88,18 @@ public final class ServerLoop implements Outbound, AutoCloseable {
 
     private void run(InboundHandler handler) {
         try (ZContext context = new ZContext()) {
-            ZMQ.Socket transfer;
             try {
                 jobs = router(context, jobPort);
                 boundJobPort = port(jobs);
-                transfer = router(context, transferPort);
-                boundTransferPort = port(transfer);
             } catch (ZMQException e) {
-                bindFailure = new IllegalStateException("cannot bind " + bindAddress + " ports " + jobPort + "/"
-                        + transferPort + ": " + e.getMessage(), e);
+                bindFailure = new IllegalStateException("cannot bind the job port " + bindAddress + ":" + jobPort
+                        + ": " + e.getMessage(), e);
                 bound.countDown();
                 return;
             }
             bound.countDown();
-            ZMQ.Poller poller = context.createPoller(3);
+            ZMQ.Poller poller = context.createPoller(2);
             int jobsIndex = poller.register(jobs, ZMQ.Poller.POLLIN);
-            int transferIndex = poller.register(transfer, ZMQ.Poller.POLLIN);
             int mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
             long nextTick = System.currentTimeMillis() + TICK_MILLIS;
             while (running && !Thread.currentThread().isInterrupted()) {
@@ -128,9 +117,6 @@ public final class ServerLoop implements Outbound, AutoCloseable {
                 }
                 if (poller.pollin(jobsIndex)) {
                     receive(jobs, handler);
-                }
-                if (poller.pollin(transferIndex)) {
-                    guarded(() -> refuseTransfer(transfer));
                 }
                 long now = System.currentTimeMillis();
                 if (now >= nextTick) {
@@ -191,23 +177,6 @@ public final class ServerLoop implements Outbound, AutoCloseable {
                 continue;
             }
             guarded(() -> handler.onMessage(routingId, message));
-        }
-    }
-
-    private static void refuseTransfer(ZMQ.Socket transfer) {
-        byte[] routing;
-        while ((routing = transfer.recv(ZMQ.DONTWAIT)) != null) {
-            while (transfer.hasReceiveMore()) {
-                transfer.recv(0);
-            }
-            try {
-                if (transfer.send(routing, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                    transfer.send(WireCodec.encode(
-                            new Message.Error("file transfer is not offered by this server version")), ZMQ.DONTWAIT);
-                }
-            } catch (ZMQException e) {
-                // the peer left meanwhile
-            }
         }
     }
 

@@ -1,0 +1,355 @@
+package io.director.client.transfer;
+
+import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.Message;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.TransferFile;
+import io.director.dsl.wire.WireCodec;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Pulls files from the server's transfer port. Create one per client and share it: any thread
+ * (the job runner's) may call {@link #fetch}, which blocks until the file is there, refused, or
+ * the caller's deadline passes. Fetches take turns on one DEALER connection whose routing id is
+ * the node's.
+ * <p>
+ * The fetcher keeps {@link #WINDOW} requests of at most {@link #CHUNK_BYTES} outstanding (credit
+ * based, as in the ZeroMQ guide's file transfer), writes each chunk as it arrives, checks that
+ * it answers the oldest outstanding request with the length asked for, and checks the size and
+ * SHA-256 of the whole file before handing it over.
+ * <p>
+ * The connection is opened by the constructor (or, if the server's name does not resolve yet,
+ * by the first fetch), so its handshake is done before the first job needs it. It stays open
+ * between fetches, also after a refusal or a bad checksum: answers still on their way for a
+ * failed fetch are recognised by their job, path and offset and dropped by the next one. Why
+ * not a new connection per fetch: measured here, JeroMQ 0.6.0 stalls the handshake of about one
+ * new DEALER connection in fifty for the whole handshake interval (10 s), and of about one in
+ * twenty when the previous connection closed with answers in flight. Only a fetch that got no
+ * answer in time (or was interrupted) replaces the connection, since the server or the path to
+ * it may be gone.
+ */
+public final class FileFetcher implements AutoCloseable {
+
+    /** Requests outstanding at once. */
+    public static final int WINDOW = 4;
+    /** Bytes asked for per request: the server's largest chunk. */
+    public static final int CHUNK_BYTES = 1024 * 1024;
+    /** As on the job port: shorter ones are risky under CURVE reconnect bursts. */
+    private static final int HANDSHAKE_IVL_MILLIS = 10_000;
+    private static final long CLOSE_WAIT_SECONDS = 5;
+
+    private final String endpoint;
+    private final byte[] routingId;
+    private final int handshakeMillis;
+    private final ReentrantLock turn = new ReentrantLock();
+    /** Guarded by {@link #turn}; null while not connected (the address did not resolve) and once closed. */
+    private Connection connection;
+    private boolean closed;
+
+    /**
+     * @param routingId the node's routing id ({@link io.director.dsl.wire.RoutingId#of}); the
+     *                  server serves a node only the files of the jobs it sent to that id
+     */
+    public FileFetcher(String serverAddress, int transferPort, String routingId) {
+        this(serverAddress, transferPort, routingId, HANDSHAKE_IVL_MILLIS);
+    }
+
+    /** Tests shorten the handshake interval, so a stalled handshake costs them a second, not ten. */
+    FileFetcher(String serverAddress, int transferPort, String routingId, int handshakeMillis) {
+        this.endpoint = "tcp://" + Objects.requireNonNull(serverAddress, "serverAddress") + ":" + transferPort;
+        this.routingId = Objects.requireNonNull(routingId, "routingId").getBytes(StandardCharsets.UTF_8);
+        this.handshakeMillis = handshakeMillis;
+        this.connection = connectOrNull();
+    }
+
+    /** Where files come from, e.g. {@code tcp://server:5556}. */
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Fetches one file of a job into a new temporary file in {@code directory}, verified. The
+     * caller sets its attributes and commits it into place, or closes it to throw it away.
+     *
+     * @throws TransferException when the server refuses, the bytes do not match the file's size
+     *                           or checksum, no answer comes before the deadline, or the
+     *                           temporary file cannot be written; no temporary file is left then
+     */
+    public StagedFile fetch(String jobId, TransferFile file, Path directory, Deadline deadline)
+            throws TransferException, InterruptedException {
+        if (!turn.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+            throw timeout(file, deadline);
+        }
+        try {
+            if (closed) {
+                throw new TransferException("cannot fetch '" + file.source() + "': the client is stopping");
+            }
+            if (connection == null) {
+                connection = connect(file);
+            }
+            StagedFile staged = stage(file, directory);
+            try {
+                download(connection.socket, jobId, file, staged.path(), deadline);
+                return staged;
+            } catch (Answered e) {
+                staged.close();
+                throw new TransferException(e.getMessage());
+            } catch (TransferException | InterruptedException | RuntimeException e) {
+                staged.close();
+                connection.close();
+                connection = connectOrNull();
+                throw e;
+            }
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** Fetches one file of a job and moves it, verified, to {@code target} with the source's mode bits. */
+    public void fetchTo(String jobId, TransferFile file, Path target, Deadline deadline)
+            throws TransferException, InterruptedException {
+        Path directory = target.toAbsolutePath().getParent();
+        try (StagedFile staged = fetch(jobId, file, directory, deadline)) {
+            try {
+                PosixModes.apply(staged.path(), file.mode());
+                staged.commit(target);
+            } catch (IOException e) {
+                throw new TransferException("cannot move '" + file.source() + "' into place at " + target + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /** A new connection, or null when the server's name does not resolve (the next fetch tries again). */
+    private Connection connectOrNull() {
+        try {
+            return new Connection();
+        } catch (ZMQException e) {
+            return null;
+        }
+    }
+
+    private Connection connect(TransferFile file) throws TransferException {
+        try {
+            return new Connection();
+        } catch (ZMQException e) {
+            throw new TransferException("cannot connect to " + endpoint + " for '" + file.source() + "': "
+                    + e.getMessage());
+        }
+    }
+
+    private static StagedFile stage(TransferFile file, Path directory) throws TransferException {
+        try {
+            return StagedFile.in(directory, file.fileName());
+        } catch (IOException e) {
+            throw new TransferException("cannot create a temporary file in " + directory + " for '" + file.source()
+                    + "': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Fails with {@link Answered} when the server answered but the file cannot be had (the
+     * connection is fine), with a {@link TransferException} when the server did not answer.
+     */
+    private void download(ZMQ.Socket socket, String jobId, TransferFile file, Path temporary, Deadline deadline)
+            throws TransferException, InterruptedException, Answered {
+        MessageDigest digest = Sha256.newDigest();
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            ArrayDeque<Message.ChunkRequest> outstanding = new ArrayDeque<>();
+            long requested = 0;
+            long received = 0;
+            while (received < file.size()) {
+                while (outstanding.size() < WINDOW && requested < file.size()) {
+                    int length = (int) Math.min(CHUNK_BYTES, file.size() - requested);
+                    Message.ChunkRequest request = new Message.ChunkRequest(jobId, file.source(), requested, length);
+                    send(socket, request, file, deadline);
+                    outstanding.add(request);
+                    requested += length;
+                }
+                byte[] data = receiveChunk(socket, outstanding.peek(), file, deadline);
+                outstanding.poll();
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                digest.update(data);
+                received += data.length;
+            }
+        } catch (IOException e) {
+            throw new Answered("cannot write '" + file.source() + "' to " + temporary + ": " + e.getMessage());
+        }
+        String actual = Sha256.hex(digest);
+        if (!actual.equals(file.sha256())) {
+            throw new Answered("checksum mismatch for '" + file.source() + "': expected sha256 " + file.sha256()
+                    + ", got " + actual + " (did it change on the server since the job was submitted?)");
+        }
+    }
+
+    private void send(ZMQ.Socket socket, Message.ChunkRequest request, TransferFile file, Deadline deadline)
+            throws TransferException, InterruptedException {
+        try {
+            socket.setSendTimeOut((int) Math.min(Integer.MAX_VALUE, deadline.remainingMillis()));
+            if (deadline.passed() || !socket.send(WireCodec.encode(request), 0)) {
+                throw timeout(file, deadline);
+            }
+        } catch (ZMQException e) {
+            throw failure(e, file);
+        }
+    }
+
+    /**
+     * The bytes answering {@code expected}, the oldest request outstanding. Answers to other
+     * requests are left over from a failed fetch and are dropped.
+     */
+    private byte[] receiveChunk(ZMQ.Socket socket, Message.ChunkRequest expected, TransferFile file, Deadline deadline)
+            throws TransferException, InterruptedException, Answered {
+        while (true) {
+            byte[] frame = receive(socket, file, deadline);
+            byte[] data = socket.hasReceiveMore() ? receive(socket, file, deadline) : null;
+            while (socket.hasReceiveMore()) {
+                socket.recv(0);
+            }
+            Message message;
+            try {
+                message = WireCodec.decode(frame);
+            } catch (ProtocolException e) {
+                throw new Answered("the server at " + endpoint + " sent a malformed answer for '" + file.source()
+                        + "': " + e.getMessage());
+            }
+            if (message instanceof Message.Error error) {
+                throw new Answered("the server at " + endpoint + " did not understand the request for '"
+                        + file.source() + "': " + error.message());
+            }
+            if (!(message instanceof Message.Chunk chunk)) {
+                throw new Answered("the server at " + endpoint + " answered '" + WireCodec.typeName(message)
+                        + "' to a request for '" + file.source() + "'");
+            }
+            if (!expected.jobId().equals(chunk.jobId()) || !expected.source().equals(chunk.source())
+                    || expected.offset() != chunk.offset()) {
+                continue;
+            }
+            if (chunk.error() != null) {
+                throw new Answered("the server refused '" + file.source() + "': " + chunk.error());
+            }
+            if (chunk.length() != expected.length() || data == null || data.length != expected.length()) {
+                throw new Answered("bad chunk of '" + file.source() + "' from " + endpoint + ": expected "
+                        + expected.length() + " bytes at offset " + expected.offset() + ", got "
+                        + (data == null ? "none" : Integer.toString(data.length)));
+            }
+            return data;
+        }
+    }
+
+    private byte[] receive(ZMQ.Socket socket, TransferFile file, Deadline deadline)
+            throws TransferException, InterruptedException {
+        try {
+            long left = deadline.remainingMillis();
+            if (left > 0) {
+                socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, left));
+                byte[] frame = socket.recv(0);
+                if (frame != null) {
+                    return frame;
+                }
+            }
+        } catch (ZMQException e) {
+            throw failure(e, file);
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("fetch of '" + file.source() + "' interrupted");
+        }
+        throw timeout(file, deadline);
+    }
+
+    /** JeroMQ reports an interrupted thread as EINTR, having cleared the interrupt flag. */
+    private TransferException failure(ZMQException e, TransferFile file) throws InterruptedException {
+        if (e.getErrorCode() == zmq.ZError.EINTR) {
+            throw new InterruptedException("fetch of '" + file.source() + "' interrupted");
+        }
+        return new TransferException("transfer of '" + file.source() + "' from " + endpoint + " failed: "
+                + e.getMessage());
+    }
+
+    private TransferException timeout(TransferFile file, Deadline deadline) {
+        return new TransferException("no answer from " + endpoint + " for '" + file.source() + "' within "
+                + deadline.describe());
+    }
+
+    /** The server answered, but the file cannot be had; the connection stays usable. */
+    private static final class Answered extends Exception {
+        Answered(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A DEALER to the transfer port, in a context of its own so it never shares one with another DEALER. */
+    private final class Connection implements AutoCloseable {
+
+        private final ZContext context = new ZContext(1);
+        private final ZMQ.Socket socket;
+
+        Connection() {
+            socket = context.createSocket(SocketType.DEALER);
+            socket.setIdentity(routingId);
+            socket.setLinger(0);
+            socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
+            // JeroMQ can stall a handshake for its whole 30 s default; a shorter one recovers sooner.
+            socket.setHandshakeIvl(handshakeMillis);
+            try {
+                // Resolves the server's name at once: an unknown name throws here.
+                socket.connect(endpoint);
+            } catch (ZMQException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            // The socket before its context: closing a context with a live socket can hang.
+            socket.close();
+            context.close();
+        }
+    }
+
+    /**
+     * Closes the connection; later fetches fail. Waits up to 5 s for a fetch under way to end
+     * (the job runner is interrupted first when the client stops); if it does not, the
+     * connection is left to the process's exit rather than closed under that fetch.
+     */
+    @Override
+    public void close() {
+        boolean locked = false;
+        try {
+            locked = turn.tryLock(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!locked) {
+            return;
+        }
+        try {
+            closed = true;
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        } finally {
+            turn.unlock();
+        }
+    }
+}

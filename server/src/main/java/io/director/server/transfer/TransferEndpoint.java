@@ -1,0 +1,229 @@
+package io.director.server.transfer;
+
+import io.director.dsl.wire.Mailbox;
+import io.director.dsl.wire.Message;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.WireCodec;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The transfer port: a ROUTER socket and the {@code transfer-endpoint} thread that owns it. It
+ * answers each {@code chunk_request} with two frames, a {@code chunk} header (JSON) and the raw
+ * bytes, for files that {@link TransferPermissions} grants to the asking node (known by its
+ * routing id, the same as on the job port). Anything else is refused with a {@code chunk} whose
+ * {@code error} is set (and no bytes) and logged. A request it cannot read is answered
+ * {@code error} and logged. Nothing a peer sends stops the thread.
+ * <p>
+ * {@link #start()} and {@link #close()} are called by the thread that assembles the server;
+ * every socket operation happens on the endpoint's own thread, so file reads never hold up the
+ * job loop, and a job loop busy with dispatch never slows a transfer.
+ */
+public final class TransferEndpoint implements AutoCloseable {
+
+    /** Most bytes in one chunk; a request for more gets this many. */
+    public static final int MAX_CHUNK_BYTES = 1024 * 1024;
+    /** Largest request accepted: requests are small JSON documents, so anything bigger is hostile. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /**
+     * Chunks queued per node. A fetcher keeps a few requests outstanding (its window); one that
+     * asks for more than this without reading loses the extra chunks instead of making the
+     * server hold megabytes for it.
+     */
+    static final int PER_PEER_QUEUE = 16;
+    private static final Logger LOG = Logger.getLogger(TransferEndpoint.class.getName());
+    private static final int BATCH = 256;
+
+    private final String bindAddress;
+    private final int port;
+    private final ChunkHandler chunks;
+    private final Mailbox mailbox = new Mailbox();
+    private final CountDownLatch bound = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile RuntimeException bindFailure;
+    private volatile int boundPort;
+    private Thread thread;
+
+    /** @param port the port to bind; 0 binds an ephemeral one (see {@link #port()}) */
+    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions) {
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+        this.port = port;
+        this.chunks = new ChunkHandler(Objects.requireNonNull(permissions, "permissions"));
+    }
+
+    /** Binds the port and starts the thread; returns once bound, or throws why it could not bind. */
+    public void start() {
+        running = true;
+        thread = new Thread(this::run, "transfer-endpoint");
+        thread.start();
+        try {
+            bound.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (bindFailure != null) {
+            throw bindFailure;
+        }
+    }
+
+    /** The bound port (the ephemeral one when 0 was asked for); valid after {@link #start()}. */
+    public int port() {
+        return boundPort;
+    }
+
+    private void run() {
+        ZContext context = new ZContext(1);
+        ZMQ.Socket router = null;
+        ZMQ.Poller poller = null;
+        try {
+            try {
+                router = router(context);
+                String endpoint = router.getLastEndpoint();
+                boundPort = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+            } catch (ZMQException e) {
+                bindFailure = new IllegalStateException("cannot bind the transfer port " + bindAddress + ":" + port
+                        + ": " + e.getMessage(), e);
+                return;
+            } finally {
+                bound.countDown();
+            }
+            poller = context.createPoller(2);
+            int routerIndex = poller.register(router, ZMQ.Poller.POLLIN);
+            int mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
+            while (running) {
+                poller.poll(-1);
+                if (poller.pollin(mailboxIndex)) {
+                    mailbox.runAll();
+                }
+                if (poller.pollin(routerIndex)) {
+                    receive(router);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "transfer endpoint stopped: " + e.getMessage(), e);
+        } finally {
+            running = false;
+            // Sockets before the context: closing a context with a live socket can hang.
+            if (poller != null) {
+                poller.close();
+            }
+            if (router != null) {
+                router.close();
+            }
+            context.close();
+            finished.countDown();
+        }
+    }
+
+    private ZMQ.Socket router(ZContext context) {
+        ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
+        socket.setRouterMandatory(true);
+        // Each fetch opens a new connection with the node's routing id; the newest must win.
+        socket.setRouterHandover(true);
+        socket.setMaxMsgSize(MAX_REQUEST_BYTES);
+        socket.setSndHWM(PER_PEER_QUEUE);
+        socket.setLinger(0);
+        socket.bind("tcp://" + bindAddress + ":" + (port == 0 ? "*" : Integer.toString(port)));
+        return socket;
+    }
+
+    private void receive(ZMQ.Socket router) {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] routing = router.recv(ZMQ.DONTWAIT);
+            if (routing == null) {
+                return;
+            }
+            String routingId = new String(routing, StandardCharsets.UTF_8);
+            byte[] body = router.hasReceiveMore() ? router.recv(0) : null;
+            boolean extra = false;
+            while (router.hasReceiveMore()) {
+                router.recv(0);
+                extra = true;
+            }
+            try {
+                if (body == null || extra) {
+                    malformed(router, routing, routingId, "expected exactly one frame after the routing id");
+                } else {
+                    answer(router, routing, routingId, body);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "transfer request from " + routingId + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void answer(ZMQ.Socket router, byte[] routing, String routingId, byte[] body) {
+        Message message;
+        try {
+            message = WireCodec.decode(body);
+        } catch (ProtocolException e) {
+            malformed(router, routing, routingId, e.getMessage());
+            return;
+        }
+        if (message instanceof Message.ChunkRequest request) {
+            ChunkHandler.Reply reply = chunks.handle(routingId, request);
+            if (reply.refused()) {
+                LOG.warning(() -> "refused a chunk of '" + request.source() + "' for job " + request.jobId()
+                        + " to node " + routingId + ": " + reply.header().error());
+                send(router, routing, routingId, WireCodec.encode(reply.header()), null);
+            } else {
+                send(router, routing, routingId, WireCodec.encode(reply.header()), reply.data());
+            }
+        } else if (message instanceof Message.Error error) {
+            // Never answer an error, so two peers cannot loop on errors.
+            LOG.warning(() -> "node " + routingId + " reports an error on the transfer port: " + error.message());
+        } else {
+            String type = WireCodec.typeName(message);
+            malformed(router, routing, routingId, "unexpected message type '" + type
+                    + "' on the transfer port (only chunk_request is served)");
+        }
+    }
+
+    private void malformed(ZMQ.Socket router, byte[] routing, String routingId, String reason) {
+        LOG.warning(() -> "dropped a malformed message from " + routingId + " on the transfer port: " + reason);
+        send(router, routing, routingId, WireCodec.encode(new Message.Error(reason)), null);
+    }
+
+    /** Never blocks: a node that is gone, or that asks for more than its window, loses the reply. */
+    private static void send(ZMQ.Socket router, byte[] routing, String routingId, byte[] header, byte[] data) {
+        try {
+            boolean queued = router.send(routing, ZMQ.SNDMORE | ZMQ.DONTWAIT)
+                    && router.send(header, (data == null ? 0 : ZMQ.SNDMORE) | ZMQ.DONTWAIT)
+                    && (data == null || router.send(data, ZMQ.DONTWAIT));
+            if (!queued) {
+                LOG.warning(() -> "dropped a reply to " + routingId + " on the transfer port: more than "
+                        + PER_PEER_QUEUE + " replies are waiting for it");
+            }
+        } catch (ZMQException e) {
+            LOG.fine(() -> "node " + routingId + " left the transfer port before its reply: " + e.getMessage());
+        }
+    }
+
+    /** Stops the thread and closes the port; waits for both. */
+    @Override
+    public void close() {
+        if (thread == null) {
+            mailbox.close();
+            return;
+        }
+        running = false;
+        mailbox.post(() -> { });
+        try {
+            finished.await();
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        mailbox.close();
+        thread = null;
+    }
+}

@@ -1,0 +1,152 @@
+package io.director.server.transfer;
+
+import io.director.dsl.verb.DslException;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.verb.JobParser;
+import io.director.dsl.wire.TransferFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+class FileManifestTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void expandsAGlobInTheFileNameIntoSortedFilesWithSizeChecksumAndMode() throws Exception {
+        Path b = write("b.conf", "bee\n");
+        Path a = write("a.conf", "");
+        write("notes.txt", "not matched");
+        Files.createDirectory(dir.resolve("dir.conf"));
+        Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("rwxr-x---"));
+
+        List<TransferFile> files = FileManifest.of(add(dir + "/*.conf /etc/app/"), null);
+
+        assertEquals(List.of(a.toString(), b.toString()), files.stream().map(TransferFile::source).toList());
+        assertEquals(0, files.get(0).size());
+        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", files.get(0).sha256());
+        assertEquals(4, files.get(1).size());
+        assertEquals("c150e5a8a604acebd8d15bd7bf8ea96b2874bdcc91dee6319977d353251283b0", files.get(1).sha256());
+        assertEquals(0750, files.get(1).mode());
+    }
+
+    @Test
+    void resolvesRelativeSourcesAgainstTheWorkingDirectoryAndNormalizesThem() throws Exception {
+        Path file = write("app.conf", "x");
+        Files.createDirectory(dir.resolve("sub"));
+
+        List<TransferFile> files = FileManifest.of(add("sub/../app.conf /etc/app.conf"), dir);
+
+        assertEquals(List.of(file.toString()), files.stream().map(TransferFile::source).toList());
+    }
+
+    @Test
+    void listsAFileNamedByTwoSourcesOnce() throws Exception {
+        write("app.conf", "x");
+
+        List<TransferFile> files = FileManifest.of(add(dir + "/app.conf " + dir + "/*.conf /etc/"), null);
+
+        assertEquals(1, files.size());
+    }
+
+    @Test
+    void aGlobMatchingNothingIsAnErrorNamingIt() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add(dir + "/*.conf /etc/"), null));
+
+        assertEquals("ADD: no file matches '" + dir + "/*.conf'", e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsAnErrorNamingIt() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(copy("missing.conf /etc/"), dir));
+
+        assertEquals("COPY: no file matches 'missing.conf'", e.getMessage());
+    }
+
+    @Test
+    void aDirectoryIsAnErrorNamingIt() throws IOException {
+        Files.createDirectory(dir.resolve("conf.d"));
+
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add(dir + "/conf.d /etc/"), null));
+
+        assertEquals("ADD: '" + dir + "/conf.d' is a directory; name the files to transfer (e.g. '" + dir
+                + "/conf.d/*')", e.getMessage());
+    }
+
+    @Test
+    void aGlobInTheDirectoryPartIsAnError() throws IOException {
+        Files.createDirectory(dir.resolve("a"));
+        write("a/x.conf", "x");
+
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add(dir + "/*/x.conf /etc/"), null));
+
+        assertEquals("ADD: '" + dir + "/*/x.conf' has a glob in its directory part; globs are allowed only in the"
+                + " file name", e.getMessage());
+    }
+
+    @Test
+    void aRelativeSourceWithoutAWorkingDirectoryIsAnError() {
+        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add("app.conf /etc/"), null));
+
+        assertEquals("ADD: relative source 'app.conf' needs the CLI's working directory; give an absolute path",
+                e.getMessage());
+    }
+
+    @Test
+    void aPayloadWithoutDestinationIsAnError() {
+        JobDefinition unvalidated = new JobDefinition("ADD", Map.of(), "/etc/hosts");
+
+        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(unvalidated, null));
+
+        assertEquals("ADD: expected SRC... DEST, got '/etc/hosts'", e.getMessage());
+    }
+
+    @Test
+    void aTemplatedSourceIsAnError() {
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add("'/srv/{{ node.identity }}.conf' /etc/app.conf"), null));
+
+        assertEquals("ADD: source '/srv/{{ node.identity }}.conf' is a template, but sources are read on the server,"
+                + " where templates are not rendered; only DEST may use one", e.getMessage());
+    }
+
+    @Test
+    void anUnreadableFileIsAnErrorNamingIt() throws IOException {
+        assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file");
+        Path secret = write("secret.conf", "x");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add(secret + " /etc/"), null));
+
+        assertEquals("ADD: cannot read '" + secret + "' on the server (permission denied)", e.getMessage());
+    }
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
+    private static JobDefinition add(String arguments) throws DslException {
+        return JobParser.standard().parse("ADD", arguments);
+    }
+
+    private static JobDefinition copy(String arguments) throws DslException {
+        return JobParser.standard().parse("COPY", arguments);
+    }
+}
