@@ -185,7 +185,7 @@ public final class AddExecutor implements Executor {
         try (StagedFile fetched = fetcher.fetch(context.job().jobId(), file, target.getParent(), deadline)) {
             template = utf8(Files.readAllBytes(fetched.path()));
         }
-        byte[] rendered = context.templates().render(template, context.variables().args())
+        byte[] rendered = context.templates().render(template, context.templateContext())
                 .getBytes(StandardCharsets.UTF_8);
         if (holds(target, Sha256.of(rendered))) {
             attributes.apply(target, file.mode());

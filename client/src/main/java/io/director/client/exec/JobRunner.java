@@ -162,13 +162,14 @@ public final class JobRunner {
         }
         Optional<Verb> verb = verbs.find(job.definition().verb());
         boolean alwaysRuns = verb.map(Verb::alwaysRuns).orElse(true);
-        String payload;
+        Map<String, Object> templateContext = variables.templateContext(identity, labels);
+        RenderedJob rendered;
         try {
-            payload = templates.render(job.definition().payload(), variables.templateContext(identity, labels));
+            rendered = RenderedJob.of(job, templates, templateContext);
         } catch (TemplateException e) {
             return finishWithout(job, NodeState.FAILED, "template: " + e.getMessage(), started);
         }
-        String cacheKey = CacheKey.of(job, payload);
+        String cacheKey = rendered.cacheKey();
         if (!alwaysRuns && !job.definition().skipCache() && cache.succeededBefore(cacheKey)) {
             return finishWithout(job, NodeState.SKIPPED, "cached: succeeded before on this node", started);
         }
@@ -180,8 +181,8 @@ public final class JobRunner {
             execution = Execution.failed("verb " + job.definition().verb() + " is not supported by this client");
         } else {
             try {
-                execution = executor.get().execute(new JobContext(job, payload, variables, templates,
-                        variables.environment(), outputCap.getAsInt()));
+                execution = executor.get().execute(new JobContext(rendered.job(), rendered.payload(), variables,
+                        templates, templateContext, variables.environment(), outputCap.getAsInt()));
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "executor for " + job.definition().verb() + " failed", e);
                 execution = Execution.failed("executor error: " + e.getMessage());

@@ -51,10 +51,9 @@ public final class Planner {
         List<String> outcomes = new ArrayList<>(jobs.size());
         for (Job job : jobs) {
             Optional<Verb> verb = verbs.find(job.definition().verb());
-            String rendered;
+            RenderedJob rendered;
             try {
-                rendered = templates.render(job.definition().payload(), NodeVariables.templateContext(scratch, identity,
-                        labels));
+                rendered = RenderedJob.of(job, templates, NodeVariables.templateContext(scratch, identity, labels));
             } catch (TemplateException e) {
                 rendered = null; // depends on something only running will tell
             }
@@ -64,7 +63,7 @@ public final class Planner {
         return outcomes;
     }
 
-    private String outcome(Job job, Optional<Verb> verb, String rendered) {
+    private String outcome(Job job, Optional<Verb> verb, RenderedJob rendered) {
         if (verb.isEmpty()) {
             return RUN;
         }
@@ -74,11 +73,12 @@ public final class Planner {
         if (rendered == null || verb.get().alwaysRuns() || job.definition().skipCache()) {
             return RUN;
         }
-        return cache.succeededBefore(CacheKey.of(job, rendered)) ? CACHED : RUN;
+        return cache.succeededBefore(rendered.cacheKey()) ? CACHED : RUN;
     }
 
     /** What the job would do to the variables later jobs see. */
-    private static void simulate(Job job, String rendered, Map<String, Object> scratch) {
+    private static void simulate(Job job, RenderedJob renderedJob, Map<String, Object> scratch) {
+        String rendered = renderedJob == null ? null : renderedJob.payload();
         String verb = job.definition().verb();
         if (verb.equals(ArgVerb.NAME)) {
             List<String> words = job.definition().payloadWords();

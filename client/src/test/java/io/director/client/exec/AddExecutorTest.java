@@ -280,8 +280,9 @@ class AddExecutorTest {
     }
 
     private Execution execute(AddExecutor executor, Job job) throws InterruptedException {
-        return executor.execute(new JobContext(job, job.definition().payload(), new NodeVariables(cache),
-                new TemplateRenderer(), Map.of(), 1024 * 1024));
+        NodeVariables variables = new NodeVariables(cache);
+        return executor.execute(new JobContext(job, job.definition().payload(), variables,
+                new TemplateRenderer(), variables.templateContext("test-node", Map.of()), Map.of(), 1024 * 1024));
     }
 
     private Path write(String name, String text) throws IOException {

@@ -56,7 +56,7 @@ final class TestJobs {
     private static JobContext context(NodeVariables variables, JobDefinition definition) {
         String id = UUID.randomUUID().toString();
         Job job = new Job(id, id, null, definition, Fingerprint.of(definition));
-        return new JobContext(job, definition.payload(), variables, new TemplateRenderer(), variables.environment(),
-                OUTPUT_CAP);
+        return new JobContext(job, definition.payload(), variables, new TemplateRenderer(),
+                variables.templateContext("test-node", java.util.Map.of()), variables.environment(), OUTPUT_CAP);
     }
 }

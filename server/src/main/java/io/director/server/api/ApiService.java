@@ -1,11 +1,14 @@
 package io.director.server.api;
 
+import io.director.dsl.verb.AddVerb;
 import io.director.dsl.verb.CommonOptions;
+import io.director.dsl.verb.CopyVerb;
 import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.Fingerprint;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.JobParser;
 import io.director.dsl.wire.Job;
+import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.NodeState;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
@@ -15,8 +18,11 @@ import io.director.server.store.NodeOutcome;
 import io.director.server.store.ServerStore;
 import io.director.server.store.StoreException;
 import io.director.server.store.StoredJob;
+import io.director.server.transfer.FileManifest;
+import io.director.server.transfer.ManifestException;
 import io.director.server.transport.ServerLoop;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +45,7 @@ public final class ApiService {
     private static final Logger LOG = Logger.getLogger(ApiService.class.getName());
     private static final long LOOP_TIMEOUT_SECONDS = 60;
     private static final long PLAN_TIMEOUT_SECONDS = 30;
+    private static final java.util.Set<String> TRANSFER_VERBS = java.util.Set.of(AddVerb.NAME, CopyVerb.NAME);
 
     private final ServerLoop loop;
     private final NodeRegistry registry;
@@ -93,7 +100,7 @@ public final class ApiService {
     private Object submit(ApiRequest.Submit submit) {
         List<JobDispatcher.Submission> submissions;
         try {
-            submissions = parse(submit.jobs());
+            submissions = parse(submit.jobs(), submit.workingDirectory());
         } catch (InvalidSubmission e) {
             return e.failure;
         }
@@ -108,7 +115,7 @@ public final class ApiService {
     private Object plan(ApiRequest.Plan request) {
         List<JobDispatcher.Submission> submissions;
         try {
-            submissions = parse(request.jobs());
+            submissions = parse(request.jobs(), request.workingDirectory());
         } catch (InvalidSubmission e) {
             return e.failure;
         }
@@ -149,8 +156,12 @@ public final class ApiService {
         }
     }
 
-    /** Parses and validates every job (again: never trust the CLI); all share the first job's id as parent. */
-    private List<JobDispatcher.Submission> parse(List<ApiRequest.JobSubmission> jobs) throws InvalidSubmission {
+    /**
+     * Parses and validates every job (again: never trust the CLI); all share the first job's id
+     * as parent. ADD/COPY sources are listed and hashed here, on the API thread, never on the loop.
+     */
+    private List<JobDispatcher.Submission> parse(List<ApiRequest.JobSubmission> jobs, String workingDirectory)
+            throws InvalidSubmission {
         if (jobs == null || jobs.isEmpty()) {
             throw new InvalidSubmission("nothing to submit");
         }
@@ -172,7 +183,16 @@ public final class ApiService {
             }
             String name = s.name() != null ? s.name() : definition.text(CommonOptions.NAME);
             String queue = s.queue() == null ? Job.MAIN_QUEUE : parentId + "/" + s.queue();
-            Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition), queue, List.of());
+            List<TransferFile> files = List.of();
+            if (TRANSFER_VERBS.contains(definition.verb())) {
+                String base = s.sourceDirectory() != null ? s.sourceDirectory() : workingDirectory;
+                try {
+                    files = FileManifest.of(definition, base == null ? null : Path.of(base));
+                } catch (ManifestException e) {
+                    throw new InvalidSubmission((jobs.size() > 1 ? "job " + index + ": " : "") + e.getMessage());
+                }
+            }
+            Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition), queue, files);
             submissions.add(new JobDispatcher.Submission(job, s.targets()));
         }
         return submissions;

@@ -17,7 +17,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class FileManifestTest {
 
@@ -124,18 +123,6 @@ class FileManifestTest {
 
         assertEquals("ADD: source '/srv/{{ node.identity }}.conf' is a template, but sources are read on the server,"
                 + " where templates are not rendered; only DEST may use one", e.getMessage());
-    }
-
-    @Test
-    void anUnreadableFileIsAnErrorNamingIt() throws IOException {
-        assumeFalse("root".equals(System.getProperty("user.name")), "root reads every file");
-        Path secret = write("secret.conf", "x");
-        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
-
-        ManifestException e = assertThrows(ManifestException.class,
-                () -> FileManifest.of(add(secret + " /etc/"), null));
-
-        assertEquals("ADD: cannot read '" + secret + "' on the server (permission denied)", e.getMessage());
     }
 
     private Path write(String name, String text) throws IOException {

@@ -1,0 +1,34 @@
+package io.director.client.exec;
+
+import io.director.client.template.TemplateException;
+import io.director.client.template.TemplateRenderer;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.wire.Job;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A job as it runs on this node: its payload and its text options rendered with the node's
+ * variables (the fingerprint stays the job's own), plus the key the node's cache remembers it by.
+ */
+record RenderedJob(Job job, String cacheKey) {
+
+    static RenderedJob of(Job job, TemplateRenderer templates, Map<String, Object> context) throws TemplateException {
+        JobDefinition definition = job.definition();
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> option : definition.options().entrySet()) {
+            Object value = option.getValue();
+            options.put(option.getKey(), value instanceof String text ? templates.render(text, context) : value);
+        }
+        JobDefinition rendered = new JobDefinition(definition.verb(), options,
+                templates.render(definition.payload(), context));
+        Job renderedJob = new Job(job.jobId(), job.parentId(), job.name(), rendered, job.fingerprint(), job.queue(),
+                job.files());
+        return new RenderedJob(renderedJob, CacheKey.of(job.fingerprint(), rendered, job.files()));
+    }
+
+    String payload() {
+        return job.definition().payload();
+    }
+}
