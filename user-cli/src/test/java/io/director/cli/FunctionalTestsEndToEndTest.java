@@ -1,0 +1,143 @@
+package io.director.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.director.cli.cluster.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code orchestrations/functional-tests.yaml} — every verb and option — against a real server
+ * and two real clients, and ADD of a multi-megabyte binary file.
+ */
+class FunctionalTestsEndToEndTest {
+
+    @TempDir
+    static Path dir;
+
+    static LocalCluster cluster;
+    static Path workspace;
+    static final String OWNER = System.getProperty("user.name");
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster(dir, 1, List.of());
+        cluster.startServer(60_000);
+        cluster.startClient("web1", List.of("--labels", "role=web"));
+        cluster.startClient("db1", List.of("--labels", "role=db"));
+        cluster.awaitNodes(List.of("web1", "db1"), 60_000);
+        workspace = dir.resolve("workspace");
+        Files.createDirectories(workspace);
+        for (String arg : List.of("workspace " + workspace, "owner " + OWNER)) {
+            CliRun.Result set = cli("exec", "--verb", "ARG", "--wait", arg);
+            assertEquals(0, set.exitCode(), set.toString());
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static CliRun.Result cli(String... args) {
+        return CliRun.against(cluster.socketPath(), args);
+    }
+
+    private static Path functionalTests() throws Exception {
+        return Path.of(FunctionalTestsEndToEndTest.class.getResource("/orchestrations/functional-tests.yaml").toURI());
+    }
+
+    @Test
+    void everyVerbAndOptionOfTheFunctionalTestsSucceedsOnEveryNode() throws Exception {
+        CliRun.Result result = cli("orchestrate", functionalTests().toString(), "--wait", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode job : result.json().path("jobs")) {
+            assertTrue(List.of("success").contains(job.path("state").asText()), job.toString());
+            if (!job.path("name").isNull()) {
+                byName.put(job.path("name").asText(), job);
+            }
+        }
+        for (String node : List.of("web1", "db1")) {
+            assertEquals("hello from env / wget,curl", stdout(byName, "check variables", node));
+            assertEquals("web-" + node + " listens on 8080 with wget, curl", stdout(byName, "check cachefile", node));
+            assertEquals("stderr said careful", stdout(byName, "check stderr arg", node));
+            assertEquals("2 nodes answered", stdout(byName, "check query", node));
+            assertTrue(byName.get("retried").path("nodes").path(node).path("info").asText().contains("attempt 2"));
+
+            Path etc = workspace.resolve(node).resolve("etc");
+            assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(etc)));
+            Path conf = etc.resolve("app.conf");
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+            assertEquals(OWNER, Files.getOwner(conf, LinkOption.NOFOLLOW_LINKS).getName());
+            assertEquals(Files.readString(conf), Files.readString(etc.resolve("app.conf.copy")));
+            assertTrue(Files.readString(etc.resolve("settings.yaml")).contains("service_name: web-" + node));
+        }
+        long ranOnce = List.of("web1", "db1").stream()
+                .filter(n -> Files.exists(workspace.resolve("once-" + n))).count();
+        assertEquals(1, ranOnce, "--run-once ran on exactly one node");
+        assertEquals("always runs", byName.get("always runs").path("name").asText());
+    }
+
+    private static String stdout(Map<String, JsonNode> byName, String job, String node) {
+        JsonNode found = byName.get(job);
+        assertTrue(found != null, "no job named " + job);
+        return found.path("nodes").path(node).path("stdout").asText();
+    }
+
+    @Test
+    void aMultiMegabyteBinaryFileArrivesByteIdenticalWithOwnerAndModeAndIsNotSentTwice() throws Exception {
+        byte[] data = new byte[8 * 1024 * 1024 + 12345];
+        new Random(42).nextBytes(data);
+        Path source = dir.resolve("payload.bin");
+        Files.write(source, data);
+        String destination = workspace + "/binary/{{ node.identity }}/";
+        String add = "--chmod 0600 --chown " + OWNER + " " + source + " " + destination;
+
+        CliRun.Result first = cli("exec", "--verb", "ADD", "--wait", "--json", add);
+        assertEquals(0, first.exitCode(), first.toString());
+        for (String node : List.of("web1", "db1")) {
+            Path arrived = workspace.resolve("binary").resolve(node).resolve("payload.bin");
+            assertArrayEquals(sha256(data), sha256(Files.readAllBytes(arrived)), "byte-identical on " + node);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(arrived)));
+            assertEquals(OWNER, Files.getOwner(arrived).getName());
+            assertTrue(first.json().path("nodes").path(node).path("stdout").asText().contains("copied"),
+                    first.json().toString());
+        }
+
+        CliRun.Result again = cli("exec", "--verb", "ADD", "--wait", "--json", "--skip-cache " + add);
+        assertEquals(0, again.exitCode(), again.toString());
+        for (String node : List.of("web1", "db1")) {
+            String out = again.json().path("nodes").path(node).path("stdout").asText();
+            assertTrue(out.startsWith("unchanged"), "the identical file is not transferred again: " + out);
+        }
+    }
+
+    private static byte[] sha256(byte[] bytes) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(bytes);
+    }
+
+    @Test
+    void anAddOfAMissingFileIsRefusedBeforeAnythingIsStored() {
+        CliRun.Result result = cli("exec", "--verb", "ADD", dir.resolve("nope-*.conf") + " /tmp/");
+        assertEquals(ExitCodes.INVALID_INPUT, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("no file matches"), result.err());
+    }
+}
