@@ -14,22 +14,12 @@ public final class ArgVerb extends SimpleVerb {
     public static final String READ_ONLY_KEY = "node";
 
     public ArgVerb() {
-        super(NAME, Payload.REQUIRED,
+        super(NAME, Payload.REQUIRED, Runs.ALWAYS_VARIABLES_ONLY,
                 OptionSpec.flag(EXTEND_ARGS, true));
     }
 
     @Override
     public void validate(JobDefinition definition) throws DslException {
         VerbChecks.checkKeyValue(NAME, definition, READ_ONLY_KEY);
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
-    }
-
-    @Override
-    public boolean changesOnlyVariables() {
-        return true;
     }
 }

@@ -18,7 +18,7 @@ public final class CacheEvictVerb extends SimpleVerb {
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{56}");
 
     public CacheEvictVerb() {
-        super(NAME, Payload.REQUIRED);
+        super(NAME, Payload.REQUIRED, Runs.ALWAYS);
     }
 
     @Override
@@ -30,10 +30,5 @@ public final class CacheEvictVerb extends SimpleVerb {
             throw DslException.inPayload(NAME + " needs all, args, envs, jobs or a fingerprint"
                     + " (56 lower-case hex digits), got '" + text + "'", what.start() + 1);
         }
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
     }
 }

@@ -6,21 +6,11 @@ public final class CachefileVerb extends SimpleVerb {
     public static final String NAME = "CACHEFILE";
 
     public CachefileVerb() {
-        super(NAME, Payload.REQUIRED);
+        super(NAME, Payload.REQUIRED, Runs.ALWAYS_VARIABLES_ONLY);
     }
 
     @Override
     public void validate(JobDefinition definition) throws DslException {
         VerbChecks.checkOneWord(NAME, "one path", " (quote a path that contains blanks)", definition);
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
-    }
-
-    @Override
-    public boolean changesOnlyVariables() {
-        return true;
     }
 }

@@ -6,16 +6,6 @@ public final class EchoVerb extends SimpleVerb {
     public static final String NAME = "ECHO";
 
     public EchoVerb() {
-        super(NAME, Payload.OPTIONAL);
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
-    }
-
-    @Override
-    public boolean changesOnlyVariables() {
-        return true;
+        super(NAME, Payload.OPTIONAL, Runs.ALWAYS_VARIABLES_ONLY);
     }
 }

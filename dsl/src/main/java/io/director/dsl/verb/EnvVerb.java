@@ -9,21 +9,11 @@ public final class EnvVerb extends SimpleVerb {
     public static final String NAME = "ENV";
 
     public EnvVerb() {
-        super(NAME, Payload.REQUIRED);
+        super(NAME, Payload.REQUIRED, Runs.ALWAYS_VARIABLES_ONLY);
     }
 
     @Override
     public void validate(JobDefinition definition) throws DslException {
         VerbChecks.checkKeyValue(NAME, definition, null);
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
-    }
-
-    @Override
-    public boolean changesOnlyVariables() {
-        return true;
     }
 }

@@ -9,22 +9,12 @@ public final class QueryVerb extends SimpleVerb {
     public static final String NAME = "QUERY";
 
     public QueryVerb() {
-        super(NAME, Payload.REQUIRED);
+        super(NAME, Payload.REQUIRED, Runs.ALWAYS_VARIABLES_ONLY);
     }
 
     @Override
     public void validate(JobDefinition definition) throws DslException {
         ShellWords.Word name = VerbChecks.checkOneWord(NAME, "one ARG name", "", definition);
         VerbChecks.checkName(NAME + " name", name);
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
-    }
-
-    @Override
-    public boolean changesOnlyVariables() {
-        return true;
     }
 }

@@ -20,7 +20,7 @@ public final class WaitVerb extends SimpleVerb {
     private static final List<String> MODES = List.of(SECONDS, URL, CMD);
 
     public WaitVerb() {
-        super(NAME, Payload.NONE,
+        super(NAME, Payload.NONE, Runs.ALWAYS_VARIABLES_ONLY,
                 OptionSpec.decimal(SECONDS, true),
                 OptionSpec.text(URL, true),
                 OptionSpec.text(CMD, true),
@@ -51,15 +51,5 @@ public final class WaitVerb extends SimpleVerb {
                 }
             }
         }
-    }
-
-    @Override
-    public boolean alwaysRuns() {
-        return true;
-    }
-
-    @Override
-    public boolean changesOnlyVariables() {
-        return true;
     }
 }

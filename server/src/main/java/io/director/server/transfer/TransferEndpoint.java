@@ -4,7 +4,7 @@ import io.director.dsl.wire.Mailbox;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
-import org.zeromq.SocketType;
+import io.director.server.transport.RouterSockets;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
@@ -86,9 +86,9 @@ public final class TransferEndpoint implements AutoCloseable {
         ZMQ.Poller poller = null;
         try {
             try {
-                router = router(context);
-                String endpoint = router.getLastEndpoint();
-                boundPort = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+                // Each fetch may open a new connection with the node's routing id: the newest wins.
+                router = RouterSockets.bind(context, bindAddress, port, MAX_REQUEST_BYTES, PER_PEER_QUEUE);
+                boundPort = RouterSockets.boundPort(router);
             } catch (ZMQException e) {
                 bindFailure = new IllegalStateException("cannot bind the transfer port " + bindAddress + ":" + port
                         + ": " + e.getMessage(), e);
@@ -122,18 +122,6 @@ public final class TransferEndpoint implements AutoCloseable {
             context.close();
             finished.countDown();
         }
-    }
-
-    private ZMQ.Socket router(ZContext context) {
-        ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
-        socket.setRouterMandatory(true);
-        // Each fetch opens a new connection with the node's routing id; the newest must win.
-        socket.setRouterHandover(true);
-        socket.setMaxMsgSize(MAX_REQUEST_BYTES);
-        socket.setSndHWM(PER_PEER_QUEUE);
-        socket.setLinger(0);
-        socket.bind("tcp://" + bindAddress + ":" + (port == 0 ? "*" : Integer.toString(port)));
-        return socket;
     }
 
     private void receive(ZMQ.Socket router) {

@@ -5,7 +5,6 @@ import io.director.dsl.wire.Mailbox;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
@@ -89,8 +88,8 @@ public final class ServerLoop implements Outbound, AutoCloseable {
     private void run(InboundHandler handler) {
         try (ZContext context = new ZContext()) {
             try {
-                jobs = router(context, jobPort);
-                boundJobPort = port(jobs);
+                jobs = RouterSockets.bind(context, bindAddress, jobPort, Limits.MAX_MESSAGE_BYTES, PER_PEER_QUEUE);
+                boundJobPort = RouterSockets.boundPort(jobs);
             } catch (ZMQException e) {
                 bindFailure = new IllegalStateException("cannot bind the job port " + bindAddress + ":" + jobPort
                         + ": " + e.getMessage(), e);
@@ -132,24 +131,6 @@ public final class ServerLoop implements Outbound, AutoCloseable {
             mailbox.runAll();
             finished.countDown();
         }
-    }
-
-    private ZMQ.Socket router(ZContext context, int port) {
-        ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
-        socket.setRouterMandatory(true);
-        // A node that restarts reconnects with the same routing id; the new connection wins.
-        socket.setRouterHandover(true);
-        socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
-        socket.setSndHWM(PER_PEER_QUEUE);
-        socket.setRcvHWM(PER_PEER_QUEUE);
-        socket.setLinger(0);
-        socket.bind("tcp://" + bindAddress + ":" + (port == 0 ? "*" : Integer.toString(port)));
-        return socket;
-    }
-
-    private static int port(ZMQ.Socket socket) {
-        String endpoint = socket.getLastEndpoint();
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
     private void receive(ZMQ.Socket socket, InboundHandler handler) {

@@ -5,7 +5,6 @@ import io.director.cli.CliException;
 import io.director.cli.ExitCodes;
 import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JobParser;
-import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
 import picocli.CommandLine.Command;
@@ -68,16 +67,7 @@ final class ExecCommand implements Callable<Integer>, JsonAware {
             List<String> ids = api.call(new ApiRequest.Submit(List.of(
                     new ApiRequest.JobSubmission(verb, line, null, targets)),
                     Path.of("").toAbsolutePath().toString()), ApiReply.JobIds.class).jobIds();
-            if (!waitOptions.waits()) {
-                if (json.enabled()) {
-                    out.println(WireCodec.mapper().writeValueAsString(new ApiReply.JobIds(ids)));
-                } else {
-                    ids.forEach(out::println);
-                }
-                out.flush();
-                return ExitCodes.OK;
-            }
-            return new JobWaiter(api, out, spec.commandLine().getErr(), waitOptions, json.enabled()).await(ids, true);
+            return JobWaiter.report(api, ids, out, spec.commandLine().getErr(), waitOptions, json.enabled(), true);
         }
     }
 }

@@ -38,6 +38,25 @@ final class JobWaiter {
         this.json = json;
     }
 
+    /**
+     * What {@code exec} and {@code orchestrate} do once the server has stored their jobs:
+     * without a wait option, print the job ids (one per line, or {@code {"job_ids": […]}}) and
+     * return 0; otherwise wait for the jobs and return the exit code of spec/cli.md.
+     */
+    static int report(ApiClient api, List<String> ids, PrintWriter out, PrintWriter err, WaitOptions options,
+                      boolean json, boolean singleJob) {
+        if (options.waits()) {
+            return new JobWaiter(api, out, err, options, json).await(ids, singleJob);
+        }
+        if (json) {
+            out.println(JsonOption.json(new ApiReply.JobIds(ids)));
+        } else {
+            ids.forEach(out::println);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
     /** Waits for the jobs; prints the result; returns the exit code. */
     int await(List<String> jobIds, boolean singleJob) {
         long start = System.currentTimeMillis();

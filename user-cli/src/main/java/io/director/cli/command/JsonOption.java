@@ -12,6 +12,15 @@ public final class JsonOption {
         return json;
     }
 
+    /** A document as one line of JSON. */
+    static String json(Object document) {
+        try {
+            return io.director.dsl.wire.WireCodec.mapper().writeValueAsString(document);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A string as a JSON literal. */
     static String quote(String text) {
         try {

@@ -122,16 +122,7 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             }
             List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory), ApiReply.JobIds.class)
                     .jobIds();
-            if (!waitOptions.waits()) {
-                if (json.enabled()) {
-                    out.println(WireCodec.mapper().writeValueAsString(new ApiReply.JobIds(ids)));
-                } else {
-                    ids.forEach(out::println);
-                }
-                out.flush();
-                return ExitCodes.OK;
-            }
-            return new JobWaiter(api, out, spec.commandLine().getErr(), waitOptions, json.enabled()).await(ids, false);
+            return JobWaiter.report(api, ids, out, spec.commandLine().getErr(), waitOptions, json.enabled(), false);
         }
     }
 
