@@ -140,4 +140,24 @@ class FunctionalTestsEndToEndTest {
         assertEquals(ExitCodes.INVALID_INPUT, result.exitCode(), result.toString());
         assertTrue(result.err().contains("no file matches"), result.err());
     }
+
+    @Test
+    void theSeedExampleOfKeysThenPackagesRunsHere() throws Exception {
+        Path homes = dir.resolve("homes");
+        CliRun.Result home = cli("exec", "--verb", "ARG", "--wait", "home " + homes + "/{{ node.identity }}");
+        assertEquals(0, home.exitCode(), home.toString());
+        Path seed = Path.of(FunctionalTestsEndToEndTest.class.getResource("/orchestrations/ssh-keys-and-packages.yaml")
+                .toURI());
+        CliRun.Result result = cli("orchestrate", seed.toString(), "--wait", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        for (String node : List.of("web1", "db1")) {
+            Path ssh = homes.resolve(node).resolve(".ssh");
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ssh)));
+            Path keys = ssh.resolve("authorized_keys");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys)));
+            assertTrue(Files.readString(keys).startsWith("ssh-ed25519 "));
+        }
+        CliRun.Result plan = cli("orchestrate", seed.toString(), "--plan");
+        assertEquals(0, plan.exitCode(), "a second run changes nothing: " + plan);
+    }
 }
