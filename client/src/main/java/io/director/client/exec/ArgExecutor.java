@@ -10,8 +10,8 @@ import io.director.dsl.wire.WireCodec;
 /**
  * {@code ARG [--extend-args] KEY VALUE}: stores a template variable. The value is read as YAML
  * 1.2, so {@code [a, b]} is a list, {@code {k: v}} a map, {@code 42} a number and {@code true}
- * a boolean; text that is not valid YAML stays a string. A value that is one quoted word loses
- * its quotes first, so {@code 'hello world'} is a string and {@code "'42'"} the string 42.
+ * a boolean; text that is not valid YAML stays a string. The value is read exactly as written,
+ * so YAML's quotes decide: {@code '42'} is the string 42, {@code 'a: b'} a string, not a map.
  */
 public final class ArgExecutor implements Executor {
 

@@ -14,7 +14,7 @@ public final class CacheEvictExecutor implements Executor {
     @Override
     public Execution execute(JobContext context) {
         try {
-            return new Execution(NodeState.SUCCESS, null, context.variables().evict(context.payload()), "", null);
+            return new Execution(NodeState.SUCCESS, null, context.variables().evict(PayloadText.oneWord(verb(), context.payload())), "", null);
         } catch (IllegalArgumentException e) {
             return Execution.failed(e.getMessage());
         }

@@ -39,6 +39,8 @@ public final class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
     /** How long finished jobs are remembered to recognise a repeat: far beyond any reconnect. */
     private static final long INBOX_MEMORY_MILLIS = 7L * 24 * 3600 * 1000;
+    /** How many failed orchestrations fail-fast remembers (each holds ids only). */
+    private static final int MAX_FAILED_PARENTS = 10_000;
     /** An async queue's thread ends after this long without work. */
     private static final long IDLE_SECONDS = 30;
 
@@ -52,8 +54,14 @@ public final class JobRunner {
     private final String identity;
     private final Map<String, String> labels;
     private final Map<String, Worker> workers = new HashMap<>();
-    /** Orchestration (parent) id → the job of it that failed here first. */
-    private final Map<String, String> failedParents = new ConcurrentHashMap<>();
+    /** Orchestration (parent) id → the job of it that failed here first; the newest few thousand. */
+    private final Map<String, String> failedParents = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > MAX_FAILED_PARENTS;
+                }
+            });
     private volatile boolean stopped;
 
     public JobRunner(NodeCache cache, NodeVariables variables, TemplateRenderer templates, ExecutorRegistry executors,
@@ -154,8 +162,7 @@ public final class JobRunner {
 
     private JobResult execute(Job job) throws InterruptedException {
         long started = System.currentTimeMillis();
-        String failedBefore = job.parentId() == null || job.parentId().equals(job.jobId())
-                ? null : failedParents.get(job.parentId());
+        String failedBefore = job.parentId() == null ? null : failedParents.get(job.parentId());
         if (failedBefore != null) {
             return finishWithout(job, NodeState.CANCELLED,
                     "cancelled: job " + failedBefore + " of this orchestration failed on this node", started);

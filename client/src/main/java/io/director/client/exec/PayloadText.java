@@ -33,11 +33,29 @@ final class PayloadText {
      */
     static KeyValue rawKeyValue(String verb, String payload) {
         String text = payload.strip();
-        int blank = firstBlank(text);
-        if (blank < 0) {
+        List<ShellWords.Word> words = words(verb, text);
+        if (words.size() < 2) {
             throw new IllegalArgumentException(verb + " needs KEY VALUE, got '" + text + "'");
         }
-        return new KeyValue(text.substring(0, blank), text.substring(blank).strip());
+        // The key as the shell would read it ('k' is k); the value as written.
+        return new KeyValue(words.get(0).text(), text.substring(words.get(0).end()).strip());
+    }
+
+    /** The one word a payload is (a name, a target), with shell quoting removed. */
+    static String oneWord(String verb, String payload) {
+        List<ShellWords.Word> words = words(verb, payload);
+        if (words.size() != 1) {
+            throw new IllegalArgumentException(verb + " takes one word, got '" + payload.strip() + "'");
+        }
+        return words.get(0).text();
+    }
+
+    private static List<ShellWords.Word> words(String verb, String text) {
+        try {
+            return ShellWords.split(text);
+        } catch (DslException e) {
+            throw new IllegalArgumentException(verb + " '" + text + "': " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -73,14 +91,5 @@ final class PayloadText {
         } catch (DslException e) {
             return text;
         }
-    }
-
-    private static int firstBlank(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (Character.isWhitespace(text.charAt(i))) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -76,18 +76,25 @@ public final class Planner {
         return cache.succeededBefore(rendered.cacheKey()) ? CACHED : RUN;
     }
 
-    /** What the job would do to the variables later jobs see. */
+    /**
+     * What the job would do to the variables later jobs see: an ARG's value is read as the ARG
+     * executor reads it; one that extends, or cannot be rendered, becomes unknown.
+     */
     private static void simulate(Job job, RenderedJob renderedJob, Map<String, Object> scratch) {
-        String rendered = renderedJob == null ? null : renderedJob.payload();
         String verb = job.definition().verb();
         if (verb.equals(ArgVerb.NAME)) {
             List<String> words = job.definition().payloadWords();
-            if (rendered != null && !words.isEmpty()) {
-                String key = words.get(0);
-                int at = rendered.indexOf(key);
-                scratch.put(key, at < 0 ? "" : rendered.substring(at + key.length()).strip());
-            } else if (!words.isEmpty()) {
-                scratch.remove(words.get(0));
+            String key = words.isEmpty() ? null : words.get(0);
+            try {
+                if (renderedJob == null || job.definition().flag(ArgExecutor.EXTEND)) {
+                    throw new IllegalArgumentException("value known only when run");
+                }
+                PayloadText.KeyValue pair = PayloadText.rawKeyValue(verb, renderedJob.payload());
+                scratch.put(pair.key(), YamlValues.valueOf(pair.value()));
+            } catch (IllegalArgumentException e) {
+                if (key != null) {
+                    scratch.remove(key);
+                }
             }
         } else if (verb.equals(QueryVerb.NAME)) {
             scratch.remove("query");

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class QueryAnswers {
 
+    private static final int MAX_UNCLAIMED = 1000;
+
     private final Map<String, CompletableFuture<Message.QueryAnswer>> pending = new ConcurrentHashMap<>();
 
     /** The answer to this job, when it comes. */
@@ -23,8 +25,14 @@ public final class QueryAnswers {
         pending.remove(jobId);
     }
 
-    /** Link thread: the server's answer arrived. */
+    /**
+     * Link thread: the server's answer arrived. One nobody waits for is kept for a QUERY about to
+     * start, but answers to finished jobs (repeats after a reconnect) are not hoarded.
+     */
     public void deliver(Message.QueryAnswer answer) {
+        if (pending.size() > MAX_UNCLAIMED) {
+            pending.values().removeIf(CompletableFuture::isDone);
+        }
         pending.computeIfAbsent(answer.jobId(), id -> new CompletableFuture<>()).complete(answer);
     }
 }

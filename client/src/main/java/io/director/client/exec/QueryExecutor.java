@@ -38,7 +38,12 @@ public final class QueryExecutor implements Executor {
     @Override
     public Execution execute(JobContext context) throws InterruptedException {
         String jobId = context.job().jobId();
-        String name = context.payload().strip();
+        String name;
+        try {
+            name = PayloadText.oneWord(verb(), context.payload());
+        } catch (IllegalArgumentException e) {
+            return Execution.failed(e.getMessage());
+        }
         Object value = context.variables().args().get(name);
         long deadline = System.currentTimeMillis() + context.job().definition().timeoutSeconds() * 1000;
         CompletableFuture<Message.QueryAnswer> answer = answers.expect(jobId);

@@ -95,7 +95,7 @@ class ArgExecutorTest {
     }
 
     @Test
-    void shellQuotesComeOffBeforeYamlSoYamlQuotesKeepAString() throws Exception {
+    void yamlReadsTheValueAsWrittenSoItsQuotesKeepAString() throws Exception {
         arg("motd hello: world");
         assertEquals(Map.of("hello", "world"), variables.arg("motd"));
         arg("motd 'hello: world'");

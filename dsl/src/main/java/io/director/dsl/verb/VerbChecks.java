@@ -108,6 +108,11 @@ final class VerbChecks {
             throw DslException.ofOptionValue("option '--chmod' needs an octal mode of 3 or 4 digits such as 0644, got '"
                     + mode + "'", CHMOD);
         }
+        if (mode != null && mode.length() == 4 && mode.charAt(0) != '0') {
+            // Nodes refuse them (a job must not hand out setuid files or sticky directories).
+            throw DslException.ofOptionValue("option '--chmod' may not set setuid, setgid or sticky bits, got '"
+                    + mode + "'", CHMOD);
+        }
     }
 
     /**
@@ -140,6 +145,8 @@ final class VerbChecks {
 
     private static boolean isGlob(String source) {
         String literal = withoutTemplates(source);
-        return literal.indexOf('*') >= 0 || literal.indexOf('?') >= 0 || literal.indexOf('[') >= 0;
+        // The same characters the server's glob expansion treats as special.
+        return literal.indexOf('*') >= 0 || literal.indexOf('?') >= 0 || literal.indexOf('[') >= 0
+                || literal.indexOf('{') >= 0;
     }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 import static io.director.dsl.verb.VerbAssertions.accepts;
 import static io.director.dsl.verb.VerbAssertions.rejects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** ADD and COPY share their rules; each case runs for both. */
 class AddVerbTest {
@@ -88,5 +90,15 @@ class AddVerbTest {
         rejects("COPY", "--chmod=u+x a /b", message.formatted("u+x"), 1);
         rejects("ADD", "--chmod 64 a /b", message.formatted("64"), 1);
         rejects("ADD", "--chmod 00644 a /b", message.formatted("00644"), 1);
+    }
+
+    @Test
+    void refusesSpecialModeBitsAndTreatsBracesAsAGlob() throws Exception {
+        DslException special = assertThrows(DslException.class,
+                () -> JobParser.standard().parse("ADD", "--chmod 1777 /src/a /dst/a"));
+        assertEquals("option '--chmod' may not set setuid, setgid or sticky bits, got '1777'", special.getMessage());
+        DslException braces = assertThrows(DslException.class,
+                () -> JobParser.standard().parse("ADD", "/etc/conf.{a,b} /dst/x"));
+        assertTrue(braces.getMessage().contains("end with '/'"), braces.getMessage());
     }
 }

@@ -65,8 +65,8 @@ public final class PlanCoordinator {
             Job job = submission.job();
             Map<String, String> outcomes = new LinkedHashMap<>();
             plan.outcomes.put(job.jobId(), outcomes);
-            boolean doneOnce = job.definition().runOnce() && store.runOnceHolder(job.fingerprint())
-                    .map(ServerStore.RunOnceHolder::done).orElse(false);
+            // Done somewhere, or under way somewhere: a real submission would skip it everywhere.
+            boolean doneOnce = job.definition().runOnce() && store.runOnceHolder(job.fingerprint()).isPresent();
             boolean first = true;
             for (Node node : dispatcher.resolve(submission.targets())) {
                 if (!node.isAlive() || !node.connected()) {
@@ -86,6 +86,8 @@ public final class PlanCoordinator {
         perNode.forEach((node, nodeJobs) -> {
             if (outbound.send(node.routingId(), new Message.PlanRequest(planId, nodeJobs))) {
                 plan.asked.put(node.identity(), nodeJobs.stream().map(Job::jobId).toList());
+            } else {
+                nodeJobs.forEach(job -> plan.outcomes.get(job.jobId()).put(node.identity(), UNREACHABLE));
             }
         });
         if (plan.asked.isEmpty()) {

@@ -56,8 +56,12 @@ public final class QueryCoordinator {
                         + ", which is not a QUERY job sent to it; dropped");
                 return;
             }
-            round = new Round(job.get().job().definition().payload().strip());
+            round = new Round(job.get().job().definition().payloadWords().get(0));
             rounds.put(value.jobId(), round);
+        }
+        if (!store.targetStates(value.jobId()).containsKey(node.identity())) {
+            LOG.warning(() -> "node " + node.identity() + " is no target of QUERY " + value.jobId() + "; dropped");
+            return;
         }
         if (round.answer != null) {
             // It asked again: the answer was lost (reconnect); send it once more.

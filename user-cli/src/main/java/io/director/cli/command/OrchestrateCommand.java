@@ -4,14 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.director.cli.ApiClient;
 import io.director.cli.CliException;
 import io.director.cli.ExitCodes;
-import io.director.dsl.orchestration.Block;
 import io.director.dsl.orchestration.Orchestration;
 import io.director.dsl.orchestration.OrchestrationException;
-import io.director.dsl.orchestration.OrchestrationJob;
 import io.director.dsl.orchestration.OrchestrationLoader;
-import io.director.dsl.verb.CommonOptions;
-import io.director.dsl.verb.Fingerprint;
-import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
@@ -29,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -78,11 +72,6 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
         return json.enabled();
     }
 
-    /** A job of a file, with where it came from. */
-    private record Entry(Orchestration file, Block block, OrchestrationJob job, JobDefinition definition,
-                         String fingerprint) {
-    }
-
     @Override
     public Integer call() throws Exception {
         List<Orchestration> orchestrations;
@@ -94,7 +83,8 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             throw new CliException(ExitCodes.INVALID_INPUT, e.problems().size() + " error(s) in "
                     + (files.size() == 1 ? files.get(0) : files.size() + " files") + "; nothing was submitted");
         }
-        List<Entry> entries = entries(orchestrations);
+        List<OrchestrationJobs.Entry> entries = OrchestrationJobs.entries(orchestrations, ignoreCache,
+                new TreeSet<>(restrict));
         PrintWriter out = spec.commandLine().getOut();
         if (fingerPrint) {
             printFingerprints(out, entries);
@@ -104,16 +94,7 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             throw new CliException(ExitCodes.INVALID_INPUT, "no job left to submit"
                     + (restrict.isEmpty() ? "" : " after --restrict " + String.join(", ", restrict)));
         }
-        List<ApiRequest.JobSubmission> submissions = new ArrayList<>();
-        for (Entry entry : entries) {
-            Block block = entry.block();
-            List<String> blockTargets = targets.isEmpty() ? block.targets() : targets;
-            String queue = block.async() ? "async-" + orchestrations.indexOf(entry.file()) + "-" + block.index() : null;
-            String name = entry.job().name();
-            Path fileDirectory = entry.file().file().toAbsolutePath().getParent();
-            submissions.add(new ApiRequest.JobSubmission(entry.definition().verb(), entry.definition().toArguments(),
-                    name, blockTargets, queue, fileDirectory.toString()));
-        }
+        List<ApiRequest.JobSubmission> submissions = OrchestrationJobs.submissions(entries, targets);
         String workingDirectory = Path.of("").toAbsolutePath().toString();
         try (ApiClient api = ApiClient.connect(root.socketPath())) {
             if (plan) {
@@ -126,30 +107,10 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
         }
     }
 
-    private List<Entry> entries(List<Orchestration> orchestrations) {
-        Set<String> wanted = new TreeSet<>(restrict);
-        List<Entry> entries = new ArrayList<>();
-        for (Orchestration orchestration : orchestrations) {
-            for (Block block : orchestration.blocks()) {
-                for (OrchestrationJob job : block.jobs()) {
-                    JobDefinition definition = job.definition();
-                    if (ignoreCache) {
-                        definition = definition.withOption(CommonOptions.SKIP_CACHE, Boolean.TRUE);
-                    }
-                    String fingerprint = Fingerprint.of(definition);
-                    if (wanted.isEmpty() || wanted.contains(fingerprint)) {
-                        entries.add(new Entry(orchestration, block, job, definition, fingerprint));
-                    }
-                }
-            }
-        }
-        return entries;
-    }
-
-    private void printFingerprints(PrintWriter out, List<Entry> entries) throws JsonProcessingException {
+    private void printFingerprints(PrintWriter out, List<OrchestrationJobs.Entry> entries) throws JsonProcessingException {
         if (json.enabled()) {
             List<Map<String, Object>> jobs = new ArrayList<>();
-            for (Entry entry : entries) {
+            for (OrchestrationJobs.Entry entry : entries) {
                 Map<String, Object> job = new LinkedHashMap<>();
                 job.put("file", entry.file().file().toString());
                 job.put("line", entry.job().line());
@@ -163,7 +124,7 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
         } else {
             String format = "%-56s  %-10s  %s%n";
             out.printf(format, "FINGERPRINT", "VERB", "WHERE");
-            for (Entry entry : entries) {
+            for (OrchestrationJobs.Entry entry : entries) {
                 out.printf(format, entry.fingerprint(), entry.definition().verb(),
                         entry.file().file() + ":" + entry.job().line()
                                 + (entry.job().name() == null ? "" : " (" + entry.job().name() + ")"));

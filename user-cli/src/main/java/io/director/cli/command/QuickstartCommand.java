@@ -2,9 +2,7 @@ package io.director.cli.command;
 
 import io.director.cli.ApiClient;
 import io.director.cli.cluster.LocalCluster;
-import io.director.dsl.orchestration.Block;
 import io.director.dsl.orchestration.Orchestration;
-import io.director.dsl.orchestration.OrchestrationJob;
 import io.director.dsl.orchestration.OrchestrationLoader;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
@@ -69,7 +67,8 @@ final class QuickstartCommand implements Callable<Integer> {
                         "workspace " + dir.resolve("workspace"), null, List.of()))), ApiReply.JobIds.class);
                 out.println();
                 out.println("Running " + example.getFileName() + " (director orchestrate " + example + " --wait):");
-                List<ApiRequest.JobSubmission> jobs = submissions(orchestration);
+                List<ApiRequest.JobSubmission> jobs = OrchestrationJobs.submissions(
+                        OrchestrationJobs.entries(List.of(orchestration), false, List.of()), List.of());
                 List<String> ids = api.call(new ApiRequest.Submit(jobs), ApiReply.JobIds.class).jobIds();
                 List<ApiReply.JobView> done = awaitJobs(api, ids);
                 done.forEach(job -> printResult(out, job));
@@ -110,18 +109,6 @@ final class QuickstartCommand implements Callable<Integer> {
             }
         }
         return target.resolve(EXAMPLE.get(0));
-    }
-
-    private static List<ApiRequest.JobSubmission> submissions(Orchestration orchestration) {
-        List<ApiRequest.JobSubmission> jobs = new ArrayList<>();
-        Path base = orchestration.file().toAbsolutePath().getParent();
-        for (Block block : orchestration.blocks()) {
-            for (OrchestrationJob job : block.jobs()) {
-                jobs.add(new ApiRequest.JobSubmission(job.definition().verb(), job.definition().toArguments(),
-                        job.name(), block.targets(), null, base.toString()));
-            }
-        }
-        return jobs;
     }
 
     private static List<ApiReply.JobView> awaitJobs(ApiClient api, List<String> ids) throws InterruptedException {

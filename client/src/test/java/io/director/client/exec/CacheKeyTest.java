@@ -1,0 +1,45 @@
+package io.director.client.exec;
+
+import io.director.client.template.TemplateRenderer;
+import io.director.dsl.verb.Fingerprint;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.verb.JobParser;
+import io.director.dsl.wire.Job;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+class CacheKeyTest {
+
+    private static final TemplateRenderer TEMPLATES = new TemplateRenderer();
+
+    private static String key(String verb, String line, Map<String, Object> variables) throws Exception {
+        JobDefinition definition = JobParser.standard().parse(verb, line);
+        Job job = new Job("j", "j", null, definition, Fingerprint.of(definition));
+        return RenderedJob.of(job, TEMPLATES, variables).cacheKey();
+    }
+
+    @Test
+    void nameAndSkipCacheDoNotChangeWhatTheCacheRemembersAJobBy() throws Exception {
+        String plain = key("RUN", "echo {{ x }}", Map.of("x", 1));
+        assertEquals(plain, key("RUN", "--skip-cache --name other echo {{ x }}", Map.of("x", 1)));
+        assertNotEquals(plain, key("RUN", "--timeout 5 echo {{ x }}", Map.of("x", 1)));
+    }
+
+    @Test
+    void aChangedVariableTheJobRendersWithChangesTheKey() throws Exception {
+        assertNotEquals(key("RUN", "echo {{ x }}", Map.of("x", 1)), key("RUN", "echo {{ x }}", Map.of("x", 2)));
+        assertEquals(key("RUN", "echo hi", Map.of("x", 1)), key("RUN", "echo hi", Map.of("x", 2)));
+    }
+
+    @Test
+    void aBlueprintIsKeyedByEveryVariableItsFileMayUse() throws Exception {
+        String line = "--blueprint /srv/motd.j2 /etc/motd";
+        assertNotEquals(key("ADD", line, Map.of("motd_text", "a")), key("ADD", line, Map.of("motd_text", "b")));
+        assertEquals(key("ADD", "/srv/motd /etc/motd", Map.of("x", "a")), key("ADD", "/srv/motd /etc/motd",
+                Map.of("x", "b")), "a plain file does not read variables");
+    }
+}
