@@ -68,6 +68,13 @@ public final class NodeCache implements AutoCloseable {
                           state TEXT NOT NULL,
                           received_at INTEGER NOT NULL)""");
                 st.execute("CREATE INDEX IF NOT EXISTS inbox_open ON inbox(state) WHERE state <> 'done'");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS workloads (
+                          kind TEXT NOT NULL,
+                          name TEXT NOT NULL,
+                          record TEXT NOT NULL,
+                          updated_at INTEGER NOT NULL,
+                          PRIMARY KEY (kind, name))""");
                 st.execute("CREATE TABLE IF NOT EXISTS outbox (job_id TEXT PRIMARY KEY, result TEXT NOT NULL)");
                 st.execute("""
                         CREATE TABLE IF NOT EXISTS succeeded (
@@ -381,6 +388,62 @@ public final class NodeCache implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw fail(what, e);
+        }
+    }
+
+    // ---- workloads (jails, VMs): one JSON record per kind and name ---------------------------
+
+    /** Stores (or replaces) the record of a workload, e.g. kind {@code jail}, its spec and state as JSON. */
+    public synchronized void putWorkload(String kind, String name, String recordJson) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT OR REPLACE INTO workloads (kind, name, record, updated_at) VALUES (?,?,?,?)")) {
+            ps.setString(1, kind);
+            ps.setString(2, name);
+            ps.setString(3, recordJson);
+            ps.setLong(4, System.currentTimeMillis());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("store " + kind + " " + name, e);
+        }
+    }
+
+    /** The record of a workload as stored, or null. */
+    public synchronized String workload(String kind, String name) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT record FROM workloads WHERE kind = ? AND name = ?")) {
+            ps.setString(1, kind);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw fail("read " + kind + " " + name, e);
+        }
+    }
+
+    /** Every record of a kind, by name. */
+    public synchronized java.util.Map<String, String> workloads(String kind) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT name, record FROM workloads WHERE kind = ? ORDER BY name")) {
+            ps.setString(1, kind);
+            java.util.Map<String, String> records = new java.util.LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw fail("list " + kind + "s", e);
+        }
+    }
+
+    /** Forgets a workload; returns whether there was one. */
+    public synchronized boolean deleteWorkload(String kind, String name) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM workloads WHERE kind = ? AND name = ?")) {
+            ps.setString(1, kind);
+            ps.setString(2, name);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw fail("forget " + kind + " " + name, e);
         }
     }
 

@@ -129,4 +129,20 @@ class NodeCacheTest {
             assertFalse(cache.succeededBefore(cacheKey));
         }
     }
+
+    @Test
+    void workloadRecordsAreKeptPerKindAndNameAcrossRestarts() {
+        try (NodeCache cache = NodeCache.open(dir)) {
+            cache.putWorkload("jail", "web", "{\"state\":\"created\"}");
+            cache.putWorkload("vm", "web", "{\"state\":\"running\"}");
+            cache.putWorkload("jail", "web", "{\"state\":\"running\"}");
+        }
+        try (NodeCache cache = NodeCache.open(dir)) {
+            assertEquals("{\"state\":\"running\"}", cache.workload("jail", "web"));
+            assertEquals(java.util.Set.of("web"), cache.workloads("vm").keySet());
+            assertTrue(cache.deleteWorkload("jail", "web"));
+            assertNull(cache.workload("jail", "web"));
+            assertFalse(cache.deleteWorkload("jail", "web"));
+        }
+    }
 }
