@@ -22,7 +22,8 @@ public final class VerbRegistry {
             new CacheEvictVerb(),
             new QueryVerb(),
             new WaitVerb(),
-            new EchoVerb()));
+            new EchoVerb(),
+            new JailVerb()));
 
     private final Map<String, Verb> verbs;
 
