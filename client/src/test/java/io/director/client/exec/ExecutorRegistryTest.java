@@ -17,7 +17,8 @@ class ExecutorRegistryTest {
             // As the client assembles it: QUERY needs the running link and ADD/COPY its fetcher, so they are added there.
             ExecutorRegistry registry = ExecutorRegistry.standard(processes)
                     .with(new QueryExecutor(message -> { }, new QueryAnswers()),
-                            new AddExecutor(AddVerb.NAME, files), new AddExecutor(CopyVerb.NAME, files));
+                            new AddExecutor(AddVerb.NAME, files), new AddExecutor(CopyVerb.NAME, files),
+                            new JailExecutor(() -> "none"));
             assertEquals(VerbRegistry.standard().names(), registry.verbs());
         }
     }

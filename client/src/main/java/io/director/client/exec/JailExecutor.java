@@ -1,0 +1,124 @@
+package io.director.client.exec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.director.client.driver.jail.JailDriver;
+import io.director.client.driver.jail.JailException;
+import io.director.client.driver.jail.JailSpec;
+import io.director.client.driver.jail.JailStatus;
+import io.director.dsl.verb.DslException;
+import io.director.dsl.verb.JailVerb;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.wire.NodeState;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code JAIL}: reads the rendered action, name and options and calls the node's
+ * {@link JailDriver}. Stdout says what happened ({@code created}, {@code started},
+ * {@code stopped}, {@code destroyed}, or {@code unchanged} when the jail already was as asked);
+ * {@code exec} gives the command's exit code and output; {@code status} and {@code list} print
+ * JSON. A stop without {@code --timeout} gives the jail {@value #DEFAULT_GRACE_SECONDS} s.
+ */
+public final class JailExecutor implements Executor {
+
+    static final long DEFAULT_GRACE_SECONDS = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JailDriver driver;
+
+    public JailExecutor(JailDriver driver) {
+        this.driver = Objects.requireNonNull(driver, "driver");
+    }
+
+    @Override
+    public String verb() {
+        return JailVerb.NAME;
+    }
+
+    @Override
+    public Execution execute(JobContext context) throws InterruptedException {
+        JobDefinition definition = context.job().definition();
+        JailVerb.Request request;
+        try {
+            // the parser checked what was written; templates are only known now
+            request = JailVerb.request(context.payload());
+            if (request.name() != null && !JailVerb.JAIL_NAME.matcher(request.name()).matches()) {
+                return Execution.failed("JAIL: jail name '" + request.name() + "' is not valid");
+            }
+        } catch (DslException e) {
+            return Execution.failed("JAIL: " + e.getMessage());
+        }
+        Duration grace = Duration.ofSeconds(definition.options().containsKey("timeout")
+                ? definition.timeoutSeconds() : DEFAULT_GRACE_SECONDS);
+        try {
+            return switch (request.action()) {
+                case "create" -> changed(driver.create(request.name(), spec(request.name(), definition)), "created");
+                case "start" -> changed(driver.start(request.name(), request.command()), "started");
+                case "stop" -> changed(driver.stop(request.name(), grace), "stopped");
+                case "destroy" -> changed(driver.destroy(request.name(), definition.flag(JailVerb.FORCE), grace),
+                        "destroyed");
+                case "status" -> json(driver.status(request.name()).toMap());
+                case "list" -> json(driver.list().stream().map(JailStatus::toMap).toList());
+                case "exec" -> exec(request, definition, context.outputCapBytes());
+                default -> Execution.failed("JAIL: unknown action '" + request.action() + "'");
+            };
+        } catch (JailException e) {
+            return Execution.failed("JAIL " + request.action() + ": " + e.getMessage());
+        }
+    }
+
+    private Execution exec(JailVerb.Request request, JobDefinition definition, int cap)
+            throws JailException, InterruptedException {
+        ProcessRunner.Outcome outcome = driver.exec(request.name(), request.command(), definition.timeoutSeconds(),
+                cap);
+        if (outcome.timedOut()) {
+            return new Execution(NodeState.FAILED, outcome.exitCode(), outcome.stdout(), outcome.stderr(),
+                    "timeout after " + definition.timeoutSeconds() + " s");
+        }
+        return new Execution(outcome.exitCode() == 0 ? NodeState.SUCCESS : NodeState.FAILED, outcome.exitCode(),
+                outcome.stdout(), outcome.stderr(), outcome.exitCode() == 0 ? null : "exit code " + outcome.exitCode());
+    }
+
+    /** The spec a rendered create asks for; values that were templates are checked here. */
+    static JailSpec spec(String name, JobDefinition definition) throws JailException {
+        for (String mount : definition.list(JailVerb.MOUNT)) {
+            try {
+                JailVerb.checkMount(mount);
+            } catch (DslException e) {
+                throw new JailException(e.getMessage());
+            }
+        }
+        String memory = definition.text(JailVerb.MEMORY);
+        if (memory != null && JailVerb.parseSize(memory) <= 0) {
+            throw new JailException("option '--memory' needs a size above 0 such as 64M or 1G, got '" + memory + "'");
+        }
+        String root = definition.text(JailVerb.ROOT);
+        if (root != null && !root.startsWith("/")) {
+            throw new JailException("option '--root' needs an absolute path, got '" + root + "'");
+        }
+        String network = definition.text(JailVerb.NETWORK);
+        if (network != null && !JailVerb.NETWORKS.contains(network)) {
+            throw new JailException("option '--network' needs one of none, host, got '" + network + "'");
+        }
+        String hostname = definition.text(JailVerb.HOSTNAME);
+        Double cpus = definition.options().containsKey(JailVerb.CPUS) ? definition.decimal(JailVerb.CPUS, 0) : null;
+        return new JailSpec(root, definition.text(JailVerb.TEMPLATE), hostname == null ? name : hostname, network,
+                definition.list(JailVerb.MOUNT), memory, cpus, definition.list(JailVerb.ENV),
+                definition.text(JailVerb.RESTART), definition.flag(JailVerb.AUTOSTART));
+    }
+
+    private static Execution changed(boolean changed, String what) {
+        return new Execution(NodeState.SUCCESS, null, changed ? what + "\n" : "unchanged\n", "", null);
+    }
+
+    private static Execution json(Object value) throws JailException {
+        try {
+            return new Execution(NodeState.SUCCESS, null, JSON.writeValueAsString(value) + "\n", "", null);
+        } catch (JsonProcessingException e) {
+            throw new JailException("cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+}
