@@ -209,6 +209,15 @@ class LinuxJailDriverTest {
     }
 
     @Test
+    void anAutostartJailIsStartedWhenTheClientStarts() throws Exception {
+        driver.create("auto", new JailSpec(null, "busybox", "auto", "none", List.of(), null, null, List.of(), "no",
+                true));
+        assertEquals("created", driver.status("auto").state());
+        driver().recover();
+        assertEquals("running", driver.status("auto").state());
+    }
+
+    @Test
     void memoryAndCpuLimitsAreEnforcedThroughCgroupsWhereTheHostAllows() throws Exception {
         driver.create("small", new JailSpec(null, "busybox", "small", "none", List.of(), "64M", 0.5, List.of(), "no",
                 false));
