@@ -22,6 +22,7 @@ public final class VerbRegistry {
             new CacheEvictVerb(),
             new QueryVerb(),
             new WaitVerb(),
+            new VmVerb(),
             new EchoVerb()));
 
     private final Map<String, Verb> verbs;

@@ -105,7 +105,7 @@ class JobParserTest {
     @Test
     void rejectsAnUnknownVerbListingTheKnownOnes() {
         DslException e = assertThrows(DslException.class, () -> parser.parse("FETCH", "x"));
-        assertEquals("unknown verb 'FETCH' (known: RUN, ARG, ENV, ADD, COPY, WORKDIR, CACHEFILE, CACHEEVICT, QUERY, WAIT, ECHO)", e.getMessage());
+        assertEquals("unknown verb 'FETCH' (known: RUN, ARG, ENV, ADD, COPY, WORKDIR, CACHEFILE, CACHEEVICT, QUERY, WAIT, VM, ECHO)", e.getMessage());
         assertEquals(0, e.column());
     }
 
