@@ -4,6 +4,9 @@ import io.director.client.cache.NodeCache;
 import io.director.client.cache.NodeVariables;
 import io.director.client.driver.jail.JailDriver;
 import io.director.client.driver.jail.JailDrivers;
+import io.director.client.driver.vm.VmDriver;
+import io.director.client.driver.vm.VmDrivers;
+import io.director.client.exec.VmExecutor;
 import io.director.client.exec.AddExecutor;
 import io.director.client.exec.JailExecutor;
 import io.director.client.exec.QueryAnswers;
@@ -74,15 +77,17 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         files = new FileFetcher(config.serverAddress(), config.transferPort(), RoutingId.of(config.identity(), machineId));
         JailDriver jails = JailDrivers.forThisHost(config.cachePath(), cache, processes);
         jails.recover();
+        VmDriver vms = VmDrivers.forThisHost(config.cachePath(), cache, processes);
         Map<String, String> facts = facts();
         facts.put("jail_driver", jails.name());
+        facts.put("vm_driver", vms.name());
         link = new ServerLink(config.serverAddress(), config.jobPort(), config.identity(), machineId, config.labels(),
                 facts, config.sharedKey(), config.heartbeatMillis(), this);
         NodeVariables variables = new NodeVariables(cache);
         ExecutorRegistry executors = ExecutorRegistry.standard(processes)
                 .with(new QueryExecutor(link::send, queryAnswers),
                         new AddExecutor(AddVerb.NAME, files), new AddExecutor(CopyVerb.NAME, files),
-                        new JailExecutor(jails));
+                        new JailExecutor(jails), new VmExecutor(vms));
         runner = new JobRunner(cache, variables, templates, executors, VerbRegistry.standard(), link::send,
                 () -> outputCap, config.identity(), config.labels());
         planner = new Planner(cache, variables, templates, VerbRegistry.standard(), config.identity(), config.labels());

@@ -23,7 +23,8 @@ public final class VerbRegistry {
             new QueryVerb(),
             new WaitVerb(),
             new EchoVerb(),
-            new JailVerb()));
+            new JailVerb(),
+            new VmVerb()));
 
     private final Map<String, Verb> verbs;
 

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OrchestrationLoaderTest {
 
-    private static final String KNOWN_VERBS = "RUN, ARG, ENV, ADD, COPY, WORKDIR, CACHEFILE, CACHEEVICT, QUERY, WAIT, ECHO, JAIL";
+    private static final String KNOWN_VERBS = "RUN, ARG, ENV, ADD, COPY, WORKDIR, CACHEFILE, CACHEEVICT, QUERY, WAIT, ECHO, JAIL, VM";
 
     @TempDir
     Path dir;

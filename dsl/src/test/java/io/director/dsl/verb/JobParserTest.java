@@ -105,7 +105,7 @@ class JobParserTest {
     @Test
     void rejectsAnUnknownVerbListingTheKnownOnes() {
         DslException e = assertThrows(DslException.class, () -> parser.parse("FETCH", "x"));
-        assertEquals("unknown verb 'FETCH' (known: RUN, ARG, ENV, ADD, COPY, WORKDIR, CACHEFILE, CACHEEVICT, QUERY, WAIT, ECHO, JAIL)", e.getMessage());
+        assertEquals("unknown verb 'FETCH' (known: RUN, ARG, ENV, ADD, COPY, WORKDIR, CACHEFILE, CACHEEVICT, QUERY, WAIT, ECHO, JAIL, VM)", e.getMessage());
         assertEquals(0, e.column());
     }
 

@@ -1,0 +1,66 @@
+package io.director.client.driver.vm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a VM was created with: its size (from a profile or given), what it boots, and how it is
+ * supervised. Recorded at create; creating it again with an equal spec changes nothing.
+ *
+ * @param profile   CS0…CS5, or null when the size was given
+ * @param memory    as QEMU takes it, e.g. {@code 256M}
+ * @param disk      as qemu-img takes it, e.g. {@code 20G}
+ * @param image     a disk image the VM's disk is a copy-on-write overlay of, or null
+ * @param kernel    a kernel booted directly, or null (then the disk boots)
+ * @param restart   {@code no}, {@code on-failure} or {@code always}
+ * @param accel     {@code auto}, {@code kvm} or {@code tcg}
+ */
+public record VmSpec(String profile, String memory, int cpus, String disk, String image, String kernel, String initrd,
+                     String append, String cloudInit, String restart, boolean autostart, String accel) {
+
+    public VmSpec {
+        Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(disk, "disk");
+        restart = restart == null ? "no" : restart;
+        accel = accel == null ? "auto" : accel;
+        if (cpus < 1) {
+            throw new IllegalArgumentException("cpus must be 1 or more, got " + cpus);
+        }
+    }
+
+    /** The spec of a profile, booting what the other arguments say. */
+    public static VmSpec ofProfile(VmProfile profile, String image, String kernel, String initrd, String append,
+                                   String cloudInit, String restart, boolean autostart, String accel) {
+        return new VmSpec(profile.name(), profile.memory(), profile.cpus(), profile.disk(), image, kernel, initrd,
+                append, cloudInit, restart, autostart, accel);
+    }
+
+    /** Each field that differs, as {@code memory '256M' (asked: '512M')}; empty when equal. */
+    public List<String> differencesTo(VmSpec asked) {
+        List<String> differences = new ArrayList<>();
+        compare(differences, "profile", profile, asked.profile);
+        compare(differences, "memory", memory, asked.memory);
+        compare(differences, "cpus", cpus, asked.cpus);
+        compare(differences, "disk", disk, asked.disk);
+        compare(differences, "image", image, asked.image);
+        compare(differences, "kernel", kernel, asked.kernel);
+        compare(differences, "initrd", initrd, asked.initrd);
+        compare(differences, "append", append, asked.append);
+        compare(differences, "cloud-init", cloudInit, asked.cloudInit);
+        compare(differences, "restart", restart, asked.restart);
+        compare(differences, "autostart", autostart, asked.autostart);
+        compare(differences, "accel", accel, asked.accel);
+        return differences;
+    }
+
+    private static void compare(List<String> differences, String field, Object recorded, Object asked) {
+        if (!Objects.equals(recorded, asked)) {
+            differences.add("--" + field + " is " + show(recorded) + ", asked " + show(asked));
+        }
+    }
+
+    private static String show(Object value) {
+        return value == null ? "unset" : value instanceof String ? "'" + value + "'" : value.toString();
+    }
+}
