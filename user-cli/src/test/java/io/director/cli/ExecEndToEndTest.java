@@ -68,8 +68,12 @@ class ExecEndToEndTest {
         assertEquals(List.of("alpha", "beta"), names);
         assertEquals("web", nodes.get(0).path("labels").path("role").asText());
 
+        assertTrue(!nodes.get(0).path("facts").path("jail_driver").asText().isEmpty(), "the heartbeat names the drivers");
+        assertTrue(!nodes.get(0).path("facts").path("vm_driver").asText().isEmpty());
+
         CliRun.Result text = cli("manage", "--list-nodes");
         assertTrue(text.out().contains("alpha") && text.out().contains("role=web,zone=a"), text.out());
+        assertTrue(text.out().contains("linux-namespaces/qemu"), text.out());
     }
 
     @Test

@@ -178,12 +178,14 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
     }
 
     private static void listNodes(PrintWriter out, ApiReply.Nodes nodes) {
-        String format = "%-24s %-8s %-8s %-10s %-8s %s%n";
-        out.printf(format, "IDENTITY", "STATE", "EXPIRES", "VERSION", "UPTIME", "LABELS");
+        String format = "%-24s %-8s %-8s %-10s %-8s %-22s %s%n";
+        out.printf(format, "IDENTITY", "STATE", "EXPIRES", "VERSION", "UPTIME", "DRIVERS (JAIL/VM)", "LABELS");
         long now = System.currentTimeMillis();
         for (NodeView node : nodes.nodes()) {
+            String drivers = node.facts().getOrDefault("jail_driver", "-") + "/"
+                    + node.facts().getOrDefault("vm_driver", "-");
             out.printf(format, node.identity(), node.state(), String.format("%.1fs", node.expiresIn()),
-                    node.version(), TextRender.duration(now - node.startedAt()), labels(node.labels()));
+                    node.version(), TextRender.duration(now - node.startedAt()), drivers, labels(node.labels()));
         }
     }
 
