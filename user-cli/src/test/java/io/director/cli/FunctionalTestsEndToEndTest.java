@@ -160,4 +160,30 @@ class FunctionalTestsEndToEndTest {
         CliRun.Result plan = cli("orchestrate", seed.toString(), "--plan");
         assertEquals(0, plan.exitCode(), "a second run changes nothing: " + plan);
     }
+
+    @Test
+    void theJailWebServerExampleServesItsPageInsideTheJailAndIsUnchangedTheSecondTime() throws Exception {
+        Path example = Path.of(FunctionalTestsEndToEndTest.class.getResource("/orchestrations/jail-web-server.yaml")
+                .toURI());
+        try {
+            for (int run = 1; run <= 2; run++) {
+                CliRun.Result result = cli("orchestrate", example.toString(), "--target", "web1", "--wait", "--json");
+                assertEquals(0, result.exitCode(), "run " + run + ": " + result);
+                Map<String, JsonNode> byName = new HashMap<>();
+                List<JsonNode> jobs = new java.util.ArrayList<>();
+                result.json().path("jobs").forEach(job -> {
+                    jobs.add(job);
+                    if (!job.path("name").isNull()) {
+                        byName.put(job.path("name").asText(), job);
+                    }
+                });
+                assertTrue(stdout(byName, "check from inside", "web1").contains("Served from a jail on web1"),
+                        byName.get("check from inside").toString());
+                String create = jobs.get(2).path("nodes").path("web1").path("stdout").asText();
+                assertTrue(create.startsWith(run == 1 ? "created" : "unchanged"), "run " + run + ": " + create);
+            }
+        } finally {
+            cli("exec", "--verb", "JAIL", "--target", "web1", "--wait", "--force destroy web");
+        }
+    }
 }

@@ -19,7 +19,17 @@ record RenderedJob(Job job, String cacheKey) {
         Map<String, Object> options = new LinkedHashMap<>();
         for (Map.Entry<String, Object> option : definition.options().entrySet()) {
             Object value = option.getValue();
-            options.put(option.getKey(), value instanceof String text ? templates.render(text, context) : value);
+            if (value instanceof String text) {
+                value = templates.render(text, context);
+            } else if (value instanceof java.util.List<?> list) {
+                // Repeatable options (--mount, --env) hold text too.
+                java.util.List<Object> rendered = new java.util.ArrayList<>();
+                for (Object item : list) {
+                    rendered.add(item instanceof String text ? templates.render(text, context) : item);
+                }
+                value = rendered;
+            }
+            options.put(option.getKey(), value);
         }
         JobDefinition rendered = new JobDefinition(definition.verb(), options,
                 templates.render(definition.payload(), context));

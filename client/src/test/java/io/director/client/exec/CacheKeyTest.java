@@ -42,4 +42,14 @@ class CacheKeyTest {
         assertEquals(key("ADD", "/srv/motd /etc/motd", Map.of("x", "a")), key("ADD", "/srv/motd /etc/motd",
                 Map.of("x", "b")), "a plain file does not read variables");
     }
+
+    @Test
+    void repeatableOptionsAreRenderedLikeTheOthers() throws Exception {
+        JobDefinition definition = JobParser.standard().parse("JAIL",
+                "--template busybox --mount {{ base }}/www:/www:ro --env SITE={{ site }} create web");
+        Job job = new Job("j", "j", null, definition, Fingerprint.of(definition));
+        JobDefinition rendered = RenderedJob.of(job, TEMPLATES, Map.of("base", "/srv", "site", "a")).job().definition();
+        assertEquals(java.util.List.of("/srv/www:/www:ro"), rendered.list("mount"));
+        assertEquals(java.util.List.of("SITE=a"), rendered.list("env"));
+    }
 }
