@@ -186,4 +186,30 @@ class FunctionalTestsEndToEndTest {
             cli("exec", "--verb", "JAIL", "--target", "web1", "--wait", "--force destroy web");
         }
     }
+
+    @Test
+    void theVmExampleBootsAKernelUntilItsConsoleSaysSo() throws Exception {
+        Path kernel = io.director.client.driver.vm.TestVms.kernel();
+        Path initrd = io.director.client.driver.vm.TestVms.initramfs(dir.resolve("vm-example"));
+        for (String arg : List.of("vm_kernel " + kernel, "vm_initrd " + initrd,
+                "vm_marker " + io.director.client.driver.vm.TestVms.MARKER)) {
+            assertEquals(0, cli("exec", "--verb", "ARG", "--target", "db1", "--wait", arg).exitCode());
+        }
+        Path example = Path.of(FunctionalTestsEndToEndTest.class.getResource("/orchestrations/vm-from-kernel.yaml")
+                .toURI());
+        try {
+            CliRun.Result result = cli("orchestrate", example.toString(), "--target", "db1", "--wait", "--json");
+            assertEquals(0, result.exitCode(), result.toString());
+            Map<String, JsonNode> byName = new HashMap<>();
+            result.json().path("jobs").forEach(job -> {
+                if (!job.path("name").isNull()) {
+                    byName.put(job.path("name").asText(), job);
+                }
+            });
+            assertTrue(stdout(byName, "console", "db1").contains(io.director.client.driver.vm.TestVms.MARKER),
+                    byName.get("console").toString());
+        } finally {
+            cli("exec", "--verb", "VM", "--target", "db1", "--wait", "--force destroy demo");
+        }
+    }
 }
