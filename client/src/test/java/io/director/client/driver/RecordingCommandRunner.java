@@ -26,6 +26,12 @@ public final class RecordingCommandRunner implements CommandRunner {
         return this;
     }
 
+    /** Replaces whatever was scripted for {@code prefix} with this one answer. */
+    public RecordingCommandRunner answerOnly(String prefix, String stdout) {
+        script.remove(prefix);
+        return answer(prefix, stdout);
+    }
+
     public RecordingCommandRunner answer(String prefix, String stdout) {
         return answer(prefix, 0, stdout, "");
     }

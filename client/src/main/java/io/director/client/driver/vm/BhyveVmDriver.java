@@ -119,7 +119,7 @@ public final class BhyveVmDriver implements VmDriver {
     @Override
     public synchronized VmOutcome start(String name) throws VmException {
         BhyveRecord record = existing(name);
-        if (listed(name).running()) {
+        if (running(name)) {
             return VmOutcome.unchanged();
         }
         run(List.of("vm", "start", name), "start VM '" + name + "'");
@@ -131,7 +131,7 @@ public final class BhyveVmDriver implements VmDriver {
     public synchronized VmOutcome stop(String name, Duration grace, boolean force)
             throws VmException, InterruptedException {
         existing(name);
-        if (!listed(name).running()) {
+        if (!running(name)) {
             return VmOutcome.unchanged();
         }
         if (!force) {
@@ -139,11 +139,11 @@ public final class BhyveVmDriver implements VmDriver {
             long deadline = System.nanoTime() + grace.toNanos();
             while (System.nanoTime() < deadline) {
                 Thread.sleep(pollEvery.toMillis());
-                if (!listed(name).running()) {
+                if (!running(name)) {
                     return VmOutcome.changed("stopped");
                 }
             }
-            if (!listed(name).running()) {
+            if (!running(name)) {
                 return VmOutcome.changed("stopped");
             }
             LOG.info(() -> "VM " + name + " did not power off within " + grace.toSeconds() + " s: forcing it off");
@@ -214,6 +214,11 @@ public final class BhyveVmDriver implements VmDriver {
         VmState state = running ? VmState.RUNNING : record.booted() ? VmState.STOPPED : VmState.CREATED;
         return new VmStatus(name, state, running ? listed.pid() : null, record.spec(), consoleLog(name).toString(),
                 "bhyve", running ? "running" : null);
+    }
+
+    private boolean running(String name) throws VmException {
+        Listed listed = listed(name);
+        return listed != null && listed.running();
     }
 
     /** The VM's row of {@code vm list}, or null when vm-bhyve does not know it. */
