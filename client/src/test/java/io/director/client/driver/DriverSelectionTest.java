@@ -14,7 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which drivers a FreeBSD host gets (os.name faked; appjail and vm-bhyve are not on this host's PATH). */
+/**
+ * Which drivers a FreeBSD host gets (os.name faked only around the selection; appjail and vm-bhyve
+ * are not on this host's PATH).
+ */
 class DriverSelectionTest {
 
     @TempDir
@@ -28,8 +31,9 @@ class DriverSelectionTest {
 
     @Test
     void freeBsdGetsJailAndSaysVmBhyveIsMissing() throws Exception {
-        System.setProperty("os.name", "FreeBSD");
+        // the node cache (SQLite) loads its native library by os.name: open it under the real name first
         try (NodeCache cache = NodeCache.open(dir.resolve("cache")); ProcessRunner processes = new ProcessRunner()) {
+            System.setProperty("os.name", "FreeBSD");
             assertEquals(CommandRunner.onPath("appjail") ? "appjail" : "freebsd-jail",
                     JailDrivers.forThisHost(dir, cache, processes).name());
             var vms = VmDrivers.forThisHost(dir, cache, processes);

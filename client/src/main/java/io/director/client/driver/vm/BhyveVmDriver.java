@@ -62,6 +62,7 @@ public final class BhyveVmDriver implements VmDriver {
     private final NodeCache cache;
     private final CommandRunner runner;
     private final Duration pollEvery;
+    private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
     private Path vmDir;
 
     BhyveVmDriver(NodeCache cache, CommandRunner runner, Duration pollEvery) {
@@ -80,7 +81,13 @@ public final class BhyveVmDriver implements VmDriver {
     }
 
     @Override
-    public synchronized VmOutcome create(String name, VmSpec spec) throws VmException {
+    public VmOutcome create(String name, VmSpec spec) throws VmException {
+        synchronized (lock(name)) {
+            return doCreate(name, spec);
+        }
+    }
+
+    private VmOutcome doCreate(String name, VmSpec spec) throws VmException {
         BhyveRecord existing = record(name);
         if (existing != null) {
             List<String> differences = existing.spec().differencesTo(spec);
@@ -117,7 +124,13 @@ public final class BhyveVmDriver implements VmDriver {
     }
 
     @Override
-    public synchronized VmOutcome start(String name) throws VmException {
+    public VmOutcome start(String name) throws VmException {
+        synchronized (lock(name)) {
+            return doStart(name);
+        }
+    }
+
+    private VmOutcome doStart(String name) throws VmException {
         BhyveRecord record = existing(name);
         if (running(name)) {
             return VmOutcome.unchanged();
@@ -128,7 +141,13 @@ public final class BhyveVmDriver implements VmDriver {
     }
 
     @Override
-    public synchronized VmOutcome stop(String name, Duration grace, boolean force)
+    public VmOutcome stop(String name, Duration grace, boolean force) throws VmException, InterruptedException {
+        synchronized (lock(name)) {
+            return doStop(name, grace, force);
+        }
+    }
+
+    private VmOutcome doStop(String name, Duration grace, boolean force)
             throws VmException, InterruptedException {
         existing(name);
         if (!running(name)) {
@@ -153,7 +172,13 @@ public final class BhyveVmDriver implements VmDriver {
     }
 
     @Override
-    public synchronized VmOutcome destroy(String name, boolean force) throws VmException, InterruptedException {
+    public VmOutcome destroy(String name, boolean force) throws VmException, InterruptedException {
+        synchronized (lock(name)) {
+            return doDestroy(name, force);
+        }
+    }
+
+    private VmOutcome doDestroy(String name, boolean force) throws VmException, InterruptedException {
         BhyveRecord record = record(name);
         Listed listed = listed(name);
         if (record == null && listed == null) {
@@ -173,12 +198,14 @@ public final class BhyveVmDriver implements VmDriver {
     }
 
     @Override
-    public synchronized VmStatus status(String name) throws VmException {
-        return statusOf(name, existing(name), listed(name));
+    public VmStatus status(String name) throws VmException {
+        synchronized (lock(name)) {
+            return statusOf(name, existing(name), listed(name));
+        }
     }
 
     @Override
-    public synchronized List<VmStatus> list() throws VmException {
+    public List<VmStatus> list() throws VmException {
         Map<String, Listed> rows = new LinkedHashMap<>();
         parseList(call(List.of("vm", "list"), "list VMs").stdout()).forEach(row -> rows.put(row.name(), row));
         List<VmStatus> all = new ArrayList<>();
@@ -192,7 +219,7 @@ public final class BhyveVmDriver implements VmDriver {
     }
 
     @Override
-    public synchronized String console(String name, int lines) throws VmException {
+    public String console(String name, int lines) throws VmException {
         existing(name);
         Path log = consoleLog(name);
         if (!Files.exists(log)) {
@@ -250,7 +277,7 @@ public final class BhyveVmDriver implements VmDriver {
         return vmDir().resolve(name).resolve("vm-bhyve.log");
     }
 
-    private Path vmDir() throws VmException {
+    private synchronized Path vmDir() throws VmException {
         if (vmDir == null) {
             String dir = call(List.of("sysrc", "-n", "vm_dir"), "read vm_dir from rc.conf").stdout().strip();
             if (dir.isEmpty()) {
@@ -263,6 +290,11 @@ public final class BhyveVmDriver implements VmDriver {
             vmDir = Path.of(dir);
         }
         return vmDir;
+    }
+
+    /** Calls for one VM are serialised; calls for different VMs proceed side by side. */
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, n -> new Object());
     }
 
     private BhyveRecord existing(String name) throws VmException {
