@@ -1,0 +1,133 @@
+package io.director.client.driver.jail;
+
+import io.director.client.cache.NodeCache;
+import io.director.client.driver.RecordingCommandRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every command-driven jail driver must do, whatever its commands: the rules of the spec
+ * (idempotent create, errors naming an unknown jail or a different spec, status of a created
+ * jail). Subclasses give the driver over a {@link RecordingCommandRunner} and a @TempDir cache.
+ */
+abstract class JailDriverConformance {
+
+    static final String NOT_FOUND = "jls --libxo json -j";
+
+    @TempDir
+    Path dir;
+    NodeCache cache;
+    RecordingCommandRunner runner;
+    JailDriver driver;
+
+    abstract JailDriver driver(Path cachePath, JailRecords records, RecordingCommandRunner runner);
+
+    @BeforeEach
+    void open() throws Exception {
+        cache = NodeCache.open(dir.resolve("cache"));
+        runner = new RecordingCommandRunner();
+        // no jail runs unless a test says so
+        runner.answer(NOT_FOUND, 1, "", "jls: jail \"x\" not found");
+        Files.createDirectories(dir.resolve("cache/templates/base/bin"));
+        Files.createDirectories(dir.resolve("rootdir"));
+        driver = driver(dir.resolve("cache"), new JailRecords(cache), runner);
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+
+    JailSpec spec(String hostname) {
+        return new JailSpec(null, "base", hostname, "none", List.of(), null, null, List.of(), "no", false);
+    }
+
+    static String running(String name, int jid) {
+        return "{\"__version\": \"2\", \"jail-information\": {\"jail\": [{\"jid\":" + jid
+                + ",\"ipv4\":\"\",\"hostname\":\"" + name + "\",\"path\":\"/j/" + name + "\",\"name\":\"" + name
+                + "\"}]}}";
+    }
+
+    @Test
+    void createTwiceWithTheSameSpecIsUnchanged() throws Exception {
+        assertTrue(driver.create("web", spec("web")));
+        runner.clear();
+        assertFalse(driver.create("web", spec("web")));
+        assertEquals(List.of(), runner.lines(), "a second create runs nothing");
+    }
+
+    @Test
+    void createWithAnotherSpecNamesTheDifference() throws Exception {
+        driver.create("web", spec("web"));
+        JailException e = assertThrows(JailException.class, () -> driver.create("web", spec("other")));
+        assertTrue(e.getMessage().contains("hostname is 'web', asked 'other'"), e.getMessage());
+    }
+
+    @Test
+    void createRefusesAMissingTemplateOrRoot() {
+        JailSpec template = new JailSpec(null, "nope", "h", "none", List.of(), null, null, List.of(), "no", false);
+        assertTrue(assertThrows(JailException.class, () -> driver.create("a", template)).getMessage()
+                .contains("no template 'nope'"));
+        JailSpec root = new JailSpec("/no/such/dir", null, "h", "none", List.of(), null, null, List.of(), "no", false);
+        assertTrue(assertThrows(JailException.class, () -> driver.create("a", root)).getMessage()
+                .contains("'/no/such/dir' is not a directory"));
+    }
+
+    @Test
+    void actionsOnAnUnknownJailNameIt() {
+        for (JailAction action : List.<JailAction>of(
+                () -> driver.start("ghost", List.of()),
+                () -> driver.exec("ghost", List.of("true"), 5, 100),
+                () -> driver.stop("ghost", Duration.ofSeconds(1)),
+                () -> driver.status("ghost"))) {
+            JailException e = assertThrows(JailException.class, action::run);
+            assertEquals("no jail 'ghost' on this node: create it first", e.getMessage());
+        }
+    }
+
+    @Test
+    void destroyOfAnUnknownJailIsUnchanged() throws Exception {
+        assertFalse(driver.destroy("ghost", true, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aCreatedJailIsListedAsCreated() throws Exception {
+        driver.create("web", spec("web"));
+        List<JailStatus> all = driver.list();
+        assertEquals(1, all.size());
+        assertEquals("created", all.get(0).state());
+        assertEquals("web", all.get(0).spec().hostname());
+    }
+
+    @Test
+    void execInAStoppedJailIsRefused() throws Exception {
+        driver.create("web", spec("web"));
+        JailException e = assertThrows(JailException.class, () -> driver.exec("web", List.of("true"), 5, 100));
+        assertEquals("jail 'web' is not running: start it first", e.getMessage());
+    }
+
+    @Test
+    void destroyOfARunningJailWithoutForceIsRefused() throws Exception {
+        driver.create("web", spec("web"));
+        runner.answer(NOT_FOUND + " web", running("web", 3));
+        JailException e = assertThrows(JailException.class, () -> driver.destroy("web", false, Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("is running"), e.getMessage());
+    }
+
+    @FunctionalInterface
+    interface JailAction {
+        void run() throws Exception;
+    }
+}
