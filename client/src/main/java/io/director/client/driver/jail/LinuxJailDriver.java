@@ -251,6 +251,10 @@ public final class LinuxJailDriver implements JailDriver {
                 LOG.info(() -> "jail " + jail.name() + " re-adopted, init pid " + jail.pid());
                 continue;
             }
+            if (jail.state().equals("running") && !jail.spec().restart().equals("no")) {
+                LOG.info(() -> "jail " + jail.name() + " ended while the client was not running: left to supervision");
+                continue;
+            }
             if (jail.state().equals("running")) {
                 records.put(jail.stopped());
                 JailCgroups.remove(jail.cgroups().stream().map(Path::of).toList());
@@ -278,13 +282,29 @@ public final class LinuxJailDriver implements JailDriver {
             if (!jail.state().equals("running") || jail.spec().restart().equals("no")) {
                 continue;
             }
-            Process parent = inits.get(jail.name());
-            // unshare may not have collected the init's status yet: it is gone on a later round
-            boolean gone = !alive(jail) && (parent == null || !parent.isAlive());
-            boolean failed = gone && (parent == null || parent.exitValue() != 0);
-            supervised.add(new SupervisedWorkload(jail.name(), jail.spec().restart(), gone, failed));
+            supervised.add(supervision(jail));
         }
         return supervised;
+    }
+
+    private SupervisedWorkload supervision(JailRecords.Jail jail) {
+        Process parent = inits.get(jail.name());
+        // unshare may not have collected the init's status yet: it is gone on a later round
+        boolean gone = !alive(jail) && (parent == null || !parent.isAlive());
+        boolean failed = gone && (parent == null || parent.exitValue() != 0);
+        return new SupervisedWorkload(jail.name(), jail.spec().restart(), gone, failed);
+    }
+
+    /**
+     * Whether a jail recorded as running whose init is gone is left for the supervisor to start
+     * again, so its record must keep saying running.
+     */
+    private boolean awaitsRestart(JailRecords.Jail jail) {
+        if (jail.spec().restart().equals("no")) {
+            return false;
+        }
+        SupervisedWorkload workload = supervision(jail);
+        return !workload.gone() || workload.wantsRestart();
     }
 
     @Override
@@ -313,7 +333,7 @@ public final class LinuxJailDriver implements JailDriver {
                     jail.restarts());
         }
         String state = jail.state().equals("created") ? "created" : "stopped";
-        if (jail.state().equals("running")) {
+        if (jail.state().equals("running") && !awaitsRestart(jail)) {
             // its init ended on its own: the record catches up
             records.put(jail.stopped());
             JailCgroups.remove(jail.cgroups().stream().map(Path::of).toList());
