@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -56,12 +57,19 @@ public final class Supervisor {
     }
 
     private final List<Kind> kinds;
+    private final LongSupplier nanoTime;
     private final Map<String, Backoff> backoffs = new HashMap<>();
     private ScheduledExecutorService timer;
 
     public Supervisor(JailDriver jails, VmDriver vms) {
+        this(jails, vms, System::nanoTime);
+    }
+
+    /** With the clock (as {@link System#nanoTime}) that times the backoff. */
+    Supervisor(JailDriver jails, VmDriver vms, LongSupplier nanoTime) {
         Objects.requireNonNull(jails, "jails");
         Objects.requireNonNull(vms, "vms");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.kinds = List.of(new Kind("jail", jails::supervised, jails::restartGone),
                 new Kind("VM", vms::supervised, vms::restartGone));
     }
@@ -114,7 +122,7 @@ public final class Supervisor {
     }
 
     private void restartWhenDue(Kind kind, SupervisedWorkload workload, Backoff backoff) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (backoff.dueNanos == null) {
             boolean stable = !backoff.restartedBefore || now - backoff.lastRestartNanos >= STABLE_AFTER.toNanos();
             backoff.delay = stable ? FIRST_DELAY : min(backoff.delay.multipliedBy(2), MAX_DELAY);
