@@ -5,7 +5,11 @@ import io.director.client.driver.jail.JailDriver;
 import io.director.client.driver.jail.JailDrivers;
 import io.director.client.driver.jail.JailSpec;
 import io.director.client.driver.jail.JailStatus;
+import io.director.client.driver.vm.TestVms;
+import io.director.client.driver.vm.VmDriver;
 import io.director.client.driver.vm.VmDrivers;
+import io.director.client.driver.vm.VmSpec;
+import io.director.client.driver.vm.VmStatus;
 import io.director.client.exec.ProcessRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +40,7 @@ class SupervisorTest {
     private NodeCache cache;
     private ProcessRunner processes;
     private JailDriver jails;
+    private VmDriver vms;
     private Supervisor supervisor;
 
     @BeforeEach
@@ -47,7 +52,8 @@ class SupervisorTest {
         cache = NodeCache.open(dir.resolve("cache"));
         processes = new ProcessRunner();
         jails = JailDrivers.forThisHost(dir.resolve("cache"), cache, processes);
-        supervisor = new Supervisor(jails, VmDrivers.forThisHost(dir.resolve("cache"), cache, processes));
+        vms = VmDrivers.forThisHost(dir.resolve("cache"), cache, processes);
+        supervisor = new Supervisor(jails, vms);
         supervisor.start();
     }
 
@@ -59,6 +65,11 @@ class SupervisorTest {
         if (jails != null) {
             for (JailStatus jail : jails.list()) {
                 jails.destroy(jail.name(), true, Duration.ofSeconds(1));
+            }
+        }
+        if (vms != null) {
+            for (VmStatus vm : vms.list()) {
+                vms.destroy(vm.name(), true);
             }
         }
         if (processes != null) {
@@ -163,5 +174,32 @@ class SupervisorTest {
         JailStatus status = jails.status("stopped");
         assertEquals("stopped", status.state());
         assertEquals(0, status.restarts());
+    }
+
+    @Test
+    void anAlwaysVmWhoseQemuIsKilledIsBootedAgainAndAStoppedOneIsNot() throws Exception {
+        VmSpec spec = new VmSpec(null, "256M", 1, "64M", null, TestVms.kernel().toString(),
+                TestVms.initramfs(dir).toString(), "console=ttyS0 quiet panic=-1", null, "always", false, "tcg");
+        vms.create("v1", spec);
+        vms.start("v1");
+        long first = vms.status("v1").pid();
+
+        kill(first);
+
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        VmStatus back = vms.status("v1");
+        while ((back.pid() == null || back.pid() == first) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            back = vms.status("v1");
+        }
+        assertTrue(back.pid() != null && back.pid() != first, "VM v1 not booted again: " + back);
+        assertEquals(1, back.restarts());
+
+        vms.stop("v1", Duration.ofSeconds(1), true);
+        long marker = running("marker", "always");
+        kill(marker);
+        await("marker", s -> s.restarts() == 1 && s.state().equals("running"), "not restarted");
+        assertNull(vms.status("v1").pid(), "a VM stopped through stop stays off");
+        assertEquals(1, vms.status("v1").restarts());
     }
 }
