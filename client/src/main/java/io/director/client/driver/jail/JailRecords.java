@@ -39,6 +39,12 @@ final class JailRecords {
             command = List.copyOf(command == null ? List.of() : command);
         }
 
+        /** A jail without a recorded start command (the default init), for drivers that keep none. */
+        Jail(String name, JailSpec spec, String state, Long pid, Long startTime, String pidNs,
+             List<String> cgroups, String cgroup, long restarts) {
+            this(name, spec, state, pid, startTime, pidNs, cgroups, cgroup, restarts, List.of());
+        }
+
         Jail running(long newPid, long newStartTime, String newPidNs, List<String> newCgroups, String version,
                      List<String> newCommand) {
             return new Jail(name, spec, "running", newPid, newStartTime, newPidNs, newCgroups, version, restarts,
