@@ -2,6 +2,7 @@ package io.director.client;
 
 import io.director.client.cache.NodeCache;
 import io.director.client.cache.NodeVariables;
+import io.director.client.driver.Supervisor;
 import io.director.client.driver.jail.JailDriver;
 import io.director.client.driver.jail.JailDrivers;
 import io.director.client.driver.vm.VmDriver;
@@ -65,6 +66,7 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     private FileFetcher files;
     private JobRunner runner;
     private ServerLink link;
+    private Supervisor supervisor;
 
     public DirectorClient(ClientConfig config) {
         this.config = config;
@@ -91,7 +93,9 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         runner = new JobRunner(cache, variables, templates, executors, VerbRegistry.standard(), link::send,
                 () -> outputCap, config.identity(), config.labels());
         planner = new Planner(cache, variables, templates, VerbRegistry.standard(), config.identity(), config.labels());
+        supervisor = new Supervisor(jails, vms);
         runner.start();
+        supervisor.start();
         link.start();
         LOG.info(() -> "director client " + DirectorVersion.version() + " started as " + config.identity()
                 + " (machine " + machineId + ", cache " + config.cachePath() + ")");
@@ -176,6 +180,9 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         }
         if (link != null) {
             link.close();
+        }
+        if (supervisor != null) {
+            supervisor.stop();
         }
         if (runner != null) {
             runner.stop();

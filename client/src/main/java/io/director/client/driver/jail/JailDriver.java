@@ -1,5 +1,6 @@
 package io.director.client.driver.jail;
 
+import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 
 import java.time.Duration;
@@ -79,6 +80,23 @@ public interface JailDriver {
      * created with {@code --autostart} that are not.
      */
     default void recover() {
+    }
+
+    /**
+     * The jails created with {@code --restart on-failure|always} whose recorded state is running,
+     * and whether their init is gone; called by the supervisor about once a second.
+     */
+    default List<SupervisedWorkload> supervised() throws JailException {
+        return List.of();
+    }
+
+    /**
+     * Starts the jail again, as it was last started, if it is still recorded as running and its
+     * init is gone (so a stop that came in meanwhile wins), and counts the restart. Returns
+     * whether it was started.
+     */
+    default boolean restartGone(String name) throws JailException, InterruptedException {
+        return false;
     }
 
     private JailException unsupported(String action) {

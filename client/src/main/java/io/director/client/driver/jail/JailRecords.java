@@ -26,21 +26,37 @@ final class JailRecords {
      * @param pidNs     its PID namespace ({@code pid:[N]})
      * @param cgroups   cgroup directories it was placed in
      * @param cgroup    {@code v1}/{@code v2} when every asked limit was written there, else null
+     * @param restarts  how often supervision started it again
+     * @param command   the start command of its last start (empty: the default init), which a
+     *                  restart runs again
      */
     record Jail(String name, JailSpec spec, String state, Long pid, Long startTime, String pidNs,
-                List<String> cgroups, String cgroup, long restarts) {
+                List<String> cgroups, String cgroup, long restarts, List<String> command) {
 
         Jail {
             Objects.requireNonNull(spec, "spec");
             cgroups = List.copyOf(cgroups == null ? List.of() : cgroups);
+            command = List.copyOf(command == null ? List.of() : command);
         }
 
-        Jail running(long newPid, long newStartTime, String newPidNs, List<String> newCgroups, String version) {
-            return new Jail(name, spec, "running", newPid, newStartTime, newPidNs, newCgroups, version, restarts);
+        /** A jail without a recorded start command (the default init), for drivers that keep none. */
+        Jail(String name, JailSpec spec, String state, Long pid, Long startTime, String pidNs,
+             List<String> cgroups, String cgroup, long restarts) {
+            this(name, spec, state, pid, startTime, pidNs, cgroups, cgroup, restarts, List.of());
+        }
+
+        Jail running(long newPid, long newStartTime, String newPidNs, List<String> newCgroups, String version,
+                     List<String> newCommand) {
+            return new Jail(name, spec, "running", newPid, newStartTime, newPidNs, newCgroups, version, restarts,
+                    newCommand);
         }
 
         Jail stopped() {
-            return new Jail(name, spec, "stopped", null, null, null, List.of(), null, restarts);
+            return new Jail(name, spec, "stopped", null, null, null, List.of(), null, restarts, command);
+        }
+
+        Jail restarted() {
+            return new Jail(name, spec, state, pid, startTime, pidNs, cgroups, cgroup, restarts + 1, command);
         }
     }
 
@@ -71,6 +87,7 @@ final class JailRecords {
         map.put("cgroups", jail.cgroups());
         map.put("cgroup", jail.cgroup());
         map.put("restarts", jail.restarts());
+        map.put("command", jail.command());
         try {
             cache.putWorkload(KIND, jail.name(), JSON.writeValueAsString(map));
         } catch (JsonProcessingException e) {
@@ -89,7 +106,7 @@ final class JailRecords {
             return new Jail(name, JailSpec.fromMap((Map<String, Object>) map.get("spec")), (String) map.get("state"),
                     asLong(map.get("pid")), asLong(map.get("start_time")), (String) map.get("pid_ns"),
                     (List<String>) map.get("cgroups"), (String) map.get("cgroup"),
-                    map.get("restarts") instanceof Number n ? n.longValue() : 0);
+                    map.get("restarts") instanceof Number n ? n.longValue() : 0, (List<String>) map.get("command"));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the record of jail " + name + " is not JSON: " + e.getMessage(), e);
         }

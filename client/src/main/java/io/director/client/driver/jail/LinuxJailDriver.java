@@ -1,5 +1,6 @@
 package io.director.client.driver.jail;
 
+import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 import io.director.dsl.verb.JailVerb;
 
@@ -15,6 +16,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,6 +47,8 @@ public final class LinuxJailDriver implements JailDriver {
     private final JailRecords records;
     private final ProcessRunner processes;
     private final JailCgroups cgroups = JailCgroups.system();
+    /** The {@code unshare} process of each jail started by this driver instance, whose exit status is the init's. */
+    private final Map<String, Process> inits = new HashMap<>();
 
     LinuxJailDriver(Path cachePath, JailRecords records, ProcessRunner processes) {
         this.jails = cachePath.resolve("jails");
@@ -89,7 +93,7 @@ public final class LinuxJailDriver implements JailDriver {
         } catch (IOException e) {
             throw new JailException("cannot make jail '" + name + "': " + e.getMessage(), e);
         }
-        records.put(new JailRecords.Jail(name, spec, "created", null, null, null, List.of(), null, 0));
+        records.put(new JailRecords.Jail(name, spec, "created", null, null, null, List.of(), null, 0, List.of()));
         LOG.info(() -> "jail " + name + " created");
         return true;
     }
@@ -100,6 +104,11 @@ public final class LinuxJailDriver implements JailDriver {
         if (alive(jail)) {
             return false;
         }
+        return boot(jail, command);
+    }
+
+    private boolean boot(JailRecords.Jail jail, List<String> command) throws JailException {
+        String name = jail.name();
         JailSpec spec = jail.spec();
         Path root = rootOf(jail).toAbsolutePath().normalize();
         if (!Files.exists(root.resolve("bin/sh"), LinkOption.NOFOLLOW_LINKS)) {
@@ -142,8 +151,9 @@ public final class LinuxJailDriver implements JailDriver {
         }
         long startTime = ProcFs.startTime(init);
         String pidNs = ProcFs.pidNamespace(init);
+        inits.put(name, process);
         records.put(jail.running(init, startTime, pidNs, placement.directories().stream().map(Path::toString).toList(),
-                placement.version()));
+                placement.version(), command));
         LOG.info(() -> "jail " + name + " started, init pid " + init);
         return true;
     }
@@ -192,6 +202,7 @@ public final class LinuxJailDriver implements JailDriver {
         }
         JailCgroups.remove(jail.cgroups().stream().map(Path::of).toList());
         records.put(jail.stopped());
+        inits.remove(name);
         LOG.info(() -> "jail " + name + " stopped");
         return true;
     }
@@ -240,6 +251,10 @@ public final class LinuxJailDriver implements JailDriver {
                 LOG.info(() -> "jail " + jail.name() + " re-adopted, init pid " + jail.pid());
                 continue;
             }
+            if (jail.state().equals("running") && !jail.spec().restart().equals("no")) {
+                LOG.info(() -> "jail " + jail.name() + " ended while the client was not running: left to supervision");
+                continue;
+            }
             if (jail.state().equals("running")) {
                 records.put(jail.stopped());
                 JailCgroups.remove(jail.cgroups().stream().map(Path::of).toList());
@@ -254,6 +269,62 @@ public final class LinuxJailDriver implements JailDriver {
         }
     }
 
+    /**
+     * Jails with a restart policy recorded as running. An init that is gone failed when it exited
+     * non-zero or was killed (its {@code unshare} parent reports that, for jails this driver
+     * instance started); for a jail adopted from an earlier client daemon the status cannot be
+     * known, and its end counts as a failure.
+     */
+    @Override
+    public synchronized List<SupervisedWorkload> supervised() {
+        List<SupervisedWorkload> supervised = new ArrayList<>();
+        for (JailRecords.Jail jail : records.all()) {
+            if (!jail.state().equals("running") || jail.spec().restart().equals("no")) {
+                continue;
+            }
+            supervised.add(supervision(jail));
+        }
+        return supervised;
+    }
+
+    private SupervisedWorkload supervision(JailRecords.Jail jail) {
+        Process parent = inits.get(jail.name());
+        // unshare may not have collected the init's status yet: it is gone on a later round
+        boolean gone = !alive(jail) && (parent == null || !parent.isAlive());
+        boolean failed = gone && (parent == null || parent.exitValue() != 0);
+        return new SupervisedWorkload(jail.name(), jail.spec().restart(), gone, failed);
+    }
+
+    /**
+     * Whether a jail recorded as running whose init is gone is left for the supervisor to start
+     * again, so its record must keep saying running.
+     */
+    private boolean awaitsRestart(JailRecords.Jail jail) {
+        if (jail.spec().restart().equals("no")) {
+            return false;
+        }
+        SupervisedWorkload workload = supervision(jail);
+        return !workload.gone() || workload.wantsRestart();
+    }
+
+    @Override
+    public synchronized boolean restartGone(String name) throws JailException {
+        JailRecords.Jail jail = records.find(name);
+        if (jail == null || !jail.state().equals("running") || alive(jail)) {
+            return false;
+        }
+        JailCgroups.remove(jail.cgroups().stream().map(Path::of).toList());
+        inits.remove(name);
+        JailRecords.Jail restarted = jail.stopped().restarted();
+        try {
+            boot(restarted, restarted.command());
+        } catch (JailException e) {
+            records.put(jail);  // still meant to run: the supervisor tries again after its backoff
+            throw e;
+        }
+        return true;
+    }
+
     private JailStatus statusOf(JailRecords.Jail jail) {
         if (alive(jail)) {
             boolean enforced = jail.cgroup() != null
@@ -262,7 +333,7 @@ public final class LinuxJailDriver implements JailDriver {
                     jail.restarts());
         }
         String state = jail.state().equals("created") ? "created" : "stopped";
-        if (jail.state().equals("running")) {
+        if (jail.state().equals("running") && !awaitsRestart(jail)) {
             // its init ended on its own: the record catches up
             records.put(jail.stopped());
             JailCgroups.remove(jail.cgroups().stream().map(Path::of).toList());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.director.client.cache.NodeCache;
+import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 import io.director.dsl.wire.WireCodec;
 
@@ -50,8 +51,18 @@ public final class QemuVmDriver implements VmDriver {
     private static final int OUTPUT_CAP = 64 * 1024;
     private static final int CONSOLE_TAIL_BYTES = 1024 * 1024;
 
-    /** What the node cache keeps of a VM. */
-    record VmRecord(VmSpec spec, String accel, boolean booted) {
+    /**
+     * What the node cache keeps of a VM.
+     *
+     * @param running  started and not stopped through {@link #stop} since: supervision boots it
+     *                 again when its QEMU is gone
+     * @param restarts how often supervision booted it again
+     */
+    record VmRecord(VmSpec spec, String accel, boolean booted, boolean running, long restarts) {
+
+        VmRecord withRunning(boolean meantToRun) {
+            return new VmRecord(spec, accel, booted, meantToRun, restarts);
+        }
     }
 
     private final Path vmsDir;
@@ -116,7 +127,7 @@ public final class QemuVmDriver implements VmDriver {
                 deleteTree(dir);
                 throw e;
             }
-            put(name, new VmRecord(spec, null, false));
+            put(name, new VmRecord(spec, null, false, false, 0));
             LOG.info(() -> "VM " + name + " created in " + dir);
             return VmOutcome.changed("created " + name + " (disk " + dir.resolve(QemuCommand.DISK)
                     + (spec.image() == null ? ", " + spec.disk() : ", overlay over " + spec.image()) + ")");
@@ -147,7 +158,7 @@ public final class QemuVmDriver implements VmDriver {
                 throw new VmException("VM '" + name + "': QEMU started but is not running; see "
                         + dir.resolve(QemuCommand.CONSOLE_LOG));
             }
-            put(name, new VmRecord(record.spec(), accel, true));
+            put(name, new VmRecord(record.spec(), accel, true, true, record.restarts()));
             LOG.info(() -> "VM " + name + " started (pid " + pid + ", accel " + accel + ")");
             return VmOutcome.changed("started " + name + " (pid " + pid + ", accel " + accel + ")");
         } finally {
@@ -159,7 +170,10 @@ public final class QemuVmDriver implements VmDriver {
     public VmOutcome stop(String name, Duration grace, boolean force) throws VmException, InterruptedException {
         ReentrantLock lock = lock(name);
         try {
-            existing(name);
+            VmRecord record = existing(name);
+            if (record.running()) {
+                put(name, record.withRunning(false));  // stopped on purpose: supervision leaves it off
+            }
             Long pid = runningPid(name);
             if (pid == null) {
                 return VmOutcome.unchanged();
@@ -262,6 +276,45 @@ public final class QemuVmDriver implements VmDriver {
         }
     }
 
+    /**
+     * VMs with a restart policy that are meant to run. QEMU runs daemonized, not as this
+     * client's child, so its exit status cannot be known: every end not through {@link #stop}
+     * (a crash, a kill, and also a guest that powers itself off) counts as a failure.
+     */
+    @Override
+    public List<SupervisedWorkload> supervised() {
+        List<SupervisedWorkload> supervised = new ArrayList<>();
+        for (String name : cache.workloads(KIND).keySet()) {
+            VmRecord record = record(name);
+            if (record != null && record.running() && !record.spec().restart().equals("no")) {
+                boolean gone = runningPid(name) == null;
+                supervised.add(new SupervisedWorkload(name, record.spec().restart(), gone, gone));
+            }
+        }
+        return supervised;
+    }
+
+    @Override
+    public boolean restartGone(String name) throws VmException, InterruptedException {
+        ReentrantLock lock = lock(name);
+        try {
+            VmRecord record = record(name);
+            if (record == null || !record.running() || runningPid(name) != null) {
+                return false;
+            }
+            put(name, new VmRecord(record.spec(), record.accel(), record.booted(), true, record.restarts() + 1));
+            try {
+                start(name);
+            } catch (VmException | RuntimeException e) {
+                put(name, record);  // still meant to run: the supervisor tries again after its backoff
+                throw e;
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The accelerator a boot uses: the spec's, or for {@code auto} the probe's answer (probed once). */
     String accel(VmSpec spec) throws InterruptedException {
         if (!spec.accel().equals("auto")) {
@@ -287,7 +340,7 @@ public final class QemuVmDriver implements VmDriver {
             }
         }
         return new VmStatus(name, state, pid, record.spec(), dir(name).resolve(QemuCommand.CONSOLE_LOG).toString(),
-                record.accel(), guest);
+                record.accel(), guest, record.restarts());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.director.client.driver.vm;
 
+import io.director.client.driver.SupervisedWorkload;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -40,4 +42,21 @@ public interface VmDriver {
 
     /** The last {@code lines} lines of the VM's serial console log (empty before its first boot). */
     String console(String name, int lines) throws VmException;
+
+    /**
+     * The VMs created with {@code --restart on-failure|always} that were started and not stopped
+     * through {@link #stop}, and whether their hypervisor is gone; called by the supervisor about
+     * once a second.
+     */
+    default List<SupervisedWorkload> supervised() throws VmException {
+        return List.of();
+    }
+
+    /**
+     * Boots the VM again if it is still meant to run and its hypervisor is gone (so a stop that
+     * came in meanwhile wins), and counts the restart. Returns whether it was booted.
+     */
+    default boolean restartGone(String name) throws VmException, InterruptedException {
+        return false;
+    }
 }
