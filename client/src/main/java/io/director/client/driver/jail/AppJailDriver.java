@@ -36,16 +36,17 @@ public final class AppJailDriver implements JailDriver {
 
     private static final Logger LOG = Logger.getLogger(AppJailDriver.class.getName());
     private static final long COMMAND_TIMEOUT_SECONDS = 600;  // quick may copy a whole root
-    private static final int OUTPUT_CAP = 256 * 1024;
 
     private final Path templates;
     private final JailRecords records;
     private final CommandRunner runner;
+    private final JailCommands commands;
 
     AppJailDriver(Path cachePath, JailRecords records, CommandRunner runner) {
         this.templates = cachePath.resolve("templates");
         this.records = Objects.requireNonNull(records, "records");
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.commands = new JailCommands(runner, records);
     }
 
     @Override
@@ -79,7 +80,7 @@ public final class AppJailDriver implements JailDriver {
         if (spec.cpus() != null) {
             line.add("limits=\"pcpu:deny=" + Math.round(spec.cpus() * 100) + "\"");
         }
-        run(line, "create jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
+        commands.run(line, "create jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
         records.put(new JailRecords.Jail(name, spec, "created", null, null, null, List.of(),
                 spec.memory() != null || spec.cpus() != null ? FreeBsdJailDriver.RCTL : null, 0));
         LOG.info(() -> "jail " + name + " created with AppJail");
@@ -88,15 +89,15 @@ public final class AppJailDriver implements JailDriver {
 
     @Override
     public synchronized boolean start(String name, List<String> command) throws JailException {
-        JailRecords.Jail jail = require(name);
+        JailRecords.Jail jail = commands.require(name);
         if (running(name)) {
             return false;
         }
-        run(List.of("appjail", "start", name), "start jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
+        commands.run(List.of("appjail", "start", name), "start jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
         if (!command.isEmpty()) {
             List<String> line = new ArrayList<>(List.of("appjail", "cmd", "jexec", name, "/usr/sbin/daemon", "-f"));
             line.addAll(withEnv(jail.spec(), command));
-            run(line, "start the command of jail '" + name + "'", 60);
+            commands.run(line, "start the command of jail '" + name + "'", 60);
         }
         records.put(new JailRecords.Jail(name, jail.spec(), "running", null, null, null, List.of(), jail.cgroup(),
                 jail.restarts()));
@@ -106,7 +107,7 @@ public final class AppJailDriver implements JailDriver {
     @Override
     public ProcessRunner.Outcome exec(String name, List<String> command, long timeoutSeconds, int outputCap)
             throws JailException, InterruptedException {
-        JailRecords.Jail jail = require(name);
+        JailRecords.Jail jail = commands.require(name);
         if (!running(name)) {
             throw new JailException("jail '" + name + "' is not running: start it first");
         }
@@ -121,14 +122,14 @@ public final class AppJailDriver implements JailDriver {
 
     @Override
     public synchronized boolean stop(String name, Duration grace) throws JailException {
-        JailRecords.Jail jail = require(name);
+        JailRecords.Jail jail = commands.require(name);
         if (!running(name)) {
             if (jail.state().equals("running")) {
                 records.put(jail.stopped());
             }
             return false;
         }
-        run(List.of("appjail", "stop", name), "stop jail '" + name + "'", grace.toSeconds() + 60);
+        commands.run(List.of("appjail", "stop", name), "stop jail '" + name + "'", grace.toSeconds() + 60);
         records.put(jail.stopped());
         return true;
     }
@@ -143,14 +144,14 @@ public final class AppJailDriver implements JailDriver {
             throw new JailException("jail '" + name + "' is running: stop it first, or destroy it with --force");
         }
         stop(name, grace);
-        run(List.of("appjail", "jail", "destroy", name), "destroy jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
+        commands.run(List.of("appjail", "jail", "destroy", name), "destroy jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
         records.delete(name);
         return true;
     }
 
     @Override
     public synchronized JailStatus status(String name) throws JailException {
-        return statusOf(require(name));
+        return statusOf(commands.require(name));
     }
 
     @Override
@@ -182,34 +183,7 @@ public final class AppJailDriver implements JailDriver {
     }
 
     private boolean running(String name) throws JailException {
-        ProcessRunner.Outcome outcome = call(List.of("jls", "--libxo", "json", "-j", name), 60);
+        ProcessRunner.Outcome outcome = commands.call(List.of("jls", "--libxo", "json", "-j", name), 60);
         return outcome.exitCode() == 0 && FreeBsdJailDriver.parseJid(outcome.stdout(), name) != null;
-    }
-
-    private JailRecords.Jail require(String name) throws JailException {
-        JailRecords.Jail jail = records.find(name);
-        if (jail == null) {
-            throw new JailException("no jail '" + name + "' on this node: create it first");
-        }
-        return jail;
-    }
-
-    private void run(List<String> command, String what, long timeoutSeconds) throws JailException {
-        ProcessRunner.Outcome outcome = call(command, timeoutSeconds);
-        if (outcome.exitCode() != 0 || outcome.timedOut()) {
-            throw new JailException("cannot " + what + ": " + (outcome.timedOut()
-                    ? "no answer within " + timeoutSeconds + " s" : outcome.stderr().strip()));
-        }
-    }
-
-    private ProcessRunner.Outcome call(List<String> command, long timeoutSeconds) throws JailException {
-        try {
-            return runner.run(command, timeoutSeconds, OUTPUT_CAP);
-        } catch (IOException e) {
-            throw new JailException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JailException("interrupted while running " + command.get(0), e);
-        }
     }
 }

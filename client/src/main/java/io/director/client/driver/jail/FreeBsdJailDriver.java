@@ -46,7 +46,6 @@ public final class FreeBsdJailDriver implements JailDriver {
     private static final Logger LOG = Logger.getLogger(FreeBsdJailDriver.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
-    private static final int OUTPUT_CAP = 256 * 1024;
     /** What the record's {@code cgroup} field holds when the limits were placed with rctl. */
     static final String RCTL = "rctl";
 
@@ -54,12 +53,14 @@ public final class FreeBsdJailDriver implements JailDriver {
     private final Path templates;
     private final JailRecords records;
     private final CommandRunner runner;
+    private final JailCommands commands;
 
     FreeBsdJailDriver(Path cachePath, JailRecords records, CommandRunner runner) {
         this.jails = cachePath.resolve("jails");
         this.templates = cachePath.resolve("templates");
         this.records = Objects.requireNonNull(records, "records");
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.commands = new JailCommands(runner, records);
     }
 
     @Override
@@ -101,7 +102,7 @@ public final class FreeBsdJailDriver implements JailDriver {
 
     @Override
     public synchronized boolean start(String name, List<String> command) throws JailException {
-        JailRecords.Jail jail = require(name);
+        JailRecords.Jail jail = commands.require(name);
         if (jid(name) != null) {
             return false;
         }
@@ -187,7 +188,7 @@ public final class FreeBsdJailDriver implements JailDriver {
     @Override
     public ProcessRunner.Outcome exec(String name, List<String> command, long timeoutSeconds, int outputCap)
             throws JailException, InterruptedException {
-        JailRecords.Jail jail = require(name);
+        JailRecords.Jail jail = commands.require(name);
         if (jid(name) == null) {
             throw new JailException("jail '" + name + "' is not running: start it first");
         }
@@ -206,10 +207,10 @@ public final class FreeBsdJailDriver implements JailDriver {
 
     @Override
     public synchronized boolean stop(String name, Duration grace) throws JailException {
-        JailRecords.Jail jail = require(name);
+        JailRecords.Jail jail = commands.require(name);
         boolean running = jid(name) != null;
         if (running) {
-            run(List.of("jail", "-r", "name=" + name, "stop.timeout=" + grace.toSeconds()), "stop jail '" + name + "'",
+            commands.run(List.of("jail", "-r", "name=" + name, "stop.timeout=" + grace.toSeconds()), "stop jail '" + name + "'",
                     grace.toSeconds() + COMMAND_TIMEOUT_SECONDS);
         }
         if (running || jail.state().equals("running")) {
@@ -250,7 +251,7 @@ public final class FreeBsdJailDriver implements JailDriver {
 
     @Override
     public synchronized JailStatus status(String name) throws JailException {
-        return statusOf(require(name));
+        return statusOf(commands.require(name));
     }
 
     @Override
@@ -287,7 +288,7 @@ public final class FreeBsdJailDriver implements JailDriver {
 
     /** The jail's jid when the kernel has it ({@code jls --libxo json -j NAME}), else null. */
     Integer jid(String name) throws JailException {
-        ProcessRunner.Outcome outcome = call(List.of("jls", "--libxo", "json", "-j", name), COMMAND_TIMEOUT_SECONDS);
+        ProcessRunner.Outcome outcome = commands.call(List.of("jls", "--libxo", "json", "-j", name), COMMAND_TIMEOUT_SECONDS);
         if (outcome.exitCode() != 0) {
             return null;  // jls: jail "NAME" not found
         }
@@ -309,14 +310,6 @@ public final class FreeBsdJailDriver implements JailDriver {
         }
     }
 
-    private JailRecords.Jail require(String name) throws JailException {
-        JailRecords.Jail jail = records.find(name);
-        if (jail == null) {
-            throw new JailException("no jail '" + name + "' on this node: create it first");
-        }
-        return jail;
-    }
-
     private Path rootOf(String name, JailSpec spec) {
         return spec.root() != null ? Path.of(spec.root()) : jails.resolve(name).resolve("root");
     }
@@ -332,7 +325,7 @@ public final class FreeBsdJailDriver implements JailDriver {
 
     private void quietly(List<String> command) {
         try {
-            ProcessRunner.Outcome outcome = call(command, COMMAND_TIMEOUT_SECONDS);
+            ProcessRunner.Outcome outcome = commands.call(command, COMMAND_TIMEOUT_SECONDS);
             if (outcome.exitCode() != 0) {
                 LOG.fine(() -> String.join(" ", command) + ": " + outcome.stderr().strip());
             }
@@ -342,26 +335,7 @@ public final class FreeBsdJailDriver implements JailDriver {
     }
 
     private void run(List<String> command, String what) throws JailException {
-        run(command, what, COMMAND_TIMEOUT_SECONDS);
-    }
-
-    private void run(List<String> command, String what, long timeoutSeconds) throws JailException {
-        ProcessRunner.Outcome outcome = call(command, timeoutSeconds);
-        if (outcome.exitCode() != 0 || outcome.timedOut()) {
-            String why = outcome.timedOut() ? "no answer within " + timeoutSeconds + " s" : outcome.stderr().strip();
-            throw new JailException("cannot " + what + ": " + why);
-        }
-    }
-
-    private ProcessRunner.Outcome call(List<String> command, long timeoutSeconds) throws JailException {
-        try {
-            return runner.run(command, timeoutSeconds, OUTPUT_CAP);
-        } catch (IOException e) {
-            throw new JailException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JailException("interrupted while running " + command.get(0), e);
-        }
+        commands.run(command, what, COMMAND_TIMEOUT_SECONDS);
     }
 
     static String quote(String text) {
