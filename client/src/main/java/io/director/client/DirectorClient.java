@@ -92,7 +92,8 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
                         new JailExecutor(jails), new VmExecutor(vms));
         runner = new JobRunner(cache, variables, templates, executors, VerbRegistry.standard(), link::send,
                 () -> outputCap, config.identity(), config.labels());
-        planner = new Planner(cache, variables, templates, VerbRegistry.standard(), config.identity(), config.labels());
+        planner = new Planner(cache, variables, templates, VerbRegistry.standard(), executors, config.identity(),
+                config.labels());
         supervisor = new Supervisor(jails, vms);
         runner.start();
         supervisor.start();

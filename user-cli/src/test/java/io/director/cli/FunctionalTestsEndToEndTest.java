@@ -182,6 +182,11 @@ class FunctionalTestsEndToEndTest {
                 String create = jobs.get(2).path("nodes").path("web1").path("stdout").asText();
                 assertTrue(create.startsWith(run == 1 ? "created" : "unchanged"), "run " + run + ": " + create);
             }
+            CliRun.Result plan = cli("orchestrate", example.toString(), "--target", "web1", "--plan", "--json");
+            JsonNode planned = plan.json().path("jobs");
+            assertEquals("unchanged", planned.get(2).path("nodes").path("web1").asText(), plan.out());
+            assertEquals("unchanged", planned.get(3).path("nodes").path("web1").asText(), "already running");
+            assertEquals("run", planned.get(4).path("nodes").path("web1").asText(), "exec always runs");
         } finally {
             cli("exec", "--verb", "JAIL", "--target", "web1", "--wait", "--force destroy web");
         }

@@ -22,7 +22,7 @@ import java.util.Objects;
  * {@code exec} gives the command's exit code and output; {@code status} and {@code list} print
  * JSON. A stop without {@code --timeout} gives the jail {@value #DEFAULT_GRACE_SECONDS} s.
  */
-public final class JailExecutor implements Executor {
+public final class JailExecutor implements Executor, Plannable {
 
     static final long DEFAULT_GRACE_SECONDS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +67,45 @@ public final class JailExecutor implements Executor {
             };
         } catch (JailException e) {
             return Execution.failed("JAIL " + request.action() + ": " + e.getMessage());
+        }
+    }
+
+    /** What the job would do to the jail, from its recorded state; nothing is changed. */
+    @Override
+    public String plan(JobContext context) {
+        JailVerb.Request request;
+        try {
+            request = JailVerb.request(context.payload());
+        } catch (DslException e) {
+            return Planner.RUN;
+        }
+        switch (request.action()) {
+            case "status", "list" -> {
+                return Planner.ALWAYS;
+            }
+            case "exec" -> {
+                return Planner.RUN;
+            }
+            default -> {
+            }
+        }
+        JailStatus status;
+        try {
+            status = driver.status(request.name());
+        } catch (JailException e) {
+            return request.action().equals("destroy") ? Planner.UNCHANGED : Planner.RUN; // no such jail
+        }
+        boolean running = "running".equals(status.state());
+        try {
+            return switch (request.action()) {
+                case "create" -> status.spec().equals(spec(request.name(), context.job().definition()))
+                        ? Planner.UNCHANGED : Planner.RUN;
+                case "start" -> running ? Planner.UNCHANGED : Planner.RUN;
+                case "stop" -> running ? Planner.RUN : Planner.UNCHANGED;
+                default -> Planner.RUN;
+            };
+        } catch (JailException e) {
+            return Planner.RUN;
         }
     }
 

@@ -28,16 +28,19 @@ public final class Planner {
     public static final String RUN = "run";
     public static final String CACHED = "cached";
     public static final String ALWAYS = "always";
+    public static final String UNCHANGED = "unchanged";
 
     private final NodeCache cache;
     private final NodeVariables variables;
     private final TemplateRenderer templates;
     private final VerbRegistry verbs;
+    private final ExecutorRegistry executors;
     private final String identity;
     private final Map<String, String> labels;
 
     public Planner(NodeCache cache, NodeVariables variables, TemplateRenderer templates, VerbRegistry verbs,
-                   String identity, Map<String, String> labels) {
+                   ExecutorRegistry executors, String identity, Map<String, String> labels) {
+        this.executors = executors;
         this.cache = cache;
         this.variables = variables;
         this.templates = templates;
@@ -57,15 +60,21 @@ public final class Planner {
             } catch (TemplateException e) {
                 rendered = null; // depends on something only running will tell
             }
-            outcomes.add(outcome(job, verb, rendered));
+            outcomes.add(outcome(job, verb, rendered, scratch));
             simulate(job, rendered, scratch);
         }
         return outcomes;
     }
 
-    private String outcome(Job job, Optional<Verb> verb, RenderedJob rendered) {
+    private String outcome(Job job, Optional<Verb> verb, RenderedJob rendered, Map<String, Object> scratch) {
         if (verb.isEmpty()) {
             return RUN;
+        }
+        Optional<Executor> executor = executors.find(job.definition().verb());
+        if (rendered != null && executor.isPresent() && executor.get() instanceof Plannable plannable) {
+            // Workloads (JAIL, VM) know from their recorded state whether anything would change.
+            return plannable.plan(new JobContext(rendered.job(), rendered.payload(), variables, templates,
+                    NodeVariables.templateContext(scratch, identity, labels), Map.of(), 0));
         }
         if (verb.get().changesOnlyVariables()) {
             return ALWAYS;

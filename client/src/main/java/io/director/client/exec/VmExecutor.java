@@ -2,6 +2,8 @@ package io.director.client.exec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.director.client.driver.vm.VmDriver;
+import io.director.client.driver.vm.VmState;
+import io.director.client.driver.vm.VmStatus;
 import io.director.client.driver.vm.VmException;
 import io.director.client.driver.vm.VmOutcome;
 import io.director.client.driver.vm.VmProfile;
@@ -23,7 +25,7 @@ import java.util.Objects;
  * {@code list}, the console lines for {@code console}. The name is checked again here, after
  * rendering; a driver error fails the job with its message as info.
  */
-public final class VmExecutor implements Executor {
+public final class VmExecutor implements Executor, Plannable {
 
     /** {@code VM stop}'s grace when the job gives no {@code --timeout}. */
     static final long DEFAULT_STOP_GRACE_SECONDS = 60;
@@ -71,6 +73,38 @@ public final class VmExecutor implements Executor {
             return Execution.failed(e.getMessage());
         } catch (IllegalArgumentException e) {
             return Execution.failed("VM " + action + " " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** What the job would do to the VM, from its recorded state; nothing is changed. */
+    @Override
+    public String plan(JobContext context) {
+        JobDefinition definition = context.job().definition();
+        List<String> words = definition.payloadWords();
+        String action = words.isEmpty() ? "" : words.get(0);
+        String name = words.size() > 1 ? words.get(1) : null;
+        if (action.equals(VmVerb.STATUS) || action.equals(VmVerb.LIST) || action.equals("console")) {
+            return Planner.ALWAYS;
+        }
+        VmStatus status;
+        try {
+            status = name == null ? null : driver.status(name);
+        } catch (VmException e) {
+            status = null;
+        }
+        if (status == null) {
+            return action.equals(VmVerb.DESTROY) ? Planner.UNCHANGED : Planner.RUN; // no such VM
+        }
+        boolean running = status.state() == VmState.RUNNING;
+        try {
+            return switch (action) {
+                case VmVerb.CREATE -> status.spec().equals(spec(definition)) ? Planner.UNCHANGED : Planner.RUN;
+                case VmVerb.START -> running ? Planner.UNCHANGED : Planner.RUN;
+                case VmVerb.STOP -> running ? Planner.RUN : Planner.UNCHANGED;
+                default -> Planner.RUN;
+            };
+        } catch (IllegalArgumentException e) {
+            return Planner.RUN;
         }
     }
 

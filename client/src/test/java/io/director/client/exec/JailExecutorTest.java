@@ -111,4 +111,33 @@ class JailExecutorTest {
         assertEquals("web", ((Map<?, ?>) list.get(0)).get("name"));
         assertEquals("JAIL status: no jail 'nope' on this node: create it first", run("status nope").info());
     }
+
+    private String plan(String line) throws Exception {
+        return executor.plan(TestJobs.context(variables, "JAIL", line));
+    }
+
+    @Test
+    void planSaysUnchangedForWhatIsAlreadySoAndRunOtherwiseChangingNothing() throws Exception {
+        String create = "--template busybox --hostname planned create planned";
+        assertEquals("run", plan(create));
+        assertEquals("unchanged", plan("destroy planned"), "no such jail: nothing to destroy");
+        assertEquals("run", plan("start planned"));
+        assertEquals("always", plan("status planned"));
+        assertTrue(executor.execute(TestJobs.context(variables, "JAIL", "list")).stdout().strip().equals("[]"),
+                "planning created nothing");
+        try {
+            run(create);
+            assertEquals("unchanged", plan(create));
+            assertEquals("run", plan("--template busybox --hostname other create planned"), "another spec");
+            assertEquals("run", plan("start planned"));
+            assertEquals("unchanged", plan("stop planned"));
+            run("start planned");
+            assertEquals("unchanged", plan("start planned"));
+            assertEquals("run", plan("stop planned"));
+            assertEquals("run", plan("exec planned -- true"));
+            assertEquals("run", plan("--force destroy planned"));
+        } finally {
+            run("--force destroy planned");
+        }
+    }
 }
