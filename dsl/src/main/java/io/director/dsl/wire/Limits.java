@@ -1,5 +1,7 @@
 package io.director.dsl.wire;
 
+import io.director.dsl.OneLine;
+
 /** Caps on sizes the outside world controls; each is documented in docs/protocol.md. */
 public final class Limits {
 
@@ -24,6 +26,12 @@ public final class Limits {
     /** Longest node identity. */
     public static final int MAX_IDENTITY_LENGTH = 128;
 
+    /**
+     * Longest reason given for refusing bad input. Reasons quote the input, and they go to logs
+     * and back to the sender: a hostile peer must not fill either.
+     */
+    public static final int MAX_REASON_CHARS = 200;
+
     private Limits() {
     }
 
@@ -47,6 +55,11 @@ public final class Limits {
             length--;
         }
         return length;
+    }
+
+    /** A reason fit for one log line: see {@link OneLine#of}, at most {@link #MAX_REASON_CHARS} characters. */
+    public static String reason(String text) {
+        return OneLine.of(text == null ? null : text.strip(), MAX_REASON_CHARS);
     }
 
     /** The line appended to output that was cut. */

@@ -1,11 +1,20 @@
 package io.director.dsl.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import java.io.IOException;
 
@@ -17,6 +26,13 @@ import java.io.IOException;
 public final class WireCodec {
 
     private static final ObjectMapper MAPPER = newMapper();
+    /** The mapper's rules for reading outside input, and numbers must be finite. */
+    private static final ObjectMapper INPUT = newMapper().registerModule(new SimpleModule("finite-numbers")
+            .addDeserializer(Number.class, new Finite<>(Number.class, NumberDeserializers.NumberDeserializer.instance))
+            .addDeserializer(Double.class, new Finite<>(Double.class,
+                    new NumberDeserializers.DoubleDeserializer(Double.class, null)))
+            .addDeserializer(double.class, new Finite<>(Double.class,
+                    new NumberDeserializers.DoubleDeserializer(Double.TYPE, 0.0))));
 
     private WireCodec() {
     }
@@ -55,23 +71,100 @@ public final class WireCodec {
     }
 
     public static Message decode(byte[] frame) throws ProtocolException {
+        return read(frame, Message.class, "message", Limits.MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Reads one frame of outside input (a message, an API request) as {@code type}, or refuses
+     * it with a one-line reason that starts with {@code what}: empty, over {@code maxBytes}, or
+     * malformed. Numbers must be finite: JSON has none that is not, and one too large for a
+     * double would come back as infinity and leave as a string.
+     */
+    public static <T> T read(byte[] frame, Class<T> type, String what, int maxBytes) throws ProtocolException {
         if (frame == null || frame.length == 0) {
-            throw new ProtocolException("empty message");
+            throw new ProtocolException("empty " + what);
         }
-        if (frame.length > Limits.MAX_MESSAGE_BYTES) {
-            throw new ProtocolException("message of " + frame.length + " bytes exceeds the cap of "
-                    + Limits.MAX_MESSAGE_BYTES);
+        if (frame.length > maxBytes) {
+            throw new ProtocolException(what + " of " + frame.length + " bytes exceeds the cap of " + maxBytes);
         }
         try {
-            Message message = MAPPER.readValue(frame, Message.class);
-            if (message == null) {
-                throw new ProtocolException("empty message");
+            T value = INPUT.readValue(frame, type);
+            if (value == null) {
+                throw new ProtocolException("empty " + what);
             }
-            return message;
+            return value;
         } catch (IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            int newline = reason.indexOf('\n');
-            throw new ProtocolException("malformed message: " + (newline > 0 ? reason.substring(0, newline) : reason));
+            throw new ProtocolException(Limits.reason("malformed " + what + ": " + reasonOf(e)));
+        }
+    }
+
+    /**
+     * Why JSON could not be read as a record, in words and with the path to the field at fault
+     * ({@code at job.files[0].size: …}); never Jackson's multi-line message with its source excerpt.
+     */
+    public static String reasonOf(Exception e) {
+        if (e instanceof InvalidTypeIdException invalid) {
+            String property = invalid.getBaseType() != null && invalid.getBaseType().getRawClass() == Message.class
+                    ? "message type" : "type";
+            return invalid.getTypeId() == null ? "no " + property : "unknown " + property + " '" + invalid.getTypeId() + "'";
+        }
+        String detail;
+        if (e instanceof ValueInstantiationException failed && failed.getCause() != null) {
+            // a record's constructor refused the values: its own words say why
+            Throwable cause = failed.getCause();
+            detail = cause.getMessage() == null ? "a value is missing"
+                    : cause instanceof NullPointerException ? "missing " + cause.getMessage() : cause.getMessage();
+        } else if (e instanceof JsonProcessingException json) {
+            detail = json.getOriginalMessage();
+        } else {
+            detail = e.getMessage();
+        }
+        if (detail == null) {
+            detail = e.getClass().getSimpleName();
+        }
+        String path = e instanceof JsonMappingException mapping ? path(mapping) : "";
+        return path.isEmpty() ? detail : "at " + path + ": " + detail;
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /**
+     * Refuses a number that does not fit a double (1e999 reads as infinity). Registered for
+     * {@link Number} it also covers untyped values: job options, query values.
+     */
+    private static final class Finite<T extends Number> extends StdDeserializer<T> {
+
+        private final JsonDeserializer<?> standard;
+
+        Finite(Class<T> type, JsonDeserializer<?> standard) {
+            super(type);
+            this.standard = standard;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked") // the standard deserializer of T's type gives a T
+        public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            T value = (T) standard.deserialize(parser, context);
+            if (value instanceof Double number && !Double.isFinite(number)) {
+                throw context.weirdNumberException(number, handledType(), "not a finite number");
+            }
+            return value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T getNullValue(DeserializationContext context) throws JsonMappingException {
+            return (T) standard.getNullValue(context);
         }
     }
 }

@@ -213,4 +213,49 @@ class WireCodecTest {
         assertEquals("heartbeat_ack", WireCodec.typeName(new Message.HeartbeatAck(1)));
         assertEquals("hello_required", WireCodec.typeName(new Message.HelloRequired("why")));
     }
+
+    // Found by WireCodecFuzzTest: reasons echoed the sender's control characters and ran to
+    // hundreds of characters; they go to logs and back to the sender as they are.
+    @Test
+    void aRefusalIsOneShortLineWhateverTheInput() {
+        for (String frame : List.of("A\u0007\n\u001b[31m", "{\"type\":\"iello\"}", "{\"type\":\"" + "x".repeat(5000) + "\"}",
+                "{\"type\":\"error\",\"message\":[\"\n\"]}")) {
+            String reason = assertThrows(ProtocolException.class, () -> decode(frame)).getMessage();
+            assertTrue(reason.startsWith("malformed message: "), reason);
+            assertTrue(reason.length() <= Limits.MAX_REASON_CHARS, reason);
+            assertTrue(reason.chars().noneMatch(Character::isISOControl), reason);
+        }
+        assertEquals("malformed message: unknown message type 'iello'",
+                assertThrows(ProtocolException.class, () -> decode("{\"type\":\"iello\"}")).getMessage());
+        assertEquals("malformed message: no message type",
+                assertThrows(ProtocolException.class, () -> decode("{\"job_id\":\"j\"}")).getMessage());
+    }
+
+    @Test
+    void aRefusalNamesTheFieldAtFault() {
+        assertEquals("malformed message: at result: missing state", assertThrows(ProtocolException.class,
+                () -> decode("{\"type\":\"result\",\"result\":{\"job_id\":\"j\"}}")).getMessage());
+        String reason = assertThrows(ProtocolException.class,
+                () -> decode("{\"type\":\"heartbeat\",\"sent_at\":\"soon\"}")).getMessage();
+        assertTrue(reason.startsWith("malformed message: at sent_at: "), reason);
+    }
+
+    // Found by WireCodecFuzzTest: 1e400 read as infinity, which is sent on as the string "Infinity".
+    @Test
+    void refusesANumberTooLargeForADouble() {
+        for (String frame : List.of("{\"type\":\"query_value\",\"job_id\":\"j\",\"value\":1e400}",
+                "{\"type\":\"query_value\",\"job_id\":\"j\",\"value\":{\"a\":[-1e999]}}",
+                "{\"type\":\"result\",\"result\":{\"job_id\":\"j\",\"state\":\"success\",\"execution_time\":1e400}}")) {
+            String reason = assertThrows(ProtocolException.class, () -> decode(frame)).getMessage();
+            assertTrue(reason.contains("not a finite number"), reason);
+        }
+    }
+
+    @Test
+    void stillReadsOrdinaryNumbersInUntypedValues() throws ProtocolException {
+        Message message = decode("{\"type\":\"query_value\",\"job_id\":\"j\",\"value\":[1,2.5,12345678901,"
+                + "123456789012345678901234567890,-0.0,1e300]}");
+        assertEquals(List.of(1, 2.5, 12345678901L, new java.math.BigInteger("123456789012345678901234567890"), -0.0,
+                1e300), ((Message.QueryValue) message).value());
+    }
 }
