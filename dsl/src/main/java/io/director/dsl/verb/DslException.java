@@ -1,10 +1,13 @@
 package io.director.dsl.verb;
 
+import io.director.dsl.OneLine;
+
 import java.util.Optional;
 
 /**
  * A job line that cannot be accepted. {@link #column()} is 1-based within the argument string
- * (0 when the error concerns the line as a whole), so callers can point at the exact place.
+ * (0 when the error concerns the line as a whole), so callers can point at the exact place. The
+ * message is one line (line breaks it quotes are written as {@code \n}).
  *
  * <p>An error about one option also names it ({@link #option()}), and says whether its value
  * rather than the option itself is at fault ({@link #aboutValue()}); an orchestration file uses
@@ -16,6 +19,9 @@ import java.util.Optional;
  */
 public final class DslException extends Exception {
 
+    /** Longest message: they quote the line, which may be long. */
+    public static final int MAX_MESSAGE_CHARS = 500;
+
     private final int column;
     private final String option;
     private final boolean aboutValue;
@@ -26,7 +32,8 @@ public final class DslException extends Exception {
     }
 
     private DslException(String message, int column, String option, boolean aboutValue, boolean payloadRelative) {
-        super(message);
+        // one line: a quoted payload may hold line breaks
+        super(OneLine.of(message, MAX_MESSAGE_CHARS));
         this.column = column;
         this.option = option;
         this.aboutValue = aboutValue;

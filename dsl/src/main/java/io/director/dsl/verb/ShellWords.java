@@ -1,6 +1,7 @@
 package io.director.dsl.verb;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -38,6 +39,7 @@ public final class ShellWords {
 
     private static List<Word> split(String source, boolean keepTemplates) throws DslException {
         List<Word> words = new ArrayList<>();
+        Templates templates = keepTemplates ? new Templates(source) : null;
         int i = 0;
         int n = source.length();
         while (i < n) {
@@ -51,7 +53,7 @@ public final class ShellWords {
             StringBuilder text = new StringBuilder();
             while (i < n && !isBlank(source.charAt(i))) {
                 char c = source.charAt(i);
-                int templateEnd = keepTemplates ? templateEnd(source, i) : -1;
+                int templateEnd = templates != null ? templates.end(i) : -1;
                 if (templateEnd > 0) {
                     text.append(source, i, templateEnd);
                     i = templateEnd;
@@ -106,44 +108,70 @@ public final class ShellWords {
     }
 
     /**
-     * The offset just after the template opening at {@code start}, or -1 when no template opens
-     * there or it is never closed. Quoted strings inside the template are skipped, so
-     * {@code {{ '}}' }}} ends at its last brace, as the template engine reads it.
+     * Finds where the templates of one text end: {@link #end} gives the offset just after the
+     * template opening at a position, or -1 when none opens there or it is never closed. Quoted
+     * strings inside a template are skipped, so {@code {{ '}}' }}} ends at its last brace, as
+     * the template engine reads it.
+     *
+     * <p>Time is linear in the text's length over all calls. A scan for a
+     * closing that fails from some position fails from there for every later opening too, so
+     * those positions are remembered: without that, a line of unclosed openings ("{{{{…") is
+     * scanned to its end once per opening, and a long one takes minutes.
      */
-    static int templateEnd(String source, int start) {
-        if (source.charAt(start) != '{' || start + 1 >= source.length()) {
+    static final class Templates {
+
+        private final String source;
+        /** Per kind of template ({{, {%, {#): positions from which the scan is known to find no closing. */
+        private final BitSet[] unclosedFrom = {new BitSet(), new BitSet(), new BitSet()};
+
+        Templates(String source) {
+            this.source = source;
+        }
+
+        int end(int start) {
+            if (source.charAt(start) != '{' || start + 1 >= source.length()) {
+                return -1;
+            }
+            char kind = source.charAt(start + 1);
+            int k = "{%#".indexOf(kind);
+            if (k < 0) {
+                return -1;
+            }
+            String close = k == 0 ? "}}" : kind + "}";
+            BitSet unclosed = unclosedFrom[k];
+            // the stretches scanned outside quotes, to remember when the scan fails
+            List<int[]> scanned = new ArrayList<>();
+            int runStart = start + 2;
+            int i = runStart;
+            while (i < source.length()) {
+                if (unclosed.get(i)) {
+                    break;
+                }
+                if (source.startsWith(close, i)) {
+                    return i + 2;
+                }
+                char c = source.charAt(i);
+                if (kind != '#' && (c == '\'' || c == '"')) {
+                    scanned.add(new int[] {runStart, i + 1});
+                    int j = i + 1;
+                    while (j < source.length() && source.charAt(j) != c) {
+                        j += source.charAt(j) == '\\' ? 2 : 1;
+                    }
+                    if (j >= source.length()) {
+                        break;
+                    }
+                    i = j + 1;
+                    runStart = i;
+                } else {
+                    i++;
+                }
+            }
+            scanned.add(new int[] {runStart, Math.min(i, source.length())});
+            for (int[] run : scanned) {
+                unclosed.set(run[0], run[1]);
+            }
             return -1;
         }
-        char kind = source.charAt(start + 1);
-        String close = switch (kind) {
-            case '{' -> "}}";
-            case '%' -> "%}";
-            case '#' -> "#}";
-            default -> null;
-        };
-        if (close == null) {
-            return -1;
-        }
-        int i = start + 2;
-        while (i < source.length()) {
-            if (source.startsWith(close, i)) {
-                return i + 2;
-            }
-            char c = source.charAt(i);
-            if (kind != '#' && (c == '\'' || c == '"')) {
-                int j = i + 1;
-                while (j < source.length() && source.charAt(j) != c) {
-                    j += source.charAt(j) == '\\' ? 2 : 1;
-                }
-                if (j >= source.length()) {
-                    return -1;
-                }
-                i = j + 1;
-            } else {
-                i++;
-            }
-        }
-        return -1;
     }
 
     private static boolean isBlank(char c) {

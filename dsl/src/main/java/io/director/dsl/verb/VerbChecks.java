@@ -32,9 +32,10 @@ final class VerbChecks {
     /** The text with every template removed, to look at what is written literally. */
     static String withoutTemplates(String text) {
         StringBuilder literal = new StringBuilder();
+        ShellWords.Templates templates = new ShellWords.Templates(text);
         int i = 0;
         while (i < text.length()) {
-            int end = ShellWords.templateEnd(text, i);
+            int end = templates.end(i);
             if (end > 0) {
                 i = end;
             } else {

@@ -360,4 +360,21 @@ class JobParserTest {
         assertEquals(1, error.column());
         assertThrows(DslException.class, () -> JobParser.standard().parse("RUN", "--stderr-arg node echo hi"));
     }
+
+    @Test
+    void anErrorQuotingALineBreakIsStillOneLine() {
+        // Found by JobParserFuzzTest: messages quoted the payload as written, line breaks and all.
+        DslException e = assertThrows(DslException.class, () -> parser.parse("WAIT", "-\n-seconds 0.2"));
+        assertEquals("WAIT takes no payload, found '-\\n-seconds 0.2'", e.getMessage());
+        DslException verb = assertThrows(DslException.class, () -> parser.parse("RUN\n", "true"));
+        assertTrue(verb.getMessage().startsWith("unknown verb 'RUN\\n' (known: "), verb.getMessage());
+    }
+
+    @Test
+    void anErrorQuotingAHugeLineIsCut() {
+        DslException e = assertThrows(DslException.class, () -> parser.parse("WAIT", "x".repeat(100_000)));
+        assertEquals(DslException.MAX_MESSAGE_CHARS, e.getMessage().length());
+        assertTrue(e.getMessage().startsWith("WAIT takes no payload, found 'xxx"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("x…"), e.getMessage());
+    }
 }

@@ -2,10 +2,12 @@ package io.director.dsl.verb;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ShellWordsTest {
@@ -140,5 +142,17 @@ class ShellWordsTest {
     void plainSplitStillSplitsInsideTemplates() throws DslException {
         assertEquals(List.of(word("/srv/{{", 0, 7), word("x", 8, 9), word("}}", 10, 12)),
                 ShellWords.split("/srv/{{ x }}"));
+    }
+
+    @Test
+    void splitsALineOfUnclosedTemplatesInLinearTime() {
+        // Found by JobParserFuzzTest: each unclosed "{{" was scanned to the end of the line, and
+        // this line took minutes; a job line must never hang the server or the CLI.
+        for (String opening : List.of("{{", "{%", "{#", "{{ \"")) {
+            String line = "echo " + opening.repeat(400_000 / opening.length());
+            List<ShellWords.Word> words = assertTimeoutPreemptively(Duration.ofSeconds(2),
+                    () -> ShellWords.splitKeepingTemplates(line), opening);
+            assertEquals("echo", words.get(0).text());
+        }
     }
 }
