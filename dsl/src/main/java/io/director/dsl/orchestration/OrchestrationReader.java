@@ -8,8 +8,14 @@ import io.director.dsl.verb.OptionSpec;
 import io.director.dsl.verb.Verb;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.constructor.StandardConstructor;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -22,18 +28,24 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -51,10 +63,24 @@ final class OrchestrationReader {
     private static final String JOBS = "jobs";
     private static final String VARS = "vars";
 
+    /**
+     * Deepest nesting of lists and maps accepted. A real file nests about six levels; composing
+     * YAML recurses once per level, so a file of a million '[' would overflow the stack.
+     */
+    static final int MAX_NESTING = 64;
+
+    /**
+     * Largest file read: real ones are a few kB. Reading stops there, so a huge file or a device
+     * cannot exhaust the memory, and the YAML loader, slower than linear on one huge value
+     * (4 s for 3 MB), takes well under a second.
+     */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+
     // non-scalar keys are allowed through, so they get a positioned problem of their own
     private static final LoadSettings SETTINGS = LoadSettings.builder()
             .setSchema(new CoreSchema())
             .setAllowNonScalarKeys(true)
+            .setCodePointLimit(MAX_FILE_BYTES)
             .build();
 
     private final Path file;
@@ -81,6 +107,9 @@ final class OrchestrationReader {
         }
         Optional<Node> root;
         try {
+            if (isBomb(text.get())) {
+                return null;
+            }
             root = new Compose(SETTINGS).composeString(text.get());
         } catch (YamlEngineException e) {
             Optional<Mark> mark = e instanceof MarkedYamlEngineException marked
@@ -108,16 +137,64 @@ final class OrchestrationReader {
         return problems.isEmpty() ? new Orchestration(file, blocks) : null;
     }
 
+    /**
+     * Whether the text nests lists and maps deeper than {@link #MAX_NESTING} or refers to them
+     * by more aliases than the composer allows (a "billion laughs"), with a problem where it
+     * first does. Read from the parser's events, which it makes without recursing and before
+     * anything is expanded; the composer would refuse too many aliases too, but not say where.
+     */
+    private boolean isBomb(String text) {
+        int depth = 0;
+        int aliases = 0;
+        Set<String> collectionAnchors = new HashSet<>();
+        for (Event event : new Parse(SETTINGS).parseString(text)) {
+            if (event instanceof CollectionStartEvent start) {
+                start.getAnchor().ifPresent(anchor -> collectionAnchors.add(anchor.getValue()));
+                if (++depth > MAX_NESTING) {
+                    return problemAt(event, "lists and maps nested more than " + MAX_NESTING + " levels deep");
+                }
+            } else if (event instanceof CollectionEndEvent) {
+                depth--;
+            } else if (event instanceof ScalarEvent scalar) {
+                scalar.getAnchor().ifPresent(anchor -> collectionAnchors.remove(anchor.getValue()));
+            } else if (event instanceof AliasEvent alias && alias.getAlias() != null
+                    && collectionAnchors.contains(alias.getAlias().getValue())
+                    && ++aliases > SETTINGS.getMaxAliasesForCollections()) {
+                return problemAt(event, "more than " + SETTINGS.getMaxAliasesForCollections()
+                        + " aliases of lists or maps");
+            }
+        }
+        return false;
+    }
+
+    private boolean problemAt(Event event, String what) {
+        Optional<Mark> mark = event.getStartMark();
+        problem(mark.map(m -> m.getLine() + 1).orElse(1), mark.map(m -> m.getColumn() + 1).orElse(1),
+                "invalid YAML: " + what);
+        return true;
+    }
+
     private Optional<String> readText() {
         try {
             if (Files.isDirectory(file)) {
                 problem(1, 1, "is a directory, not an orchestration file");
                 return Optional.empty();
             }
-            return Optional.of(Files.readString(file));
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                problem(1, 1, "larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB: not an orchestration file");
+                return Optional.empty();
+            }
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
         } catch (NoSuchFileException e) {
             problem(1, 1, "no such file");
-        } catch (MalformedInputException e) {
+        } catch (CharacterCodingException e) {
             problem(1, 1, "not valid UTF-8 text");
         } catch (IOException e) {
             // the reason alone: the message of a FileSystemException repeats the path
@@ -323,9 +400,12 @@ final class OrchestrationReader {
     /** SnakeYAML's messages span lines (with a snippet); a problem is one line. */
     private static String describe(YamlEngineException e) {
         if (e instanceof MarkedYamlEngineException marked) {
-            return (marked.getContext() == null ? "" : marked.getContext() + ", ") + marked.getProblem();
+            String context = marked.getContext();
+            return (context == null || context.isEmpty() ? "" : context + ", ") + marked.getProblem();
         }
-        return e.getMessage();
+        // a value its tag cannot take (!!int x) fails in Java's own words: those, not the class name
+        Throwable cause = e.getCause();
+        return cause != null && cause.getMessage() != null ? cause.getMessage() : e.getMessage();
     }
 
     /** The option a vars key names: underscores stand for dashes, so {@code stdout_arg} is {@code --stdout-arg}. */

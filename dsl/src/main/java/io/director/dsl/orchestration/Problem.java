@@ -1,5 +1,8 @@
 package io.director.dsl.orchestration;
 
+import io.director.dsl.OneLine;
+import io.director.dsl.verb.DslException;
+
 import java.util.Objects;
 
 /**
@@ -15,6 +18,8 @@ public record Problem(String file, int line, int column, String message) {
     public Problem {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(message, "message");
+        // one line per problem, also when it quotes a multi-line value
+        message = OneLine.of(message, DslException.MAX_MESSAGE_CHARS);
     }
 
     /** {@code FILE:LINE:COLUMN: message}, as {@code director orchestrate} prints it. */

@@ -519,4 +519,62 @@ class OrchestrationLoaderTest {
         assertEquals(new JobDefinition("WORKDIR", Map.of("chown", "{{ user }}"), "/srv/{{ node.identity }}"),
                 job.definition());
     }
+
+    // Found by OrchestrationLoaderFuzzTest: composing YAML recurses once per level, and a
+    // deeply nested value overflowed the stack (a StackOverflowError, not a problem).
+    @Test
+    void rejectsNestingDeeperThanTheCapWhereItGoesTooDeep() throws IOException {
+        rejects(yaml("- jobs:", "    - RUN: true", "      vars: {timeout: " + "[".repeat(100_000) + "]".repeat(100_000) + "}"),
+                "3:" + (23 + OrchestrationReader.MAX_NESTING - 5) + ": invalid YAML: lists and maps nested more than "
+                        + OrchestrationReader.MAX_NESTING + " levels deep");
+        rejects(yaml("- jobs:", "    - ECHO: " + "{a: ".repeat(5_000) + "1" + "}".repeat(5_000)),
+                "2:" + (13 + 4 * (OrchestrationReader.MAX_NESTING - 4)) + ": invalid YAML: lists and maps nested more than "
+                        + OrchestrationReader.MAX_NESTING + " levels deep");
+    }
+
+    @Test
+    void acceptsNestingUpToTheCap() throws IOException {
+        int depth = OrchestrationReader.MAX_NESTING - 5; // the file's list, the block, jobs, the job and vars
+        // read to the end: the only problem is the option's, not the nesting
+        rejects(yaml("- jobs:", "    - JAIL: create web", "      vars: {mount: " + "[".repeat(depth) + "]".repeat(depth) + "}"),
+                "3:21: option '--mount' needs a list of text, got a list");
+    }
+
+    @Test
+    void refusesABillionLaughs() throws IOException {
+        StringBuilder laughs = new StringBuilder("[&l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]");
+        for (int level = 1; level < 9; level++) {
+            laughs.append(", &l").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*l" + (level - 1)))).append("]");
+        }
+        rejects(yaml("- jobs:", "    - JAIL: create web", "      vars: {mount: " + laughs + "]}"),
+                "3:" + (20 + laughs.indexOf("*l5") + 5 * 5 + 1) + ": invalid YAML: more than 50 aliases of lists or maps");
+    }
+
+    @Test
+    void refusesAFileLargerThanTheCapWithoutReadingItAll() throws IOException {
+        Path huge = write("huge.yaml", "- jobs: [ECHO: " + "x".repeat(OrchestrationReader.MAX_FILE_BYTES) + "]");
+        OrchestrationException e = assertThrows(OrchestrationException.class, () -> loader.load(huge));
+        assertEquals(huge + ":1:1: larger than 1 MiB: not an orchestration file", e.getMessage());
+        Path endless = Path.of("/dev/zero");
+        if (Files.isReadable(endless)) {
+            assertEquals(endless + ":1:1: larger than 1 MiB: not an orchestration file",
+                    assertThrows(OrchestrationException.class, () -> loader.load(endless)).getMessage());
+        }
+    }
+
+    // Found by OrchestrationLoaderFuzzTest: problems quoted multi-line values as they were.
+    @Test
+    void aProblemQuotingSeveralLinesIsOneLine() throws IOException {
+        rejects(yaml("- targets: |", "    web-1", "    web-2", "  jobs: [ECHO: a]"),
+                "1:12: 'targets' must be a list, found 'web-1\\nweb-2\\n': write [web-1\\nweb-2\\n]");
+    }
+
+    // Found by OrchestrationLoaderFuzzTest: Java's class names in problems, and a stray ", ".
+    @Test
+    void describesValuesItCannotReadInWords() throws IOException {
+        rejects(yaml("- jobs:", "    - RUN: true", "      vars: {timeout: !!int x}"),
+                "3:23: cannot read the value of 'timeout': For input string: \"x\"");
+        rejects(yaml("- jobs:", "    - RUN: *nowhere"), "2:12: invalid YAML: found undefined alias nowhere");
+    }
 }
