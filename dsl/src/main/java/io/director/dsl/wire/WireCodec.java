@@ -1,5 +1,6 @@
 package io.director.dsl.wire;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -104,9 +105,12 @@ public final class WireCodec {
      */
     public static String reasonOf(Exception e) {
         if (e instanceof InvalidTypeIdException invalid) {
-            String property = invalid.getBaseType() != null && invalid.getBaseType().getRawClass() == Message.class
-                    ? "message type" : "type";
-            return invalid.getTypeId() == null ? "no " + property : "unknown " + property + " '" + invalid.getTypeId() + "'";
+            // the field that names the record: "type" for messages, "op" for API requests
+            JsonTypeInfo info = invalid.getBaseType() == null ? null
+                    : invalid.getBaseType().getRawClass().getAnnotation(JsonTypeInfo.class);
+            String property = info == null || info.property().isEmpty() ? "type" : info.property();
+            return invalid.getTypeId() == null ? "no '" + property + "' field"
+                    : "unknown " + property + " '" + invalid.getTypeId() + "'";
         }
         String detail;
         if (e instanceof ValueInstantiationException failed && failed.getCause() != null) {

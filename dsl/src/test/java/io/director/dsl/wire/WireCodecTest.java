@@ -225,9 +225,9 @@ class WireCodecTest {
             assertTrue(reason.length() <= Limits.MAX_REASON_CHARS, reason);
             assertTrue(reason.chars().noneMatch(Character::isISOControl), reason);
         }
-        assertEquals("malformed message: unknown message type 'iello'",
+        assertEquals("malformed message: unknown type 'iello'",
                 assertThrows(ProtocolException.class, () -> decode("{\"type\":\"iello\"}")).getMessage());
-        assertEquals("malformed message: no message type",
+        assertEquals("malformed message: no 'type' field",
                 assertThrows(ProtocolException.class, () -> decode("{\"job_id\":\"j\"}")).getMessage());
     }
 
