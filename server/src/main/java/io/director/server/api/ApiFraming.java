@@ -12,6 +12,9 @@ import java.nio.channels.WritableByteChannel;
  */
 public final class ApiFraming {
 
+    /** The buffer a body is first read into; it doubles, up to the announced length, as bytes arrive. */
+    static final int FIRST_BUFFER_BYTES = 64 * 1024;
+
     private ApiFraming() {
     }
 
@@ -26,9 +29,23 @@ public final class ApiFraming {
             throw new FrameTooLargeException("frame of " + Integer.toUnsignedString(length)
                     + " bytes is outside 1.." + maxBytes);
         }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        fill(channel, body, false);
-        return body.array();
+        return readBody(channel, length);
+    }
+
+    /**
+     * The body, in a buffer that grows as bytes arrive rather than one of the announced length
+     * at once: a header alone must not make the reader allocate up to the cap.
+     */
+    private static byte[] readBody(ReadableByteChannel channel, int length) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(Math.min(length, FIRST_BUFFER_BYTES));
+        while (true) {
+            fill(channel, body, false);
+            if (body.capacity() == length) {
+                return body.array();
+            }
+            ByteBuffer larger = ByteBuffer.allocate((int) Math.min(length, 2L * body.capacity()));
+            body = larger.put(body.flip());
+        }
     }
 
     public static void write(WritableByteChannel channel, byte[] body) throws IOException {

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ApiFramingTest {
 
@@ -148,5 +149,43 @@ class ApiFramingTest {
             EOFException e = assertThrows(EOFException.class, () -> ApiFraming.read(source, 100));
             assertEquals("connection closed in the middle of a frame", e.getMessage());
         }
+    }
+
+    // Found by ApiFramingFuzzTest: a 4-byte header alone made the reader allocate the length it
+    // announced, up to the cap (16 MiB per connection on the server, 512 MiB in the CLI).
+    @Test
+    void aHeaderAloneDoesNotAllocateTheLengthItAnnounces() throws Exception {
+        com.sun.management.ThreadMXBean threads = ApiFramingFuzzTest.allocationCounter();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads != null, "no allocation counter in this JVM");
+        Pipe pipe = Pipe.open();
+        writeRaw(pipe, header(16 * 1024 * 1024));
+        writeRaw(pipe, utf8("{\"op\":"));
+        pipe.sink().close();
+        try (Pipe.SourceChannel source = pipe.source()) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            assertThrows(EOFException.class, () -> ApiFraming.read(source, 16 * 1024 * 1024));
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < 256 * 1024, "allocated " + allocated + " bytes");
+        }
+    }
+
+    @Test
+    void readsAFrameLargerThanTheFirstBufferArrivingInPieces() throws Exception {
+        byte[] body = new byte[3 * ApiFraming.FIRST_BUFFER_BYTES + 17];
+        new java.util.Random(7).nextBytes(body);
+        Pipe pipe = Pipe.open();
+        Thread writer = new Thread(() -> {
+            try (Pipe.SinkChannel sink = pipe.sink()) {
+                ApiFraming.write(sink, body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        try (Pipe.SourceChannel source = pipe.source()) {
+            assertArrayEquals(body, ApiFraming.read(source, body.length));
+            assertNull(ApiFraming.read(source, body.length));
+        }
+        writer.join();
     }
 }
