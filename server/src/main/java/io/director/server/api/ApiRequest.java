@@ -2,10 +2,16 @@ package io.director.server.api;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.WireCodec;
 
 import java.util.List;
 
-/** Requests the CLI sends on the UNIX socket; the {@code op} field names the record. */
+/**
+ * Requests the CLI sends on the UNIX socket; the {@code op} field names the record. Lists are
+ * never null and hold no nulls: a request that has one is malformed, refused when decoded.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ApiRequest.Submit.class, name = "submit"),
@@ -18,6 +24,25 @@ import java.util.List;
         @JsonSubTypes.Type(value = ApiRequest.PurgeNodes.class, name = "purge-nodes"),
 })
 public sealed interface ApiRequest {
+
+    /**
+     * One request frame, or a {@link ProtocolException} whose message (one line) says why it is
+     * malformed; never any other exception.
+     */
+    static ApiRequest decode(byte[] frame) throws ProtocolException {
+        return WireCodec.read(frame, ApiRequest.class, "request", Limits.MAX_API_REQUEST_BYTES);
+    }
+
+    /** The list, empty when absent; a null in it makes the request malformed. */
+    private static <T> List<T> listOf(List<T> list, String field) {
+        if (list == null) {
+            return List.of();
+        }
+        if (list.stream().anyMatch(java.util.Objects::isNull)) { // contains(null) throws on immutable lists
+            throw new IllegalArgumentException("'" + field + "' holds a null");
+        }
+        return List.copyOf(list);
+    }
 
     /**
      * One job to submit: a verb and its argument string (options and payload, as a job line),
@@ -43,6 +68,10 @@ public sealed interface ApiRequest {
      * the CLI's, for relative ADD/COPY sources.
      */
     record Submit(List<JobSubmission> jobs, String workingDirectory) implements ApiRequest {
+        public Submit {
+            jobs = listOf(jobs, "jobs");
+        }
+
         public Submit(List<JobSubmission> jobs) {
             this(jobs, null);
         }
@@ -50,6 +79,9 @@ public sealed interface ApiRequest {
 
     /** Asks the targets what these jobs would do, running and storing nothing. */
     record Plan(List<JobSubmission> jobs, String workingDirectory) implements ApiRequest {
+        public Plan {
+            jobs = listOf(jobs, "jobs");
+        }
     }
 
     record ListNodes() implements ApiRequest {
@@ -65,6 +97,9 @@ public sealed interface ApiRequest {
 
     /** The jobs with these ids; with output only when asked (a wait loop polls without it). */
     record JobStatus(List<String> jobIds, boolean withOutput) implements ApiRequest {
+        public JobStatus {
+            jobIds = listOf(jobIds, "job_ids");
+        }
     }
 
     record PurgeJobs() implements ApiRequest {

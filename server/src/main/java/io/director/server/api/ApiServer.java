@@ -2,7 +2,10 @@ package io.director.server.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -19,6 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,7 +30,9 @@ import java.util.logging.Logger;
 /**
  * The CLI's endpoint: a UNIX domain socket with mode 0660 (and the configured group), speaking
  * {@link ApiFraming} frames of JSON {@link ApiRequest}s. One thread accepts; a bounded pool
- * serves connections, so a flood of CLI calls cannot exhaust the server.
+ * serves connections, so a flood of CLI calls cannot exhaust the server. A frame over the cap
+ * is answered with an error and the connection closed; a malformed request is answered with an
+ * {@code invalid} failure; both are logged with the connection they came from.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -38,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     private final String group;
     private final Function<ApiRequest, Object> handler;
     private final ThreadPoolExecutor workers = newWorkers();
+    private final AtomicLong connections = new AtomicLong();
     private ServerSocketChannel server;
     private Thread acceptor;
     private volatile boolean running;
@@ -124,13 +131,14 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel connection) {
+        String peer = peer(connection);
         try (connection) {
             while (running) {
                 byte[] frame;
                 try {
                     frame = ApiFraming.read(connection, Limits.MAX_API_REQUEST_BYTES);
                 } catch (ApiFraming.FrameTooLargeException e) {
-                    LOG.warning(() -> "API request refused: " + e.getMessage());
+                    LOG.warning(() -> "API request from " + peer + " refused: " + e.getMessage());
                     reply(connection, new ApiReply.Failure("request refused: " + e.getMessage(),
                             ApiReply.Failure.INVALID));
                     return;
@@ -140,24 +148,35 @@ public final class ApiServer implements AutoCloseable {
                 }
                 Object answer;
                 try {
-                    ApiRequest request = JSON.readValue(frame, ApiRequest.class);
-                    answer = request == null
-                            ? new ApiReply.Failure("empty request", ApiReply.Failure.INVALID)
-                            : handler.apply(request);
-                } catch (IOException e) {
-                    String reason = firstLine(e.getMessage());
-                    LOG.warning(() -> "malformed API request: " + reason);
-                    answer = new ApiReply.Failure("malformed request: " + reason, ApiReply.Failure.INVALID);
+                    answer = handler.apply(ApiRequest.decode(frame));
+                } catch (ProtocolException e) {
+                    LOG.warning(() -> "dropped a malformed API request from " + peer + ": " + e.getMessage());
+                    answer = new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INVALID);
                 } catch (RuntimeException e) {
-                    LOG.log(Level.SEVERE, "API request failed: " + e.getMessage(), e);
-                    answer = new ApiReply.Failure("server error: " + e.getMessage(), ApiReply.Failure.INTERNAL);
+                    LOG.log(Level.SEVERE, "API request from " + peer + " failed: " + e.getMessage(), e);
+                    answer = new ApiReply.Failure("server error: " + Limits.reason(e.getMessage()),
+                            ApiReply.Failure.INTERNAL);
                 }
                 if (!reply(connection, answer)) {
                     return;
                 }
             }
         } catch (IOException e) {
-            LOG.fine(() -> "API connection ended: " + e.getMessage());
+            LOG.fine(() -> "API connection from " + peer + " ended: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Who is on the other end, for the log: the connection's number and, where the platform
+     * tells (Linux, macOS), the peer's user. A UNIX socket has no address to name.
+     */
+    private String peer(SocketChannel connection) {
+        String who = "connection " + connections.incrementAndGet();
+        try {
+            UnixDomainPrincipal principal = connection.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return who + " of user " + principal.user().getName();
+        } catch (IOException | RuntimeException e) {
+            return who;
         }
     }
 
@@ -168,14 +187,6 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String firstLine(String text) {
-        if (text == null) {
-            return "unreadable";
-        }
-        int newline = text.indexOf('\n');
-        return newline > 0 ? text.substring(0, newline) : text;
     }
 
     private static void closeQuietly(SocketChannel channel) {
