@@ -22,6 +22,7 @@ import io.director.server.transfer.FileManifest;
 import io.director.server.transfer.ManifestException;
 import io.director.server.transport.ServerLoop;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -190,6 +191,9 @@ public final class ApiService {
                     files = FileManifest.of(definition, base == null ? null : Path.of(base));
                 } catch (ManifestException e) {
                     throw new InvalidSubmission((jobs.size() > 1 ? "job " + index + ": " : "") + e.getMessage());
+                } catch (InvalidPathException e) {
+                    throw new InvalidSubmission((jobs.size() > 1 ? "job " + index + ": " : "")
+                            + "not a valid directory for relative sources: " + e.getReason());
                 }
             }
             Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition), queue, files);

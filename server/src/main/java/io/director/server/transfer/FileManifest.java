@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Expands the sources of an ADD or COPY job, on the server host, into the files the job brings
@@ -87,7 +89,12 @@ public final class FileManifest {
     }
 
     private static List<Path> expand(String verb, String source, Path baseDirectory) throws ManifestException {
-        Path path = Path.of(source);
+        Path path;
+        try {
+            path = Path.of(source);
+        } catch (InvalidPathException e) {
+            throw new ManifestException(verb + ": '" + source + "' is not a valid path: " + e.getReason());
+        }
         if (!path.isAbsolute()) {
             if (baseDirectory == null) {
                 throw new ManifestException(verb + ": relative source '" + source
@@ -115,7 +122,12 @@ public final class FileManifest {
             }
             return List.of(path);
         }
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        PathMatcher matcher;
+        try {
+            matcher = FileSystems.getDefault().getPathMatcher("glob:" + name);
+        } catch (PatternSyntaxException e) {
+            throw new ManifestException(verb + ": '" + source + "' is not a valid glob: " + e.getDescription());
+        }
         List<Path> matches = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory,
                 entry -> matcher.matches(entry.getFileName()) && Files.isRegularFile(entry))) {

@@ -129,6 +129,21 @@ class FileManifestTest {
         return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
     }
 
+    // Found by FileManifestFuzzTest: these escaped as unchecked exceptions, which the API
+    // answers as a server error with a stack trace in the log, not as the user's mistake.
+    @Test
+    void refusesAnInvalidGlobAsTheUsersMistake() {
+        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add(dir + "/[ab /etc/"), null));
+        assertEquals("ADD: '" + dir + "/[ab' is not a valid glob: Missing ']", e.getMessage());
+    }
+
+    @Test
+    void refusesAPathWithANulCharacterAsTheUsersMistake() {
+        JobDefinition add = new JobDefinition("ADD", Map.of(), "'" + dir + "/a\u0000b' /etc/");
+        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add, null));
+        assertEquals("ADD: '" + dir + "/a\u0000b' is not a valid path: Nul character not allowed", e.getMessage());
+    }
+
     private static JobDefinition add(String arguments) throws DslException {
         return JobParser.standard().parse("ADD", arguments);
     }
