@@ -231,9 +231,10 @@ public final class FileFetcher implements AutoCloseable {
                 throw new Answered("the server at " + endpoint + " sent a malformed answer for '" + file.source()
                         + "': " + e.getMessage());
             }
+            // the server's words end up in the job's result and the log: one bounded line
             if (message instanceof Message.Error error) {
                 throw new Answered("the server at " + endpoint + " did not understand the request for '"
-                        + file.source() + "': " + error.message());
+                        + file.source() + "': " + Limits.reason(error.message()));
             }
             if (!(message instanceof Message.Chunk chunk)) {
                 throw new Answered("the server at " + endpoint + " answered '" + WireCodec.typeName(message)
@@ -244,7 +245,7 @@ public final class FileFetcher implements AutoCloseable {
                 continue;
             }
             if (chunk.error() != null) {
-                throw new Answered("the server refused '" + file.source() + "': " + chunk.error());
+                throw new Answered("the server refused '" + file.source() + "': " + Limits.reason(chunk.error()));
             }
             if (chunk.length() != expected.length() || data == null || data.length != expected.length()) {
                 throw new Answered("bad chunk of '" + file.source() + "' from " + endpoint + ": expected "

@@ -1,0 +1,297 @@
+package io.director.client.transfer;
+
+import io.director.dsl.wire.Message;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.TransferFile;
+import io.director.dsl.wire.WireCodec;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fuzz property of what {@link FileFetcher} reads from the transfer port: a fake server answers
+ * each chunk request as the try says (right, refused, without its bytes, with a wrong length,
+ * wrong bytes, late, for another job, of another type, malformed, with extra frames, twice, or
+ * not at all). A fetch gives the file's exact bytes when every answer it needed was right (or
+ * right after noise it must skip), and otherwise a {@link TransferException} with a one-line
+ * message, leaving no temporary file; within its deadline and a margin, never another exception.
+ */
+class FileFetcherFuzzTest {
+
+    private static final String NODE = "web-1@0f5d1c2b3a4e4f6081726354a9b8c7d6";
+    /** Generous: a fetch that should work must not miss it on a slow machine. */
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+    private static final Duration MARGIN = Duration.ofSeconds(10);
+
+    /** How the fake server answers one request. */
+    enum Answer {
+        RIGHT(true), LATE_NOISE_FIRST(true), OTHER_JOB_FIRST(true), TWICE(true),
+        REFUSED(false), NO_BYTES(false), WRONG_LENGTH(false), SHORT_BYTES(false), WRONG_BYTES(false),
+        OTHER_TYPE(false), ERROR_MESSAGE(false), MALFORMED(false), EXTRA_FRAME(true), SILENCE(false);
+
+        /** Whether a fetch still gets the file: the noise is skipped, the extra frame dropped. */
+        final boolean benign;
+
+        Answer(boolean benign) {
+            this.benign = benign;
+        }
+    }
+
+    /** What the server does for one try's job: its file's bytes, and answers by request, in turn. */
+    record Plan(byte[] content, List<Answer> answers, String text) {
+    }
+
+    private static final Map<String, Plan> PLANS = new ConcurrentHashMap<>();
+    /**
+     * Jobs the server has answered wrongly once: it answers them no more, as the fetch has
+     * failed. Otherwise a later wrong answer that names no job (an error, another type, a
+     * malformed one) would still be on its way and fail the next try's fetch, as it must.
+     */
+    private static final java.util.Set<String> GAVE_UP = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger JOBS = new AtomicInteger();
+    private static ZContext context;
+    private static Thread server;
+    private static volatile boolean running;
+    private static int port;
+    private static FileFetcher fetcher;
+    private static Path dir;
+
+    @BeforeContainer
+    static void start() throws IOException, InterruptedException {
+        dir = Files.createTempDirectory("fetch-fuzz");
+        context = new ZContext(1);
+        ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+        router.setLinger(0);
+        // as the real transfer port: a node that reconnects (after a timeout) takes its id over
+        router.setRouterHandover(true);
+        router.setReceiveTimeOut(100);
+        port = router.bindToRandomPort("tcp://127.0.0.1");
+        running = true;
+        server = new Thread(() -> serve(router), "fake-transfer-port");
+        server.start();
+        fetcher = new FileFetcher("127.0.0.1", port, NODE, 1000);
+    }
+
+    @AfterContainer
+    static void stop() throws IOException, InterruptedException {
+        fetcher.close();
+        running = false;
+        server.join();
+        context.close();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(dir);
+    }
+
+    @Property(tries = 250)
+    @StatisticsReport(onFailureOnly = true)
+    void aFetchGivesTheExactFileOrAClearError(@ForAll("plans") Plan plan) {
+        fetchAndCheck(plan, DEADLINE);
+    }
+
+    @Example
+    void aSilentServerIsATimeoutAndTheNextFetchStillWorks() {
+        assertEquals("refused", fetchAndCheck(new Plan(new byte[10], List.of(Answer.SILENCE), ""), Duration.ofMillis(300)));
+        assertEquals("arrived", fetchAndCheck(new Plan(new byte[10], List.of(Answer.RIGHT), ""), DEADLINE));
+    }
+
+    // Found by this property: the server's words went into the message, line breaks and all.
+    @Example
+    void aRefusalOrErrorFromTheServerIsOneLine() throws Exception {
+        for (Answer answer : List.of(Answer.REFUSED, Answer.ERROR_MESSAGE)) {
+            String jobId = "job-" + JOBS.incrementAndGet();
+            PLANS.put(jobId, new Plan(new byte[3], List.of(answer), "line one\nline two"));
+            TransferException e = org.junit.jupiter.api.Assertions.assertThrows(TransferException.class,
+                    () -> fetcher.fetch(jobId, new TransferFile("/srv/a", 3, sha256(new byte[3]), 0640), dir,
+                            Deadline.after(DEADLINE)));
+            assertTrue(e.getMessage().endsWith("'/srv/a': line one\\nline two"), e.getMessage());
+        }
+    }
+
+    /** Fetches the plan's file from the fake server and checks the outcome; "arrived" or "refused". */
+    private static String fetchAndCheck(Plan plan, Duration deadline) {
+        String jobId = "job-" + JOBS.incrementAndGet();
+        PLANS.put(jobId, plan);
+        TransferFile file = new TransferFile("/srv/files/app-" + jobId + ".bin", plan.content().length,
+                sha256(plan.content()), 0640);
+        int requests = (plan.content().length + FileFetcher.CHUNK_BYTES - 1) / FileFetcher.CHUNK_BYTES;
+        boolean shouldArrive = true;
+        for (int i = 0; i < requests; i++) {
+            shouldArrive &= plan.answers().get(i % plan.answers().size()).benign;
+        }
+        boolean expected = shouldArrive;
+        String outcome = assertTimeoutPreemptively(deadline.plus(MARGIN), () -> {
+            try (StagedFile staged = fetcher.fetch(jobId, file, dir, Deadline.after(deadline))) {
+                assertTrue(expected, "a fetch that should have failed gave a file");
+                assertArrayEquals(plan.content(), Files.readAllBytes(staged.path()));
+                return "arrived";
+            } catch (TransferException e) {
+                assertFalse(expected, () -> "a fetch that should have worked failed: " + e.getMessage());
+                String message = e.getMessage();
+                assertTrue(message != null && !message.isBlank());
+                assertTrue(message.chars().noneMatch(c -> c == '\n' || c == '\r'), () -> "two lines: " + message);
+                assertTrue(message.length() <= 600, () -> "message of " + message.length() + " characters");
+                return "refused";
+            }
+        }, () -> "no end to a fetch within " + deadline.plus(MARGIN));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "temporary files left behind");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Statistics.collect(outcome);
+        Statistics.coverage(checker -> {
+            checker.check("arrived").percentage(p -> p > 15);
+            checker.check("refused").percentage(p -> p > 15);
+        });
+        return outcome;
+    }
+
+    @Provide
+    Arbitrary<Plan> plans() {
+        Arbitrary<byte[]> content = Arbitraries.frequencyOf(
+                Tuple.of(12, Arbitraries.bytes().array(byte[].class).ofMaxSize(3000)),
+                Tuple.of(1, Arbitraries.integers().between(FileFetcher.CHUNK_BYTES, 3 * FileFetcher.CHUNK_BYTES + 5)
+                        .map(size -> {
+                            byte[] bytes = new byte[size];
+                            new java.util.Random(size).nextBytes(bytes);
+                            return bytes;
+                        })));
+        // no silence here: each costs a whole deadline (see the example below)
+        Arbitrary<Answer> answer = Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(Answer.RIGHT)),
+                Tuple.of(1, Arbitraries.of(Arrays.stream(Answer.values()).filter(a -> a != Answer.SILENCE).toList())));
+        // what a refusal or an error says: anything a server may send
+        Arbitrary<String> text = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40),
+                Arbitraries.of("line one\nline two", "\u001b[31mred", "x".repeat(5000), ""));
+        return Combinators.combine(content, answer.list().ofMinSize(1).ofMaxSize(4), text).as(Plan::new);
+    }
+
+    // ---------------------------------------------------------------- the fake transfer port
+
+    private static void serve(ZMQ.Socket router) {
+        while (running) {
+            byte[] routing = router.recv(0);
+            if (routing == null) {
+                continue;
+            }
+            byte[] body = router.hasReceiveMore() ? router.recv(0) : new byte[0];
+            while (router.hasReceiveMore()) {
+                router.recv(0);
+            }
+            Message.ChunkRequest request;
+            try {
+                request = (Message.ChunkRequest) WireCodec.decode(body);
+            } catch (ProtocolException | ClassCastException e) {
+                continue;
+            }
+            Plan plan = PLANS.get(request.jobId());
+            if (plan != null && !GAVE_UP.contains(request.jobId())) {
+                answer(router, routing, request, plan);
+            }
+        }
+        router.close();
+    }
+
+    private static void answer(ZMQ.Socket router, byte[] routing, Message.ChunkRequest request, Plan plan) {
+        int index = (int) (request.offset() / FileFetcher.CHUNK_BYTES);
+        Answer answer = plan.answers().get(index % plan.answers().size());
+        if (!answer.benign) {
+            GAVE_UP.add(request.jobId());
+        }
+        int length = (int) Math.min(request.length(), plan.content().length - request.offset());
+        byte[] data = Arrays.copyOfRange(plan.content(), (int) request.offset(), (int) request.offset() + length);
+        Message.Chunk right = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, null);
+        switch (answer) {
+            case RIGHT -> send(router, routing, WireCodec.encode(right), data);
+            case LATE_NOISE_FIRST -> {
+                send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
+                        request.offset() + 7, length, null)), data);
+                send(router, routing, WireCodec.encode(right), data);
+            }
+            case OTHER_JOB_FIRST -> {
+                send(router, routing, WireCodec.encode(new Message.Chunk("job-0", request.source(), request.offset(),
+                        0, plan.text())));
+                send(router, routing, WireCodec.encode(right), data);
+            }
+            case TWICE -> {
+                send(router, routing, WireCodec.encode(right), data);
+                send(router, routing, WireCodec.encode(right), data);
+            }
+            case REFUSED -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
+                    request.offset(), 0, plan.text())));
+            case NO_BYTES -> send(router, routing, WireCodec.encode(right));
+            case WRONG_LENGTH -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(),
+                    request.source(), request.offset(), length + 1, null)), data);
+            case SHORT_BYTES -> send(router, routing, WireCodec.encode(right), Arrays.copyOf(data, Math.max(0, length - 1)));
+            case WRONG_BYTES -> {
+                byte[] wrong = data.clone();
+                if (wrong.length > 0) {
+                    wrong[wrong.length / 2] ^= 1;
+                } else {
+                    wrong = new byte[] {1};
+                }
+                send(router, routing, WireCodec.encode(right), wrong);
+            }
+            case OTHER_TYPE -> send(router, routing, WireCodec.encode(new Message.HeartbeatAck(1)));
+            case ERROR_MESSAGE -> send(router, routing, WireCodec.encode(new Message.Error(plan.text())));
+            case MALFORMED -> {
+                byte[] header = WireCodec.encode(right);
+                send(router, routing, Arrays.copyOf(header, header.length / 2), data);
+            }
+            case EXTRA_FRAME -> send(router, routing, WireCodec.encode(right), data, plan.text().getBytes(StandardCharsets.UTF_8));
+            case SILENCE -> {
+            }
+        }
+    }
+
+    private static void send(ZMQ.Socket router, byte[] routing, byte[]... frames) {
+        router.send(routing, ZMQ.SNDMORE);
+        for (int i = 0; i < frames.length; i++) {
+            router.send(frames[i], i < frames.length - 1 ? ZMQ.SNDMORE : 0);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
