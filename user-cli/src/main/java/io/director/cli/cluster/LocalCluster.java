@@ -31,6 +31,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int transferPort;
     private final double heartbeatSeconds;
     private final List<String> serverArgs;
+    /** The cluster key given to the server and to clients started without keys of their own, or null. */
+    private final String sharedKey;
     private Process server;
     private final Map<String, Process> clients = new LinkedHashMap<>();
     private final List<Process> launched = new ArrayList<>();
@@ -39,6 +41,9 @@ public final class LocalCluster implements AutoCloseable {
         this.dir = dir;
         this.heartbeatSeconds = heartbeatSeconds;
         this.serverArgs = List.copyOf(serverArgs);
+        // Encrypted by default, enrolled by a fresh shared key: the nodes of a local cluster accept themselves.
+        this.sharedKey = serverArgs.contains("--shared-key") || serverArgs.contains("--encryption") ? null
+                : java.util.HexFormat.of().formatHex(randomBytes(24));
         this.jobPort = freePort();
         this.transferPort = freePort();
     }
@@ -62,6 +67,9 @@ public final class LocalCluster implements AutoCloseable {
                 "--socket-path", socketPath().toString(), "--datastore", "sqlite:" + dir.resolve("server.db"),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(serverArgs);
+        if (sharedKey != null) {
+            args.addAll(List.of("--shared-key", sharedKey));
+        }
         server = launch(args, dir.resolve("server.log"));
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
@@ -93,9 +101,24 @@ public final class LocalCluster implements AutoCloseable {
                 "--identity", identity, "--cache-path", cachePath.toString(),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(extraArgs);
+        if (sharedKey != null && !extraArgs.contains("--shared-key") && !extraArgs.contains("--server-key")
+                && !extraArgs.contains("--encryption")) {
+            args.addAll(List.of("--shared-key", sharedKey));
+        }
         Process process = launch(args, log);
         clients.merge(identity, process, (first, second) -> first.isAlive() ? first : second);
         return process;
+    }
+
+    /** The cluster's shared key (made for it unless the server arguments set their own), or null. */
+    public String sharedKey() {
+        return sharedKey;
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     /** Waits until these nodes are listed alive. */

@@ -1,0 +1,15 @@
+package io.director.server.transport;
+
+/**
+ * Where a message came from: the connection (the routing id the ROUTER gave it, unforgeable by
+ * the peer), the peer's CurveZMQ public key as ZAP authenticated it (null without encryption),
+ * and its network address (for logs).
+ */
+public record Peer(String connection, String publicKey, String address) {
+
+    /** For logs: the address, or the connection when the address is unknown. */
+    public String describe() {
+        return address != null ? address : "connection " + java.util.HexFormat.of().formatHex(
+                connection.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+}
