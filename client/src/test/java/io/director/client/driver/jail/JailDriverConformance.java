@@ -76,6 +76,19 @@ abstract class JailDriverConformance {
     }
 
     @Test
+    void memoryWrittenOtherwiseIsTheSameSpecAndAnotherSizeIsNamed() throws Exception {
+        JailSpec oneG = new JailSpec(null, "base", "web", "none", List.of(), "1G", null, List.of(), "no", false);
+        JailSpec sameInM = new JailSpec(null, "base", "web", "none", List.of(), "1024M", null, List.of(), "no", false);
+        JailSpec twoG = new JailSpec(null, "base", "web", "none", List.of(), "2G", null, List.of(), "no", false);
+        assertTrue(driver.create("web", oneG));
+        runner.clear();
+        assertFalse(driver.create("web", sameInM));
+        assertEquals(List.of(), runner.lines());
+        JailException e = assertThrows(JailException.class, () -> driver.create("web", twoG));
+        assertTrue(e.getMessage().contains("memory is '1G', asked '2G'"), e.getMessage());
+    }
+
+    @Test
     void createRefusesAMissingTemplateOrRoot() {
         JailSpec template = new JailSpec(null, "nope", "h", "none", List.of(), null, null, List.of(), "no", false);
         assertTrue(assertThrows(JailException.class, () -> driver.create("a", template)).getMessage()
