@@ -1,5 +1,7 @@
 package io.director.client.driver.vm;
 
+import io.director.dsl.verb.Sizes;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -9,8 +11,8 @@ import java.util.Objects;
  * supervised. Recorded at create; creating it again with an equal spec changes nothing.
  *
  * @param profile   CS0…CS5, or null when the size was given
- * @param memory    as QEMU takes it, e.g. {@code 256M}
- * @param disk      as qemu-img takes it, e.g. {@code 20G}
+ * @param memory    as QEMU takes it, e.g. {@code 256M} (compared by value: {@code 1G} is {@code 1024M})
+ * @param disk      as qemu-img takes it, e.g. {@code 20G} (compared by value)
  * @param image     a disk image the VM's disk is a copy-on-write overlay of, or null
  * @param kernel    a kernel booted directly, or null (then the disk boots)
  * @param restart   {@code no}, {@code on-failure} or {@code always}
@@ -40,9 +42,9 @@ public record VmSpec(String profile, String memory, int cpus, String disk, Strin
     public List<String> differencesTo(VmSpec asked) {
         List<String> differences = new ArrayList<>();
         compare(differences, "profile", profile, asked.profile);
-        compare(differences, "memory", memory, asked.memory);
+        compareSize(differences, "memory", memory, asked.memory);
         compare(differences, "cpus", cpus, asked.cpus);
-        compare(differences, "disk", disk, asked.disk);
+        compareSize(differences, "disk", disk, asked.disk);
         compare(differences, "image", image, asked.image);
         compare(differences, "kernel", kernel, asked.kernel);
         compare(differences, "initrd", initrd, asked.initrd);
@@ -52,6 +54,25 @@ public record VmSpec(String profile, String memory, int cpus, String disk, Strin
         compare(differences, "autostart", autostart, asked.autostart);
         compare(differences, "accel", accel, asked.accel);
         return differences;
+    }
+
+    /** Equal when they ask for the same VM: {@code memory} and {@code disk} are compared by bytes. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof VmSpec asked && differencesTo(asked).isEmpty();
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(profile, Sizes.hash(memory), cpus, Sizes.hash(disk), image, kernel, initrd, append,
+                cloudInit, restart, autostart, accel);
+    }
+
+    /** {@code 20G} and {@code 20480M} are the same size. */
+    private static void compareSize(List<String> differences, String field, String recorded, String asked) {
+        if (!Sizes.same(recorded, asked)) {
+            compare(differences, field, recorded, asked);
+        }
     }
 
     private static void compare(List<String> differences, String field, Object recorded, Object asked) {
