@@ -124,6 +124,37 @@ class VmExecutorTest {
         assertEquals("no VM 't1' on this node: create it first", gone.info());
     }
 
+    @Test
+    void createAndPlanCompareTheCloudInitFilesContentNotOnlyItsPath() throws Exception {
+        cache = NodeCache.open(dir.resolve("cache"));
+        processes = new ProcessRunner();
+        variables = new NodeVariables(cache);
+        VmExecutor vm = executor();
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "never booted here");
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\nhostname: ci\n");
+        String create = "--profile CS0 --accel tcg --kernel " + kernel + " --cloud-init " + userData + " create ci";
+
+        assertEquals("run", vm.plan(TestJobs.context(variables, "VM", create)));
+        Execution created = run(vm, create);
+        assertEquals(NodeState.SUCCESS, created.state(), created.info());
+        assertEquals("unchanged", vm.plan(TestJobs.context(variables, "VM", create)));
+        assertEquals("unchanged", run(vm, create).stdout());
+        JsonNode spec = json(run(vm, "status ci").stdout()).path("spec");
+        assertEquals(userData.toString(), spec.path("cloud_init").asText());
+        assertEquals(64, spec.path("cloud_init_sha256").asText().length());
+
+        Files.writeString(userData, "#cloud-config\nhostname: other\n");
+        assertEquals("run", vm.plan(TestJobs.context(variables, "VM", create)), "same path, other content");
+        Execution changed = run(vm, create);
+        assertEquals(NodeState.FAILED, changed.state());
+        assertTrue(changed.info().startsWith("VM 'ci' exists with another spec: the --cloud-init content's sha-256 is '"),
+                changed.info());
+        Files.delete(userData);
+        Execution missing = run(vm, create);
+        assertEquals("VM 'ci': --cloud-init '" + userData + "' is not a file on this node", missing.info());
+        assertEquals("destroyed ci", run(vm, "destroy ci").stdout());
+    }
+
     private VmExecutor executor() {
         return new VmExecutor(new QemuVmDriver(dir.resolve("cache/vms"), cache, processes, "qemu-system-x86_64",
                 "qemu-img"));
