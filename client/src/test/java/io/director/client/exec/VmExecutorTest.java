@@ -18,7 +18,6 @@ import java.util.logging.Logger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The whole life of one VM booted for real under QEMU with software emulation (one boot per run). */
 class VmExecutorTest {
@@ -175,16 +174,6 @@ class VmExecutorTest {
     }
 
     private static void awaitMarker(Path consoleLog) throws Exception {
-        long deadline = System.nanoTime() + BOOT_DEADLINE_MILLIS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(consoleLog) && Files.readString(consoleLog, java.nio.charset.StandardCharsets.ISO_8859_1)
-                    .contains(TestVms.MARKER)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("the guest did not print " + TestVms.MARKER + " within " + BOOT_DEADLINE_MILLIS + " ms; console: "
-                + (Files.exists(consoleLog) ? Files.readString(consoleLog, java.nio.charset.StandardCharsets.ISO_8859_1)
-                : "(no log)"));
+        TestVms.awaitMarker(consoleLog, BOOT_DEADLINE_MILLIS);
     }
 }

@@ -44,6 +44,8 @@ import java.util.regex.Pattern;
  *       {@code zfs get -H -o value mountpoint DATASET}).</li>
  * </ul>
  * The spec and whether the VM has booted are a node-cache workload record of kind {@code vm}.
+ * {@link #recover} runs {@code vm start NAME} for the {@code --autostart} VMs that are off (the
+ * client's own autostart; vm-bhyve's {@code vm_list} in rc.conf is left alone).
  */
 public final class BhyveVmDriver implements VmDriver {
 
@@ -267,6 +269,45 @@ public final class BhyveVmDriver implements VmDriver {
         }
         cache.deleteWorkload(KIND, name);
         return VmOutcome.changed("destroyed");
+    }
+
+    /**
+     * At the client daemon's start: {@code vm start NAME} for each {@code --autostart} VM that
+     * {@code vm list} does not show running; running ones are adopted as they are. Failures are
+     * logged and the others still go.
+     */
+    @Override
+    public void recover() {
+        Map<String, Listed> rows = new LinkedHashMap<>();
+        try {
+            parseList(call(List.of("vm", "list"), "list VMs").stdout()).forEach(row -> rows.put(row.name(), row));
+        } catch (VmException e) {
+            LOG.warning(() -> "VMs not recovered: " + e.getMessage());
+            return;
+        }
+        for (String name : List.copyOf(cache.workloads(KIND).keySet())) {
+            synchronized (lock(name)) {
+                BhyveRecord record = record(name);
+                Listed listed = rows.get(name);
+                if (record == null) {
+                    continue;
+                }
+                if (listed != null && listed.running()) {
+                    LOG.info(() -> "VM " + name + " re-adopted, bhyve pid " + listed.pid());
+                    continue;
+                }
+                if (!record.spec().autostart()) {
+                    continue;
+                }
+                try {
+                    run(List.of("vm", "start", name), "start VM '" + name + "'");
+                    put(name, new BhyveRecord(record.spec(), true));
+                    LOG.info(() -> "VM " + name + " autostarted");
+                } catch (VmException e) {
+                    LOG.warning(() -> "VM " + name + ": autostart failed: " + e.getMessage());
+                }
+            }
+        }
     }
 
     @Override

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * whether it has booted are a workload record (kind {@code vm}) in the node cache. QEMU runs
  * daemonized in a session of its own, so VMs outlive the client; "running" means the pid file
  * names a live process whose command line is this VM's QEMU, which is also how a restarted client
- * adopts its VMs again.
+ * adopts its VMs again ({@link #recover} then only boots the {@code --autostart} ones that are off).
  */
 public final class QemuVmDriver implements VmDriver {
 
@@ -304,6 +304,54 @@ public final class QemuVmDriver implements VmDriver {
             return last.isEmpty() ? "" : String.join("\n", last) + "\n";
         } catch (IOException e) {
             throw new VmException("VM '" + name + "': cannot read " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * At the client daemon's start, as for jails: a VM whose QEMU still runs is adopted as it is;
+     * one that ended while no client ran is left to supervision when it has a restart policy and
+     * was meant to run, else recorded as not meant to run; then each {@code --autostart} VM that
+     * is off is booted. A VM that fails to boot is logged and the others still go.
+     */
+    @Override
+    public void recover() {
+        for (String name : List.copyOf(cache.workloads(KIND).keySet())) {
+            try {
+                recover(name);
+            } catch (VmException | RuntimeException e) {
+                LOG.warning(() -> "VM " + name + ": autostart failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void recover(String name) throws VmException, InterruptedException {
+        ReentrantLock lock = lock(name);
+        try {
+            VmRecord record = record(name);
+            if (record == null) {
+                return;
+            }
+            Long pid = runningPid(name);
+            if (pid != null) {
+                LOG.info(() -> "VM " + name + " re-adopted, QEMU pid " + pid);
+                return;
+            }
+            if (record.running() && !record.spec().restart().equals("no")) {
+                LOG.info(() -> "VM " + name + " ended while the client was not running: left to supervision");
+                return;
+            }
+            if (record.running()) {
+                put(name, record.withRunning(false));
+            }
+            if (record.spec().autostart()) {
+                VmOutcome started = start(name);
+                LOG.info(() -> "VM " + name + " autostarted: " + started.text());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -279,6 +279,37 @@ class BhyveVmDriverTest {
     }
 
     @Test
+    void recoverStartsTheAutostartVmsThatAreOffAndAdoptsTheRunningOnes() throws Exception {
+        VmSpec autostart = VmSpec.ofProfile(VmProfile.CS1, null, null, null, null, null, "no", true, "auto");
+        driver.create("web", autostart);
+        driver.create("db", cs1(null));
+        driver.create("run", autostart);
+        listing(row("db", "Stopped"), row("run", "Running (17)"), row("web", "Stopped"));
+        runner.clear();
+
+        new BhyveVmDriver(cache, runner, Duration.ofMillis(1)).recover();
+
+        assertEquals(List.of("vm list", "vm start web"), runner.lines());
+        listing(row("db", "Stopped"), row("run", "Running (17)"), row("web", "Stopped"));
+        assertEquals(VmState.STOPPED, driver.status("web").state(), "booted once: stopped, no longer created");
+        assertEquals(VmState.CREATED, driver.status("db").state());
+    }
+
+    @Test
+    void anAutostartThatFailsIsLoggedAndTheOthersStillStart() throws Exception {
+        VmSpec autostart = VmSpec.ofProfile(VmProfile.CS1, null, null, null, null, null, "no", true, "auto");
+        driver.create("a", autostart);
+        driver.create("b", autostart);
+        runner.answer("vm start a", 1, "", "/usr/local/sbin/vm: ERROR: a does not seem to be a valid virtual machine");
+        runner.clear();
+        driver.recover();
+        assertEquals("vm list", runner.lines().get(0));
+        assertEquals(List.of("vm list", "vm start a", "vm start b"), runner.lines().stream().sorted().toList());
+        assertEquals(VmState.CREATED, driver.status("a").state(), "its start failed");
+        assertEquals(VmState.STOPPED, driver.status("b").state());
+    }
+
+    @Test
     void parsesVmList() {
         List<BhyveVmDriver.Listed> rows = BhyveVmDriver.parseList(HEADER
                 + "alpine          default         grub        1      512M      -                    No       Stopped\n"
