@@ -86,6 +86,7 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         JailDriver jails = JailDrivers.forThisHost(config.cachePath(), cache, processes);
         jails.recover();
         VmDriver vms = VmDrivers.forThisHost(config.cachePath(), cache, processes);
+        vms.recover();
         Map<String, String> facts = facts();
         facts.put("jail_driver", jails.name());
         facts.put("vm_driver", vms.name());

@@ -15,11 +15,16 @@ import java.util.Objects;
  * @param disk      as qemu-img takes it, e.g. {@code 20G} (compared by value)
  * @param image     a disk image the VM's disk is a copy-on-write overlay of, or null
  * @param kernel    a kernel booted directly, or null (then the disk boots)
+ * @param cloudInit a user-data file for a NoCloud seed, or null
  * @param restart   {@code no}, {@code on-failure} or {@code always}
  * @param accel     {@code auto}, {@code kvm} or {@code tcg}
+ * @param cloudInitSha256 the SHA-256 (hex) of {@code cloudInit}'s content when the seed was made, so
+ *                  that a changed file is a different spec although its path is the same; null
+ *                  without {@code cloudInit}
  */
 public record VmSpec(String profile, String memory, int cpus, String disk, String image, String kernel, String initrd,
-                     String append, String cloudInit, String restart, boolean autostart, String accel) {
+                     String append, String cloudInit, String restart, boolean autostart, String accel,
+                     String cloudInitSha256) {
 
     public VmSpec {
         Objects.requireNonNull(memory, "memory");
@@ -29,6 +34,18 @@ public record VmSpec(String profile, String memory, int cpus, String disk, Strin
         if (cpus < 1) {
             throw new IllegalArgumentException("cpus must be 1 or more, got " + cpus);
         }
+    }
+
+    /** A spec whose cloud-init content is not known yet (the driver reads it at create). */
+    public VmSpec(String profile, String memory, int cpus, String disk, String image, String kernel, String initrd,
+                  String append, String cloudInit, String restart, boolean autostart, String accel) {
+        this(profile, memory, cpus, disk, image, kernel, initrd, append, cloudInit, restart, autostart, accel, null);
+    }
+
+    /** This spec with the SHA-256 of its cloud-init file's content. */
+    public VmSpec withCloudInitSha256(String sha256) {
+        return new VmSpec(profile, memory, cpus, disk, image, kernel, initrd, append, cloudInit, restart, autostart,
+                accel, sha256);
     }
 
     /** The spec of a profile, booting what the other arguments say. */
@@ -50,6 +67,10 @@ public record VmSpec(String profile, String memory, int cpus, String disk, Strin
         compare(differences, "initrd", initrd, asked.initrd);
         compare(differences, "append", append, asked.append);
         compare(differences, "cloud-init", cloudInit, asked.cloudInit);
+        if (cloudInit != null && asked.cloudInit != null && !Objects.equals(cloudInitSha256, asked.cloudInitSha256)) {
+            differences.add("the --cloud-init content's sha-256 is " + show(cloudInitSha256) + ", asked "
+                    + show(asked.cloudInitSha256));
+        }
         compare(differences, "restart", restart, asked.restart);
         compare(differences, "autostart", autostart, asked.autostart);
         compare(differences, "accel", accel, asked.accel);
