@@ -96,8 +96,13 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a client with its own cache path (another installation) and log file. */
     public Process startClient(String identity, Path cachePath, Path log, List<String> extraArgs) {
+        return startClient(identity, cachePath, log, jobPort, extraArgs);
+    }
+
+    /** Starts a client that reaches the job port at another port (a test's proxy in between). */
+    public Process startClient(String identity, Path cachePath, Path log, int viaJobPort, List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of("client", "--server-address", "127.0.0.1",
-                "--job-port", Integer.toString(jobPort), "--transfer-port", Integer.toString(transferPort),
+                "--job-port", Integer.toString(viaJobPort), "--transfer-port", Integer.toString(transferPort),
                 "--identity", identity, "--cache-path", cachePath.toString(),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(extraArgs);
