@@ -7,9 +7,11 @@ package io.director.server.transport;
  */
 public record Peer(String connection, String publicKey, String address) {
 
-    /** For logs: the address, or the connection when the address is unknown. */
+    /** For logs: the address (or the connection when it is unknown), and the key's fingerprint. */
     public String describe() {
-        return address != null ? address : "connection " + java.util.HexFormat.of().formatHex(
+        String where = address != null ? address : "connection " + java.util.HexFormat.of().formatHex(
                 connection.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        return publicKey == null || !io.director.dsl.wire.CurveKeys.isKey(publicKey) ? where
+                : where + ", key " + io.director.dsl.wire.CurveKeys.shortFingerprint(publicKey);
     }
 }

@@ -125,7 +125,8 @@ class TransferEndpointTest {
         assertEquals("not a file of job job-1 on this node", chunk.error());
         LogRecord record = warnings.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(record, "the refusal is logged");
-        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node 'web-1' (127.0.0.1): " + chunk.error(),
+        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node 'web-1' (127.0.0.1, key "
+                + CurveKeys.shortFingerprint(NODE_KEYS.publicKey()) + "): " + chunk.error(),
                 record.getMessage());
     }
 
