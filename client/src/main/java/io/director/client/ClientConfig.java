@@ -11,9 +11,13 @@ import java.util.Objects;
  * @param cachePath        where the node keeps its cache, outbox and machine id
  * @param sharedKey        the cluster key to prove, or null
  * @param heartbeatSeconds seconds between heartbeats (the server's interval wins when shorter)
+ * @param serverKey        the server's public key (Z85) or a file holding it, or null: derived from
+ *                         the shared key, else the key pinned in the cache path
+ * @param encrypted        CurveZMQ to the server (the default); false only for benchmarks on a trusted network
  */
 public record ClientConfig(String serverAddress, int jobPort, int transferPort, String identity, Path cachePath,
-                           Map<String, String> labels, String sharedKey, double heartbeatSeconds) {
+                           Map<String, String> labels, String sharedKey, double heartbeatSeconds, String serverKey,
+                           boolean encrypted) {
 
     public ClientConfig {
         Objects.requireNonNull(serverAddress, "serverAddress");
@@ -23,6 +27,13 @@ public record ClientConfig(String serverAddress, int jobPort, int transferPort, 
         if (heartbeatSeconds <= 0) {
             throw new IllegalArgumentException("heartbeat interval must be more than 0 seconds, got " + heartbeatSeconds);
         }
+    }
+
+    /** The encrypted configuration, the server key derived from the shared key or pinned. */
+    public ClientConfig(String serverAddress, int jobPort, int transferPort, String identity, Path cachePath,
+                        Map<String, String> labels, String sharedKey, double heartbeatSeconds) {
+        this(serverAddress, jobPort, transferPort, identity, cachePath, labels, sharedKey, heartbeatSeconds, null,
+                true);
     }
 
     public long heartbeatMillis() {

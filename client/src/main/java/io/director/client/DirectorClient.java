@@ -18,6 +18,7 @@ import io.director.client.exec.ExecutorRegistry;
 import io.director.client.exec.JobRunner;
 import io.director.client.exec.ProcessRunner;
 import io.director.client.link.LinkListener;
+import io.director.client.link.LinkSecurity;
 import io.director.client.link.ServerLink;
 import io.director.client.transfer.FileFetcher;
 import io.director.dsl.DirectorVersion;
@@ -28,7 +29,6 @@ import io.director.dsl.wire.Job;
 import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
-import io.director.dsl.wire.RoutingId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,24 +67,31 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     private JobRunner runner;
     private ServerLink link;
     private Supervisor supervisor;
+    private LinkSecurity security;
 
     public DirectorClient(ClientConfig config) {
         this.config = config;
     }
 
+    /**
+     * Starts the daemon. Throws {@link ServerKeys.ServerKeyException} when it is told a server key
+     * other than the one it pinned, or none, and a key file error when its key cannot be kept.
+     */
     public void start() {
+        security = ServerKeys.resolve(config);
         cache = NodeCache.open(config.cachePath());
         String machineId = machineId(config.cachePath());
         processes = new ProcessRunner();
-        files = new FileFetcher(config.serverAddress(), config.transferPort(), RoutingId.of(config.identity(), machineId));
+        files = new FileFetcher(config.serverAddress(), config.transferPort(), config.identity(), security);
         JailDriver jails = JailDrivers.forThisHost(config.cachePath(), cache, processes);
         jails.recover();
         VmDriver vms = VmDrivers.forThisHost(config.cachePath(), cache, processes);
+        vms.recover();
         Map<String, String> facts = facts();
         facts.put("jail_driver", jails.name());
         facts.put("vm_driver", vms.name());
         link = new ServerLink(config.serverAddress(), config.jobPort(), config.identity(), machineId, config.labels(),
-                facts, config.sharedKey(), config.heartbeatMillis(), this);
+                facts, config.sharedKey(), security, config.heartbeatMillis(), this);
         NodeVariables variables = new NodeVariables(cache);
         ExecutorRegistry executors = ExecutorRegistry.standard(processes)
                 .with(new QueryExecutor(link::send, queryAnswers),
@@ -99,7 +106,8 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         supervisor.start();
         link.start();
         LOG.info(() -> "director client " + DirectorVersion.version() + " started as " + config.identity()
-                + " (machine " + machineId + ", cache " + config.cachePath() + ")");
+                + " (machine " + machineId + ", cache " + config.cachePath() + (security.encrypted()
+                ? ", key fingerprint " + security.keys().fingerprint() : "") + ")");
     }
 
     /** Waits until the client stops; returns the server's refusal, or null after a normal stop. */
@@ -111,6 +119,11 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     @Override
     public void onEnrolled(int outputCapBytes) {
         outputCap = outputCapBytes;
+        try {
+            ServerKeys.pin(config, security);
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "cannot pin the server's key: " + e.getMessage());
+        }
         for (JobResult result : cache.unacknowledged()) {
             link.send(new Message.Result(result));
         }

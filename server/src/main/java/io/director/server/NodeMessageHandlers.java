@@ -7,10 +7,12 @@ import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.QueryCoordinator;
 import io.director.server.node.Node;
+import io.director.server.node.NodeKeys;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.ServerStore;
 import io.director.server.transport.InboundHandler;
 import io.director.server.transport.Outbound;
+import io.director.server.transport.Peer;
 
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ final class NodeMessageHandlers implements InboundHandler {
     private static final Logger LOG = Logger.getLogger(NodeMessageHandlers.class.getName());
 
     private final NodeRegistry registry;
+    private final NodeKeys keys;
     private final JobDispatcher dispatcher;
     private final QueryCoordinator queries;
     private final PlanCoordinator plans;
@@ -34,13 +37,15 @@ final class NodeMessageHandlers implements InboundHandler {
     private final Outbound outbound;
     private final long heartbeatMillis;
     private final int outputCap;
-    private final Map<Class<? extends Message>, BiConsumer<String, Message>> handlers;
+    private final Map<Class<? extends Message>, BiConsumer<Peer, Message>> handlers;
     private long nextFlush;
 
-    NodeMessageHandlers(NodeRegistry registry, JobDispatcher dispatcher, QueryCoordinator queries,
+    /** @param keys the enrolled keys, or null without encryption (nodes are then enrolled by hello alone) */
+    NodeMessageHandlers(NodeRegistry registry, NodeKeys keys, JobDispatcher dispatcher, QueryCoordinator queries,
                         PlanCoordinator plans, ServerStore store, Outbound outbound, long heartbeatMillis,
                         int outputCap) {
         this.registry = registry;
+        this.keys = keys;
         this.dispatcher = dispatcher;
         this.queries = queries;
         this.plans = plans;
@@ -58,26 +63,32 @@ final class NodeMessageHandlers implements InboundHandler {
                 }),
                 Message.QueryValue.class, (r, m) -> fromNode(r, node -> queries.value(node, (Message.QueryValue) m)),
                 Message.PlanReply.class, (r, m) -> fromNode(r, node -> plans.reply(node, (Message.PlanReply) m)),
-                Message.Error.class, (r, m) -> LOG.warning(() -> "node " + r + " reports an error: "
+                Message.Error.class, (r, m) -> LOG.warning(() -> "node " + describe(r) + " reports an error: "
                         + ((Message.Error) m).message()));
     }
 
     @Override
-    public void onMessage(String routingId, Message message) {
-        BiConsumer<String, Message> handler = handlers.get(message.getClass());
+    public void onMessage(Peer peer, Message message) {
+        BiConsumer<Peer, Message> handler = handlers.get(message.getClass());
         if (handler == null) {
             String type = WireCodec.typeName(message);
-            LOG.warning(() -> "node " + routingId + " sent a '" + type + "', which only the server sends; dropped");
-            outbound.send(routingId, new Message.Error("unexpected message type '" + type + "' from a node"));
+            LOG.warning(() -> "node " + describe(peer) + " sent a '" + type + "', which only the server sends; dropped");
+            outbound.send(peer.connection(), new Message.Error("unexpected message type '" + type + "' from a node"));
             return;
         }
-        handler.accept(routingId, message);
+        handler.accept(peer, message);
     }
 
     @Override
-    public void onMalformed(String routingId, String reason) {
-        LOG.warning(() -> "dropped a malformed message from " + routingId + ": " + reason);
-        outbound.send(routingId, new Message.Error(reason));
+    public void onMalformed(Peer peer, String reason) {
+        LOG.warning(() -> "dropped a malformed message from " + describe(peer) + ": " + reason);
+        outbound.send(peer.connection(), new Message.Error(reason));
+    }
+
+    /** For logs: the node's identity when the connection is enrolled, and where it comes from. */
+    private String describe(Peer peer) {
+        return registry.connectedNode(peer.connection()).map(n -> "'" + n.identity() + "' (" + peer.describe() + ")")
+                .orElse(peer.describe());
     }
 
     @Override
@@ -95,12 +106,30 @@ final class NodeMessageHandlers implements InboundHandler {
         }
     }
 
-    private void hello(String routingId, Message.Hello hello) {
+    private void hello(Peer peer, Message.Hello hello) {
         long now = System.currentTimeMillis();
-        NodeRegistry.Enrolment enrolment = registry.enrol(routingId, hello, now);
+        String routingId = peer.connection();
+        if (keys != null) {
+            if (peer.publicKey() == null) {
+                // Cannot happen on a CURVE socket; refuse rather than enrol a node with no key.
+                outbound.send(routingId, new Message.Refused("this server requires encryption", false));
+                return;
+            }
+            java.util.Optional<String> invalid = registry.check(hello, peer.publicKey());
+            if (invalid.isPresent()) {
+                refuse(peer, hello, invalid.get(), false);
+                return;
+            }
+            NodeKeys.Admission admission = keys.admit(hello.identity(), hello.machineId(), peer.publicKey(),
+                    peer.address(), routingId, registry.hasSharedKey(), now);
+            if (!admission.accepted()) {
+                refuse(peer, hello, admission.refusal(), true);
+                return;
+            }
+        }
+        NodeRegistry.Enrolment enrolment = registry.enrol(routingId, peer.publicKey(), hello, now);
         if (!enrolment.accepted()) {
-            LOG.warning(() -> "refused node '" + hello.identity() + "' (" + routingId + "): " + enrolment.refusal());
-            outbound.send(routingId, new Message.Refused(enrolment.refusal(), enrolment.retry()));
+            refuse(peer, hello, enrolment.refusal(), enrolment.retry());
             return;
         }
         Node node = enrolment.node();
@@ -112,22 +141,29 @@ final class NodeMessageHandlers implements InboundHandler {
         dispatcher.resend(node, now);
     }
 
-    private void heartbeat(String routingId, Message.Heartbeat heartbeat) {
-        Optional<Node> node = registry.heartbeat(routingId, System.currentTimeMillis());
+    private void refuse(Peer peer, Message.Hello hello, String reason, boolean retry) {
+        LOG.warning(() -> "refused node '" + hello.identity() + "' (" + peer.describe() + "): " + reason);
+        outbound.send(peer.connection(), new Message.Refused(reason, retry));
+    }
+
+    private void heartbeat(Peer peer, Message.Heartbeat heartbeat) {
+        Optional<Node> node = registry.heartbeat(peer.connection(), System.currentTimeMillis());
         if (node.isPresent()) {
-            outbound.send(routingId, new Message.HeartbeatAck(heartbeat.sentAt()));
+            outbound.send(peer.connection(), new Message.HeartbeatAck(heartbeat.sentAt()));
         } else {
-            outbound.send(routingId, new Message.HelloRequired("this server does not know the connection; say hello"));
+            outbound.send(peer.connection(),
+                    new Message.HelloRequired("this server does not know the connection; say hello"));
         }
     }
 
-    private void fromNode(String routingId, java.util.function.Consumer<Node> work) {
-        Optional<Node> node = registry.connectedNode(routingId);
+    private void fromNode(Peer peer, java.util.function.Consumer<Node> work) {
+        // The connection is the ROUTER's own routing id, enrolled by a hello whose key was checked.
+        Optional<Node> node = registry.connectedNode(peer.connection());
         if (node.isPresent()) {
             work.accept(node.get());
         } else {
             // Results are kept by the node and sent again after its hello, so nothing is lost here.
-            outbound.send(routingId, new Message.HelloRequired("say hello before reporting jobs"));
+            outbound.send(peer.connection(), new Message.HelloRequired("say hello before reporting jobs"));
         }
     }
 }

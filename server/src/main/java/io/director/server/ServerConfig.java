@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param heartbeatSeconds  seconds between node heartbeats; three missed ones expire a node
  * @param sharedKey         key nodes must prove they know, or null
  * @param outputCapBytes    stdout and stderr kept per job and node
+ * @param encrypted         CurveZMQ on both ports (the default); false only for benchmarks on a trusted network
  */
 public record ServerConfig(String bindAddress, int jobPort, int transferPort, Path socketPath, String socketGroup,
-                           String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes) {
+                           String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes,
+                           boolean encrypted) {
 
     public ServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -30,6 +32,20 @@ public record ServerConfig(String bindAddress, int jobPort, int transferPort, Pa
             throw new IllegalArgumentException("output cap " + outputCapBytes + " is over the maximum of "
                     + Limits.MAX_OUTPUT_CAP + " bytes");
         }
+    }
+
+    /** The encrypted configuration of the same settings (the form used before encryption was an option). */
+    public ServerConfig(String bindAddress, int jobPort, int transferPort, Path socketPath, String socketGroup,
+                        String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes) {
+        this(bindAddress, jobPort, transferPort, socketPath, socketGroup, datastore, heartbeatSeconds, sharedKey,
+                outputCapBytes, true);
+    }
+
+    /** Where the server keeps its state besides the datastore (its key pair): the datastore's directory. */
+    public Path stateDirectory() {
+        String file = datastore.startsWith("sqlite:") ? datastore.substring("sqlite:".length()) : datastore;
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        return parent == null ? Path.of(".").toAbsolutePath() : parent;
     }
 
     public long heartbeatMillis() {

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -194,34 +195,55 @@ class FaultEndToEndTest {
         assertTrue(bad.waitFor(30, TimeUnit.SECONDS), "a refused client must not hang");
         assertEquals(ExitCodes.REFUSED, bad.exitValue());
         String log = Files.readString(dir.resolve("intruder.log"));
-        assertTrue(log.contains("director client: refused by the server: shared key mismatch"), log);
+        // The intruder derives the server key from its wrong shared key: the server cannot read its
+        // CURVE hello, and the node gives up after three dropped handshakes, saying why.
+        assertTrue(log.contains("director client: refused by the server: the server at tcp://127.0.0.1:"), log);
+        assertTrue(log.contains("so the shared keys differ"), log);
         assertFalse(cluster.nodes().stream().anyMatch(n -> n.identity().equals("intruder")));
-        assertTrue(Files.readString(dir.resolve("server.log")).contains("refused node 'intruder'"));
 
         Process keyless = cluster.startClient("keyless", List.of());
         assertTrue(keyless.waitFor(30, TimeUnit.SECONDS));
         assertEquals(ExitCodes.REFUSED, keyless.exitValue());
+        assertTrue(Files.readString(dir.resolve("keyless.log")).contains("no server key: give --server-key"));
     }
 
     @Test
-    void secondMachineClaimingALiveIdentityWaitsAndTakesOverOnlyOnceTheFirstIsGone() throws Exception {
+    void anotherKeyNeverTakesAnIdentityOverUntilTheOperatorDeletesTheOldKey() throws Exception {
         cluster(List.of(), "web");
         String firstMachine = cluster.nodes().get(0).machineId();
-        // Same identity "web" from another installation (another cache path, so another machine id).
+        // Same identity "web" from another installation: another cache path, so another key.
         Path impostorLog = dir.resolve("impostor.log");
         Process duplicate = cluster.startClient("web", dir.resolve("other-machine"), impostorLog, List.of());
-        awaitLog(impostorLog, "refused this node for now: identity 'web' is already in use by another machine");
-        assertTrue(duplicate.isAlive(), "an identity conflict may pass: the newcomer keeps trying");
+        awaitLog(impostorLog, "not enrolled: identity 'web' is enrolled with another key");
+        assertTrue(duplicate.isAlive(), "a refused node keeps asking, with backoff");
         assertTrue(Files.readString(dir.resolve("server.log")).contains("refused node 'web'"));
         CliRun.Result still = cli("exec", "--verb", "RUN", "--wait", "--target", "web", "true");
         assertEquals(0, still.exitCode(), "the first node keeps working: " + still);
+
+        // Even once the first node is gone, its identity stays its key's: no takeover by a shared key.
+        cluster.killClient("web");
+        long expired = System.currentTimeMillis() + DEADLINE_MILLIS;
+        while (!cluster.nodes().get(0).state().equals("expired")) {
+            assertTrue(System.currentTimeMillis() < expired, "the first node never expired");
+            Thread.sleep(100);
+        }
         assertEquals(firstMachine, cluster.nodes().get(0).machineId());
 
-        cluster.killClient("web");
+        JsonNode keys = cli("keys", "list", "--json").json();
+        String oldKey = null;
+        for (JsonNode key : keys.path("keys")) {
+            if (key.path("state").asText().equals("accepted")) {
+                oldKey = key.path("fingerprint").asText();
+            }
+        }
+        assertNotNull(oldKey, keys.toString());
+        CliRun.Result deleted = cli("keys", "delete", "web", "--key", oldKey.substring(0, 12));
+        assertEquals(0, deleted.exitCode(), deleted.toString());
+
         long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
-        while (cluster.nodes().get(0).machineId().equals(firstMachine)
+        while (cluster.nodes().isEmpty() || cluster.nodes().get(0).machineId().equals(firstMachine)
                 || !cluster.nodes().get(0).state().equals("alive")) {
-            assertTrue(System.currentTimeMillis() < deadline, "the second machine never took over");
+            assertTrue(System.currentTimeMillis() < deadline, "the second machine was never enrolled");
             Thread.sleep(100);
         }
         CliRun.Result after = cli("exec", "--verb", "RUN", "--wait", "--target", "web", "true");

@@ -1,6 +1,7 @@
 package io.director.client.exec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.director.client.driver.vm.CloudInitSeed;
 import io.director.client.driver.vm.VmDriver;
 import io.director.client.driver.vm.VmState;
 import io.director.client.driver.vm.VmStatus;
@@ -128,9 +129,11 @@ public final class VmExecutor implements Executor, Plannable {
                 throw new IllegalArgumentException("--" + path + " needs an absolute path, got '" + value + "'");
             }
         }
+        // With the cloud-init content's hash when readable, so --plan compares it too (create reads it again).
+        String cloudInitSha256 = cloudInit == null ? null : CloudInitSeed.sha256Of(cloudInit);
         if (profile != null) {
             return VmSpec.ofProfile(VmProfile.valueOf(profile), image, kernel, initrd, append, cloudInit, restart,
-                    autostart, accel);
+                    autostart, accel).withCloudInitSha256(cloudInitSha256);
         }
         for (String size : List.of(VmVerb.MEMORY, VmVerb.DISK)) {
             String value = definition.text(size);
@@ -140,7 +143,8 @@ public final class VmExecutor implements Executor, Plannable {
             }
         }
         return new VmSpec(null, definition.text(VmVerb.MEMORY), (int) definition.count(VmVerb.CPUS, 1),
-                definition.text(VmVerb.DISK), image, kernel, initrd, append, cloudInit, restart, autostart, accel);
+                definition.text(VmVerb.DISK), image, kernel, initrd, append, cloudInit, restart, autostart, accel,
+                cloudInitSha256);
     }
 
     private static void checkRendered(String option, String value, List<String> choices) {

@@ -1,19 +1,18 @@
 package io.director.client.link;
 
 import io.director.dsl.DirectorVersion;
+import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.HelloProof;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Mailbox;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
-import io.director.dsl.wire.RoutingId;
 import io.director.dsl.wire.WireCodec;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,11 +20,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The node's connection to the server, on its own thread: one DEALER whose routing id is the
- * node's identity and machine id. It says hello on every (re)connection, heartbeats, and when
- * the server has been silent for three intervals it closes the socket and connects again
- * after an exponential backoff with random jitter, so a restarted server is not hit by every
- * node at the same instant.
+ * The node's connection to the server, on its own thread: one DEALER, a CURVE client of the
+ * server's pinned public key (unless encryption is off). It says hello on every (re)connection,
+ * heartbeats, and when the server has been silent for three intervals it closes the socket and
+ * connects again after an exponential backoff with random jitter, so a restarted server is not
+ * hit by every node at the same instant. A node refused for now (its key is pending, its
+ * identity is held) says hello again on the same connection after the same kind of backoff.
+ * The ROUTER names the connection itself: the node sets no routing id.
  */
 public final class ServerLink implements AutoCloseable {
 
@@ -33,14 +34,16 @@ public final class ServerLink implements AutoCloseable {
     private static final long BACKOFF_MIN_MILLIS = 1000;
     private static final long BACKOFF_MAX_MILLIS = 30_000;
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
+    private static final long QUICK_DROP_MILLIS = 2_000;
+    private static final int HANDSHAKE_DROPS_TO_GIVE_UP = 3;
 
     private final String endpoint;
     private final String identity;
     private final String machineId;
-    private final String routingId;
     private final Map<String, String> labels;
     private final Map<String, String> facts;
     private final String sharedKey;
+    private final LinkSecurity security;
     private final long startedAt = System.currentTimeMillis();
     private final LinkListener listener;
     private final Mailbox mailbox = new Mailbox();
@@ -52,19 +55,30 @@ public final class ServerLink implements AutoCloseable {
     /** When the server was last heard from; 0 forces a reconnect after backoff. */
     private long lastHeard;
     private long backoffMillis = BACKOFF_MIN_MILLIS;
+    /** When a node refused for now says hello again (0: not waiting). */
+    private long retryHelloAt;
     private Thread thread;
     private ZContext context;
     private ZMQ.Socket socket;
     private ZMQ.Poller poller;
     private int socketIndex;
     private int mailboxIndex;
+    private ZMQ.Socket monitor;
+    private int monitorIndex = -1;
+    private int monitors;
+    /** Whether anything came from the server on the current socket (else a drop is a failed handshake). */
+    private boolean heardOnSocket;
+    private long connectedAt;
+    /** Connections the server dropped at once during the handshake, in a row. */
+    private int handshakeDrops;
 
     public ServerLink(String serverAddress, int jobPort, String identity, String machineId, Map<String, String> labels,
-                      Map<String, String> facts, String sharedKey, long heartbeatMillis, LinkListener listener) {
+                      Map<String, String> facts, String sharedKey, LinkSecurity security, long heartbeatMillis,
+                      LinkListener listener) {
         this.endpoint = "tcp://" + serverAddress + ":" + jobPort;
         this.identity = identity;
         this.machineId = machineId;
-        this.routingId = RoutingId.of(identity, machineId);
+        this.security = java.util.Objects.requireNonNull(security, "security");
         this.labels = Map.copyOf(labels);
         this.facts = Map.copyOf(facts);
         this.sharedKey = sharedKey == null || sharedKey.isEmpty() ? null : sharedKey;
@@ -103,7 +117,7 @@ public final class ServerLink implements AutoCloseable {
             long nextBeat = 0;
             while (running) {
                 long now = System.currentTimeMillis();
-                if (now >= nextBeat) {
+                if (now >= nextBeat && retryHelloAt == 0) {
                     transmit(enrolled ? new Message.Heartbeat(now) : hello());
                     nextBeat = now + heartbeatMillis;
                 }
@@ -111,15 +125,26 @@ public final class ServerLink implements AutoCloseable {
                     reconnectAfterBackoff();
                     lastHeard = System.currentTimeMillis();
                     nextBeat = 0;
+                    retryHelloAt = 0;
                     continue;
                 }
-                poller.poll(Math.max(1, Math.min(nextBeat, lastHeard + 3 * heartbeatMillis + 1) - now));
+                long wakeAt = retryHelloAt > 0 ? retryHelloAt : nextBeat;
+                poller.poll(Math.max(1, Math.min(wakeAt, lastHeard + 3 * heartbeatMillis + 1) - now));
                 if (poller.pollin(mailboxIndex)) {
                     mailbox.runAll();
                 }
-                if (poller.pollin(socketIndex)) {
+                if (monitorIndex >= 0 && poller.pollin(monitorIndex)) {
+                    readMonitor();
+                }
+                if (socket != null && poller.pollin(socketIndex)) {
                     lastHeard = System.currentTimeMillis();
+                    heardOnSocket = true;
+                    handshakeDrops = 0;
                     receiveAll();
+                }
+                if (retryHelloAt > 0 && System.currentTimeMillis() >= retryHelloAt) {
+                    retryHelloAt = 0;
+                    nextBeat = 0; // refused for now: the backoff is over, say hello again
                 }
             }
         } catch (ZMQException e) {
@@ -136,7 +161,7 @@ public final class ServerLink implements AutoCloseable {
 
     private void connect() {
         socket = context.createSocket(SocketType.DEALER);
-        socket.setIdentity(routingId.getBytes(StandardCharsets.UTF_8));
+        security.applyTo(socket);
         socket.setLinger(0);
         socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
         socket.setSndHWM(10_000);
@@ -145,11 +170,56 @@ public final class ServerLink implements AutoCloseable {
         // Jittered TCP reconnects, so thousands of nodes do not hit a restarted server at once.
         socket.setReconnectIVL(250 + ThreadLocalRandom.current().nextInt(750));
         socket.setReconnectIVLMax(BACKOFF_MAX_MILLIS);
+        heardOnSocket = false;
+        poller = context.createPoller(3);
+        if (security.encrypted()) {
+            // A CURVE handshake with a server holding another key fails without a word on the
+            // socket; the monitor's "disconnected" before any message is how the node can tell.
+            String address = "inproc://link-monitor-" + (++monitors);
+            socket.monitor(address, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED);
+            monitor = context.createSocket(SocketType.PAIR);
+            monitor.connect(address);
+            monitorIndex = poller.register(monitor, ZMQ.Poller.POLLIN);
+        }
         socket.connect(endpoint);
-        poller = context.createPoller(2);
         socketIndex = poller.register(socket, ZMQ.Poller.POLLIN);
         mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
-        LOG.info(() -> "connecting to " + endpoint + " as " + identity);
+        LOG.info(() -> "connecting to " + endpoint + " as " + identity + (security.encrypted()
+                ? " (CurveZMQ, server key fingerprint " + CurveKeys.shortFingerprint(security.serverKey()) + ")"
+                : " (encryption off)"));
+    }
+
+    /**
+     * A server that does not hold the secret key of the server key this node uses drops the
+     * connection as soon as it reads the node's CURVE hello. Three such drops in a row, with not
+     * one message between them, and the node stops for good (like a wrong shared key) instead of
+     * knocking forever: the keys differ, and only an operator can fix that. A slow handshake
+     * (a server busy with a reconnect storm) takes seconds and does not count.
+     */
+    private void readMonitor() {
+        ZMQ.Event event;
+        while (monitor != null && (event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
+            long now = System.currentTimeMillis();
+            if (event.getEvent() == ZMQ.EVENT_CONNECTED) {
+                connectedAt = now;
+            } else if (event.getEvent() == ZMQ.EVENT_DISCONNECTED && !heardOnSocket && connectedAt > 0
+                    && now - connectedAt < QUICK_DROP_MILLIS) {
+                handshakeDrops++;
+                connectedAt = 0;
+                if (handshakeDrops >= HANDSHAKE_DROPS_TO_GIVE_UP) {
+                    refuse("the server at " + endpoint + " rejected the encrypted handshake " + handshakeDrops
+                            + " times: it does not hold the secret key of the server key this node uses (fingerprint "
+                            + CurveKeys.shortFingerprint(security.serverKey()) + ", " + security.source() + ")"
+                            + (security.source() != null && security.source().contains("shared-key")
+                            ? ", so the shared keys differ," : "")
+                            + " or it runs with --encryption none");
+                    return;
+                }
+                LOG.warning(() -> "the server at " + endpoint + " dropped the encrypted handshake; is its key the "
+                        + "one this node expects (fingerprint " + CurveKeys.shortFingerprint(security.serverKey())
+                        + ")?");
+            }
+        }
     }
 
     private void closeSocket() {
@@ -160,6 +230,11 @@ public final class ServerLink implements AutoCloseable {
         if (socket != null) {
             context.destroySocket(socket);
             socket = null;
+        }
+        if (monitor != null) {
+            context.destroySocket(monitor);
+            monitor = null;
+            monitorIndex = -1;
         }
     }
 
@@ -213,6 +288,7 @@ public final class ServerLink implements AutoCloseable {
             }
             enrolled = true;
             backoffMillis = BACKOFF_MIN_MILLIS;
+            handshakeDrops = 0;
             if (welcome.heartbeatIntervalMillis() > 0 && welcome.heartbeatIntervalMillis() < heartbeatMillis) {
                 heartbeatMillis = welcome.heartbeatIntervalMillis();
             }
@@ -221,13 +297,19 @@ public final class ServerLink implements AutoCloseable {
         } else if (message instanceof Message.Refused refused) {
             enrolled = false;
             if (refused.retry()) {
-                LOG.warning(() -> "the server refused this node for now: " + refused.reason() + "; trying again");
-                lastHeard = 0;
+                long wait = (long) (backoffMillis * (0.5 + ThreadLocalRandom.current().nextDouble()));
+                backoffMillis = Math.min(BACKOFF_MAX_MILLIS, backoffMillis * 2);
+                LOG.warning(() -> "not enrolled: " + refused.reason() + "; asking again in " + wait + " ms");
+                retryHelloAt = System.currentTimeMillis() + wait;
+                // The server answered: it is not silent while the node waits out its backoff.
+                lastHeard = retryHelloAt;
             } else {
                 refuse(refused.reason());
             }
-        } else if (message instanceof Message.HelloRequired) {
+        } else if (message instanceof Message.HelloRequired required) {
             enrolled = false;
+            retryHelloAt = 0;
+            LOG.fine(() -> "the server asks for a hello: " + required.reason());
             transmit(hello());
         } else if (message instanceof Message.Dispatch dispatch) {
             if (enrolled) {
@@ -259,7 +341,8 @@ public final class ServerLink implements AutoCloseable {
 
     private Message.Hello hello() {
         String nonce = HelloProof.newNonce();
-        String proof = sharedKey == null ? null : HelloProof.compute(sharedKey, identity, machineId, nonce);
+        String proof = sharedKey == null ? null
+                : HelloProof.compute(sharedKey, identity, machineId, nonce, security.publicKey());
         return new Message.Hello(DirectorVersion.PROTOCOL, identity, machineId, DirectorVersion.version(), labels,
                 startedAt, nonce, proof, facts);
     }

@@ -1,5 +1,6 @@
 package io.director.client.transfer;
 
+import io.director.client.link.LinkSecurity;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
@@ -54,7 +55,8 @@ public final class FileFetcher implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final String endpoint;
-    private final byte[] routingId;
+    private final String node;
+    private final LinkSecurity security;
     private final int handshakeMillis;
     private final ReentrantLock turn = new ReentrantLock();
     /** Guarded by {@link #turn}; null while not connected (the address did not resolve) and once closed. */
@@ -62,17 +64,20 @@ public final class FileFetcher implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param routingId the node's routing id ({@link io.director.dsl.wire.RoutingId#of}); the
-     *                  server serves a node only the files of the jobs it sent to that id
+     * @param node     the node's identity, named in each request; with encryption the server
+     *                 checks it against the key the connection authenticated with, and serves a
+     *                 node only the files of the jobs it sent to it
+     * @param security the node's CURVE keys and the server's public key (or plaintext)
      */
-    public FileFetcher(String serverAddress, int transferPort, String routingId) {
-        this(serverAddress, transferPort, routingId, HANDSHAKE_IVL_MILLIS);
+    public FileFetcher(String serverAddress, int transferPort, String node, LinkSecurity security) {
+        this(serverAddress, transferPort, node, security, HANDSHAKE_IVL_MILLIS);
     }
 
     /** Tests shorten the handshake interval, so a stalled handshake costs them a second, not ten. */
-    FileFetcher(String serverAddress, int transferPort, String routingId, int handshakeMillis) {
+    FileFetcher(String serverAddress, int transferPort, String node, LinkSecurity security, int handshakeMillis) {
         this.endpoint = "tcp://" + Objects.requireNonNull(serverAddress, "serverAddress") + ":" + transferPort;
-        this.routingId = Objects.requireNonNull(routingId, "routingId").getBytes(StandardCharsets.UTF_8);
+        this.node = Objects.requireNonNull(node, "node");
+        this.security = Objects.requireNonNull(security, "security");
         this.handshakeMillis = handshakeMillis;
         this.connection = connectOrNull();
     }
@@ -176,7 +181,8 @@ public final class FileFetcher implements AutoCloseable {
             while (received < file.size()) {
                 while (outstanding.size() < WINDOW && requested < file.size()) {
                     int length = (int) Math.min(CHUNK_BYTES, file.size() - requested);
-                    Message.ChunkRequest request = new Message.ChunkRequest(jobId, file.source(), requested, length);
+                    Message.ChunkRequest request = new Message.ChunkRequest(node, jobId, file.source(), requested,
+                            length);
                     send(socket, request, file, deadline);
                     outstanding.add(request);
                     requested += length;
@@ -305,7 +311,7 @@ public final class FileFetcher implements AutoCloseable {
 
         Connection() {
             socket = context.createSocket(SocketType.DEALER);
-            socket.setIdentity(routingId);
+            security.applyTo(socket);
             socket.setLinger(0);
             socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
             // JeroMQ can stall a handshake for its whole 30 s default; a shorter one recovers sooner.

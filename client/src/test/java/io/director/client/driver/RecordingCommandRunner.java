@@ -32,6 +32,12 @@ public final class RecordingCommandRunner implements CommandRunner {
         return answer(prefix, stdout);
     }
 
+    /** Replaces whatever was scripted for {@code prefix} with this one answer. */
+    public RecordingCommandRunner answerOnly(String prefix, int exitCode, String stdout, String stderr) {
+        script.remove(prefix);
+        return answer(prefix, exitCode, stdout, stderr);
+    }
+
     public RecordingCommandRunner answer(String prefix, String stdout) {
         return answer(prefix, 0, stdout, "");
     }

@@ -22,7 +22,7 @@ class ExecutorRegistryTest {
     void everyVerbOfTheLanguageHasAnExecutorOnTheNode() {
         try (ProcessRunner processes = new ProcessRunner();
              NodeCache cache = NodeCache.open(cachePath);
-             FileFetcher files = new FileFetcher("127.0.0.1", 1, "test@0")) {
+             FileFetcher files = new FileFetcher("127.0.0.1", 1, "test", io.director.client.link.LinkSecurity.plaintext())) {
             // As the client assembles it: QUERY needs the running link, ADD/COPY its fetcher and VM the node's driver, so they are added there.
             ExecutorRegistry registry = ExecutorRegistry.standard(processes)
                     .with(new QueryExecutor(message -> { }, new QueryAnswers()),

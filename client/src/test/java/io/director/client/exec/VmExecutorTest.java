@@ -18,7 +18,6 @@ import java.util.logging.Logger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** The whole life of one VM booted for real under QEMU with software emulation (one boot per run). */
 class VmExecutorTest {
@@ -124,6 +123,37 @@ class VmExecutorTest {
         assertEquals("no VM 't1' on this node: create it first", gone.info());
     }
 
+    @Test
+    void createAndPlanCompareTheCloudInitFilesContentNotOnlyItsPath() throws Exception {
+        cache = NodeCache.open(dir.resolve("cache"));
+        processes = new ProcessRunner();
+        variables = new NodeVariables(cache);
+        VmExecutor vm = executor();
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "never booted here");
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\nhostname: ci\n");
+        String create = "--profile CS0 --accel tcg --kernel " + kernel + " --cloud-init " + userData + " create ci";
+
+        assertEquals("run", vm.plan(TestJobs.context(variables, "VM", create)));
+        Execution created = run(vm, create);
+        assertEquals(NodeState.SUCCESS, created.state(), created.info());
+        assertEquals("unchanged", vm.plan(TestJobs.context(variables, "VM", create)));
+        assertEquals("unchanged", run(vm, create).stdout());
+        JsonNode spec = json(run(vm, "status ci").stdout()).path("spec");
+        assertEquals(userData.toString(), spec.path("cloud_init").asText());
+        assertEquals(64, spec.path("cloud_init_sha256").asText().length());
+
+        Files.writeString(userData, "#cloud-config\nhostname: other\n");
+        assertEquals("run", vm.plan(TestJobs.context(variables, "VM", create)), "same path, other content");
+        Execution changed = run(vm, create);
+        assertEquals(NodeState.FAILED, changed.state());
+        assertTrue(changed.info().startsWith("VM 'ci' exists with another spec: the --cloud-init content's sha-256 is '"),
+                changed.info());
+        Files.delete(userData);
+        Execution missing = run(vm, create);
+        assertEquals("VM 'ci': --cloud-init '" + userData + "' is not a file on this node", missing.info());
+        assertEquals("destroyed ci", run(vm, "destroy ci").stdout());
+    }
+
     private VmExecutor executor() {
         return new VmExecutor(new QemuVmDriver(dir.resolve("cache/vms"), cache, processes, "qemu-system-x86_64",
                 "qemu-img"));
@@ -144,16 +174,6 @@ class VmExecutorTest {
     }
 
     private static void awaitMarker(Path consoleLog) throws Exception {
-        long deadline = System.nanoTime() + BOOT_DEADLINE_MILLIS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(consoleLog) && Files.readString(consoleLog, java.nio.charset.StandardCharsets.ISO_8859_1)
-                    .contains(TestVms.MARKER)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("the guest did not print " + TestVms.MARKER + " within " + BOOT_DEADLINE_MILLIS + " ms; console: "
-                + (Files.exists(consoleLog) ? Files.readString(consoleLog, java.nio.charset.StandardCharsets.ISO_8859_1)
-                : "(no log)"));
+        TestVms.awaitMarker(consoleLog, BOOT_DEADLINE_MILLIS);
     }
 }

@@ -116,7 +116,7 @@ class FileFetcherTest {
             int port = silent.bindToRandomPort("tcp://127.0.0.1");
             TransferFile file = new TransferFile("/srv/app.conf", 10, "00", 0644);
             long started = System.nanoTime();
-            try (FileFetcher fetcher = new FileFetcher("127.0.0.1", port, LoopbackTransfer.NODE)) {
+            try (FileFetcher fetcher = new FileFetcher("127.0.0.1", port, LoopbackTransfer.NODE, LoopbackTransfer.SECURITY)) {
                 TransferException e = assertThrows(TransferException.class, () -> fetcher.fetchTo("job-1", file,
                         target.resolve("app.conf"), Deadline.after(Duration.ofMillis(300))));
 
@@ -148,7 +148,7 @@ class FileFetcherTest {
     @Test
     void anUnresolvableServerNameFailsTheFetchNotTheFetcher() throws Exception {
         TransferFile file = new TransferFile("/srv/app.conf", 10, "00", 0644);
-        try (FileFetcher fetcher = new FileFetcher("no-such-host.invalid", 5556, LoopbackTransfer.NODE)) {
+        try (FileFetcher fetcher = new FileFetcher("no-such-host.invalid", 5556, LoopbackTransfer.NODE, LoopbackTransfer.SECURITY)) {
             TransferException e = assertThrows(TransferException.class, () -> fetcher.fetchTo("job-1", file,
                     target.resolve("app.conf"), generous()));
 

@@ -4,14 +4,18 @@ import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.Fingerprint;
 import io.director.dsl.verb.JobParser;
+import io.director.client.link.LinkSecurity;
+import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.TransferFile;
 import io.director.server.transfer.FileManifest;
 import io.director.server.transfer.ManifestException;
 import io.director.server.transfer.TransferEndpoint;
 import io.director.server.transfer.TransferPermissions;
+import io.director.server.transport.WireSecurity;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -22,15 +26,21 @@ import java.util.UUID;
  */
 public final class LoopbackTransfer implements AutoCloseable {
 
-    public static final String NODE = "web-1@0f5d1c2b3a4e4f6081726354a9b8c7d6";
+    public static final String NODE = "web-1";
+    /** The node's CURVE keys and the server's, as an enrolled node and its server would have them. */
+    public static final CurveKeys NODE_KEYS = CurveKeys.generate();
+    public static final CurveKeys SERVER_KEYS = CurveKeys.generate();
+    public static final LinkSecurity SECURITY = LinkSecurity.curve(NODE_KEYS, SERVER_KEYS.publicKey());
 
     private final TransferPermissions permissions = new TransferPermissions();
-    private final TransferEndpoint endpoint = new TransferEndpoint("127.0.0.1", 0, permissions);
+    private final TransferEndpoint endpoint = new TransferEndpoint("127.0.0.1", 0, permissions,
+            WireSecurity.curve(SERVER_KEYS), (peer, claimed) -> NODE_KEYS.publicKey().equals(peer.publicKey())
+            ? Optional.of(NODE).filter(n -> n.equals(claimed)) : Optional.empty());
     private final FileFetcher fetcher;
 
     public LoopbackTransfer() {
         endpoint.start();
-        fetcher = new FileFetcher("127.0.0.1", endpoint.port(), NODE, 1000);
+        fetcher = new FileFetcher("127.0.0.1", endpoint.port(), NODE, SECURITY, 1000);
     }
 
     public FileFetcher fetcher() {

@@ -30,7 +30,7 @@ public final class JailVerb extends SimpleVerb {
     /** The actions, in the order the spec lists them. */
     public static final List<String> ACTIONS = List.of("create", "start", "exec", "stop", "destroy", "status", "list");
     public static final Pattern JAIL_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}");
-    public static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([KMGT]?)");
+    public static final Pattern SIZE = Sizes.SIZE;
     public static final List<String> NETWORKS = List.of("none", "host");
     public static final List<String> RESTARTS = List.of("no", "on-failure", "always");
 
@@ -189,19 +189,7 @@ public final class JailVerb extends SimpleVerb {
 
     /** Bytes of a size such as {@code 64M}, {@code 1G} or {@code 4096}; -1 when it is not one. */
     public static long parseSize(String size) {
-        var m = SIZE.matcher(size);
-        if (!m.matches()) {
-            return -1;
-        }
-        long shift = switch (m.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        long number = Long.parseLong(m.group(1));
-        return number > (Long.MAX_VALUE >> shift) ? -1 : number << shift;
+        return Sizes.bytes(size);
     }
 
     /** {@code SRC:DST[:ro]} with absolute paths; throws an error about {@code --mount}'s value. */

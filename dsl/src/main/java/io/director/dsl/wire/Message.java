@@ -133,8 +133,12 @@ public sealed interface Message {
         }
     }
 
-    /** Node → server, on the transfer port: send these bytes of a file the job names. */
-    record ChunkRequest(String jobId, String source, long offset, int length) implements Message {
+    /**
+     * Node → server, on the transfer port: send these bytes of a file the job names. {@code node}
+     * is the asking node's identity; with encryption, it must be the identity of the key the
+     * connection authenticated with.
+     */
+    record ChunkRequest(String node, String jobId, String source, long offset, int length) implements Message {
         public ChunkRequest {
             java.util.Objects.requireNonNull(jobId, "job_id");
             java.util.Objects.requireNonNull(source, "source");

@@ -2,6 +2,7 @@ package io.director.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.director.dsl.verb.JobDefinition;
+import io.director.server.node.NodeKeys;
 import io.director.server.node.NodeView;
 
 import java.util.List;
@@ -51,5 +52,16 @@ public final class ApiReply {
                              @JsonInclude(JsonInclude.Include.NON_NULL) String stdout,
                              @JsonInclude(JsonInclude.Include.NON_NULL) String stderr,
                              String info, Double executionTime, Double roundtripTime) {
+    }
+
+    /**
+     * {@code keys list}: whether the node ports are encrypted, the server's public key and its
+     * fingerprint (null without encryption), and every node key.
+     */
+    public record Keys(boolean encrypted, String serverKey, String serverFingerprint, List<NodeKeys.KeyView> keys) {
+    }
+
+    /** {@code keys accept|reject|delete}: what was done to which keys. */
+    public record KeysChanged(String action, List<NodeKeys.KeyView> keys) {
     }
 }

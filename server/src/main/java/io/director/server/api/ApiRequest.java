@@ -22,6 +22,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ApiRequest.JobStatus.class, name = "job-status"),
         @JsonSubTypes.Type(value = ApiRequest.PurgeJobs.class, name = "purge-jobs"),
         @JsonSubTypes.Type(value = ApiRequest.PurgeNodes.class, name = "purge-nodes"),
+        @JsonSubTypes.Type(value = ApiRequest.ListKeys.class, name = "list-keys"),
+        @JsonSubTypes.Type(value = ApiRequest.ChangeKey.class, name = "change-key"),
 })
 public sealed interface ApiRequest {
 
@@ -106,5 +108,16 @@ public sealed interface ApiRequest {
     }
 
     record PurgeNodes() implements ApiRequest {
+    }
+
+    /** Every node key, and the server's own public key. */
+    record ListKeys() implements ApiRequest {
+    }
+
+    /**
+     * An operator's decision on the keys of a node: {@code accept}, {@code reject} or
+     * {@code delete}; {@code fingerprint} (a prefix of one) picks one key when there are several.
+     */
+    record ChangeKey(String action, String identity, String fingerprint) implements ApiRequest {
     }
 }

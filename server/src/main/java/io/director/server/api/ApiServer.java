@@ -88,13 +88,26 @@ public final class ApiServer implements AutoCloseable {
         Files.deleteIfExists(temporary);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(temporary), MAX_CONNECTIONS);
-        Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-rw----"));
-        if (group != null && !group.isBlank()) {
-            GroupPrincipal principal = temporary.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByGroupName(group);
-            Files.getFileAttributeView(temporary, PosixFileAttributeView.class).setGroup(principal);
+        try {
+            Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-rw----"));
+            if (group != null && !group.isBlank()) {
+                GroupPrincipal principal;
+                try {
+                    principal = temporary.getFileSystem().getUserPrincipalLookupService()
+                            .lookupPrincipalByGroupName(group);
+                } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                    throw new IOException("no group '" + group + "' on this host (--socket-group)");
+                }
+                Files.getFileAttributeView(temporary, PosixFileAttributeView.class).setGroup(principal);
+            }
+            Files.move(temporary, socketPath, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Nothing half-made stays behind: no socket, no temporary name.
+            server.close();
+            server = null;
+            Files.deleteIfExists(temporary);
+            throw e;
         }
-        Files.move(temporary, socketPath, StandardCopyOption.ATOMIC_MOVE);
         running = true;
         acceptor = new Thread(this::acceptLoop, "api-acceptor");
         acceptor.setDaemon(true);

@@ -13,6 +13,8 @@ import io.director.dsl.wire.NodeState;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.SubmissionException;
+import io.director.server.node.Node;
+import io.director.server.node.NodeKeys;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.NodeOutcome;
 import io.director.server.store.ServerStore;
@@ -20,7 +22,10 @@ import io.director.server.store.StoreException;
 import io.director.server.store.StoredJob;
 import io.director.server.transfer.FileManifest;
 import io.director.server.transfer.ManifestException;
+import io.director.dsl.wire.CurveKeys;
+import io.director.dsl.wire.Message;
 import io.director.server.transport.ServerLoop;
+import io.director.server.transport.WireSecurity;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -50,15 +55,20 @@ public final class ApiService {
 
     private final ServerLoop loop;
     private final NodeRegistry registry;
+    private final NodeKeys keys;
+    private final WireSecurity security;
     private final JobDispatcher dispatcher;
     private final PlanCoordinator plans;
     private final ServerStore store;
     private final JobParser parser = JobParser.standard();
 
-    public ApiService(ServerLoop loop, NodeRegistry registry, JobDispatcher dispatcher, PlanCoordinator plans,
-                      ServerStore store) {
+    /** @param keys the node keys, or null without encryption */
+    public ApiService(ServerLoop loop, NodeRegistry registry, NodeKeys keys, WireSecurity security,
+                      JobDispatcher dispatcher, PlanCoordinator plans, ServerStore store) {
         this.loop = loop;
         this.registry = registry;
+        this.keys = keys;
+        this.security = security;
         this.dispatcher = dispatcher;
         this.plans = plans;
         this.store = store;
@@ -90,12 +100,107 @@ public final class ApiService {
                     registry.purge();
                     return store.purgeNodes();
                 }));
+            } else if (request instanceof ApiRequest.ListKeys) {
+                return listKeys();
+            } else if (request instanceof ApiRequest.ChangeKey change) {
+                return changeKey(change);
             }
             return new ApiReply.Failure("unsupported request", ApiReply.Failure.INVALID);
         } catch (StoreException e) {
             LOG.severe(e.getMessage());
             return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INTERNAL);
         }
+    }
+
+    private Object listKeys() {
+        if (keys == null) {
+            return new ApiReply.Keys(false, null, null, List.of());
+        }
+        String serverKey = security.keys().publicKey();
+        return new ApiReply.Keys(true, serverKey, CurveKeys.fingerprint(serverKey), onLoop(keys::list));
+    }
+
+    /**
+     * Runs an operator's decision on the loop, with its effects on live connections: an accepted
+     * pending node is asked to say hello at once; a node whose accepted key is rejected or
+     * deleted is removed (its open jobs fail) and told why.
+     */
+    private Object changeKey(ApiRequest.ChangeKey change) {
+        if (keys == null) {
+            return new ApiReply.Failure("encryption is off on this server (--encryption none): there are no node "
+                    + "keys to manage", ApiReply.Failure.INVALID);
+        }
+        String action = change.action() == null ? "" : change.action();
+        if (change.identity() == null || change.identity().isBlank()) {
+            return new ApiReply.Failure("a node identity is required", ApiReply.Failure.INVALID);
+        }
+        String fingerprint = change.fingerprint() == null || change.fingerprint().isBlank() ? null
+                : change.fingerprint().toLowerCase(java.util.Locale.ROOT);
+        if (fingerprint != null && !fingerprint.matches("[0-9a-f]{4,64}")) {
+            return new ApiReply.Failure("--key must be a key fingerprint (at least 4 hex digits), got '"
+                    + change.fingerprint() + "'", ApiReply.Failure.INVALID);
+        }
+        NodeKeys.Change result = onLoop(() -> {
+            long now = System.currentTimeMillis();
+            NodeKeys.Change done = switch (action) {
+                case "accept" -> keys.accept(change.identity(), fingerprint, now);
+                case "reject" -> keys.reject(change.identity(), fingerprint);
+                case "delete" -> keys.delete(change.identity(), fingerprint);
+                default -> null;
+            };
+            if (done != null && done.error() == null) {
+                applyKeyChange(action, done, now);
+            }
+            return done;
+        });
+        if (result == null) {
+            return new ApiReply.Failure("unknown key action '" + action + "': use accept, reject or delete",
+                    ApiReply.Failure.INVALID);
+        }
+        if (result.error() != null) {
+            return new ApiReply.Failure(result.error(), result.error().startsWith("no ")
+                    ? ApiReply.Failure.NOT_FOUND : ApiReply.Failure.INVALID);
+        }
+        LOG.info(() -> done(action) + " the key(s) of '" + change.identity() + "': " + String.join(", ",
+                result.changed().stream().map(c -> CurveKeys.shortFingerprint(c.key().publicKey())).toList()));
+        return new ApiReply.KeysChanged(action, result.changed().stream().map(NodeKeys.Changed::key).toList());
+    }
+
+    private static String done(String action) {
+        return action.endsWith("e") ? action + "d" : action + "ed";
+    }
+
+    /** Loop thread. */
+    private void applyKeyChange(String action, NodeKeys.Change change, long now) {
+        for (NodeKeys.Changed changed : change.changed()) {
+            String identity = changed.key().identity();
+            if (changed.wasAccepted()) {
+                java.util.Optional<Node> removed = registry.remove(identity);
+                store.deleteNode(identity);
+                if (removed.isPresent()) {
+                    Node node = removed.get();
+                    dispatcher.removed(node, "node removed: its key was " + done(action), now);
+                    if (node.connected()) {
+                        tell(node.routingId(), action);
+                    }
+                }
+                // The identity is free again: a waiting node with another key may ask now (with a
+                // shared key it is accepted at once; otherwise it is pending, for the operator).
+                for (String waiting : keys.pendingConnections(identity)) {
+                    loop.send(waiting, new Message.HelloRequired("the identity's previous key was " + done(action)));
+                }
+            } else if (changed.connection() != null) {
+                tell(changed.connection(), action);
+            }
+        }
+    }
+
+    /** Accepted or deleted: say hello again now (enrolled, or pending again); rejected: told so. */
+    private void tell(String connection, String action) {
+        Message message = action.equals("reject")
+                ? new Message.Refused("the server's operator rejected this node's key", true)
+                : new Message.HelloRequired("the server's operator " + done(action) + " this node's key");
+        loop.send(connection, message);
     }
 
     private Object submit(ApiRequest.Submit submit) {

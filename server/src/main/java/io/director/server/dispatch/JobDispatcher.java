@@ -194,7 +194,7 @@ public final class JobDispatcher {
                 Limits.capOutput(reported.stdout(), outputCap), Limits.capOutput(reported.stderr(), outputCap),
                 reported.info(), reported.executionTime(), reported.startedAt(), reported.finishedAt());
         ServerStore.ResultOutcome outcome = store.recordResult(node.identity(), result, now);
-        transfers.revoke(node.routingId(), result.jobId());
+        transfers.revoke(node.identity(), result.jobId());
         if (outcome == ServerStore.ResultOutcome.NOT_SENT_TO_NODE) {
             LOG.warning(() -> "node " + node.identity() + " reported a result for job " + result.jobId()
                     + " that was never sent to it (or was purged); dropped");
@@ -206,7 +206,7 @@ public final class JobDispatcher {
     public void expired(List<Node> nodes, long now) {
         store.markExpired(nodes.stream().map(Node::identity).toList());
         for (Node node : nodes) {
-            transfers.revokeAll(node.routingId());
+            transfers.revokeAll(node.identity());
             int failed = store.failOpenJobs(node.identity(), ServerStore.UNREACHABLE, now);
             if (failed > 0) {
                 LOG.warning(() -> failed + " job(s) on " + node.identity() + " failed: " + ServerStore.UNREACHABLE);
@@ -214,9 +214,18 @@ public final class JobDispatcher {
         }
     }
 
+    /** An operator removed the node (its key was rejected or deleted): its open jobs fail with {@code info}. */
+    public void removed(Node node, String info, long now) {
+        transfers.revokeAll(node.identity());
+        int failed = store.failOpenJobs(node.identity(), info, now);
+        if (failed > 0) {
+            LOG.warning(() -> failed + " job(s) on " + node.identity() + " failed: " + info);
+        }
+    }
+
     private boolean send(Node node, Message message) {
         if (message instanceof Message.Dispatch dispatch) {
-            transfers.grant(node.routingId(), dispatch.job()); // before the send: the node may fetch at once
+            transfers.grant(node.identity(), dispatch.job()); // before the send: the node may fetch at once
         }
         if (outbound.send(node.routingId(), message)) {
             return true;

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Decides whether a hello may enrol: protocol version, a well-formed identity, and — when the
  * cluster has a shared key — proof that the node knows it: HMAC-SHA256 over the hello's
- * identity, machine id and a fresh nonce, so the key itself never crosses the wire.
+ * identity, machine id, a fresh nonce and the node's CurveZMQ public key, so the key itself never
+ * crosses the wire and a proof is worth nothing to a connection holding another key.
  */
 public final class HelloCheck {
 
@@ -23,8 +24,17 @@ public final class HelloCheck {
         this.sharedKey = sharedKey == null || sharedKey.isEmpty() ? null : sharedKey;
     }
 
-    /** The reason to refuse this hello, or empty to accept it. */
-    public Optional<String> refusal(Message.Hello hello) {
+    /** Whether the cluster has a shared key (a hello that passed {@link #refusal} then proved it). */
+    public boolean hasSharedKey() {
+        return sharedKey != null;
+    }
+
+    /**
+     * The reason to refuse this hello for good, or empty to go on.
+     *
+     * @param clientKey the connection's authenticated CurveZMQ public key, or null without encryption
+     */
+    public Optional<String> refusal(Message.Hello hello, String clientKey) {
         if (hello.protocol() != DirectorVersion.PROTOCOL) {
             return Optional.of("protocol " + hello.protocol() + " is not supported; this server speaks protocol "
                     + DirectorVersion.PROTOCOL + " (version " + DirectorVersion.version() + ")");
@@ -38,7 +48,8 @@ public final class HelloCheck {
             return Optional.of("hello from '" + identity + "' has no valid machine id");
         }
         if (sharedKey != null) {
-            if (!HelloProof.verify(sharedKey, identity, hello.machineId(), hello.nonce(), hello.keyProof())) {
+            if (!HelloProof.verify(sharedKey, identity, hello.machineId(), hello.nonce(), clientKey,
+                    hello.keyProof())) {
                 return Optional.of("shared key mismatch: node '" + identity
                         + "' did not prove the cluster's shared key (check --shared-key on both sides)");
             }

@@ -1,7 +1,6 @@
 package io.director.server.node;
 
 import io.director.dsl.wire.Message;
-import io.director.dsl.wire.RoutingId;
 import io.director.server.store.StoredNode;
 
 import java.util.ArrayList;
@@ -56,8 +55,8 @@ public final class NodeRegistry {
         for (StoredNode s : stored) {
             Node node = new Node(s.identity(), s.machineId(), s.routingId(), s.version(), s.labels(), s.facts(),
                     s.startedAt(), s.firstSeen(), s.expired() ? s.lastHeartbeat() : now);
+            // Not indexed by connection: connections do not outlive a server, so each node says hello again.
             byIdentity.put(node.identity(), node);
-            byRoutingId.put(node.routingId(), node);
             if (s.expired()) {
                 node.state(Node.State.EXPIRED);
             } else {
@@ -66,14 +65,29 @@ public final class NodeRegistry {
         }
     }
 
-    public Enrolment enrol(String routingId, Message.Hello hello, long now) {
-        Optional<String> refusal = helloCheck.refusal(hello);
+    /**
+     * Why this hello must be refused for good (protocol, identity, shared key), or empty.
+     *
+     * @param clientKey the connection's authenticated public key, or null without encryption
+     */
+    public Optional<String> check(Message.Hello hello, String clientKey) {
+        return helloCheck.refusal(hello, clientKey);
+    }
+
+    /** Whether the cluster has a shared key. */
+    public boolean hasSharedKey() {
+        return helloCheck.hasSharedKey();
+    }
+
+    /**
+     * Enrols the node that said hello on this connection (the routing id its ROUTER gave it).
+     *
+     * @param clientKey the connection's authenticated public key, or null without encryption
+     */
+    public Enrolment enrol(String routingId, String clientKey, Message.Hello hello, long now) {
+        Optional<String> refusal = check(hello, clientKey);
         if (refusal.isPresent()) {
             return Enrolment.refused(refusal.get(), false);
-        }
-        if (!routingId.equals(RoutingId.of(hello.identity(), hello.machineId()))) {
-            return Enrolment.refused("routing id '" + routingId + "' does not match identity '" + hello.identity()
-                    + "' and machine id '" + hello.machineId() + "'", false);
         }
         Node node = byIdentity.get(hello.identity());
         boolean firstTime = node == null;
@@ -87,7 +101,7 @@ public final class NodeRegistry {
                     hello.facts(), hello.startedAt(), now, now);
             byIdentity.put(node.identity(), node);
         } else {
-            byRoutingId.remove(node.routingId());
+            byRoutingId.remove(node.routingId(), node);
             node.update(hello.machineId(), routingId, hello.version(), hello.labels(), hello.facts(),
                     hello.startedAt());
         }
@@ -168,6 +182,18 @@ public final class NodeRegistry {
 
     public int size() {
         return byIdentity.size();
+    }
+
+    /** Forgets one node (its key was rejected or deleted); returns it when it was known. */
+    public Optional<Node> remove(String identity) {
+        Node node = byIdentity.remove(identity);
+        if (node == null) {
+            return Optional.empty();
+        }
+        byRoutingId.remove(node.routingId(), node);
+        aliveByLastHeard.remove(identity);
+        unflushedHeartbeats.remove(identity);
+        return Optional.of(node);
     }
 
     /** Forgets every node; live ones come back at their next heartbeat (they are asked to say hello). */

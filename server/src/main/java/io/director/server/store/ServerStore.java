@@ -110,6 +110,15 @@ public final class ServerStore implements AutoCloseable {
                           execution_time REAL,
                           roundtrip_time REAL,
                           PRIMARY KEY (job_id, identity))""");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS node_keys (
+                          public_key TEXT PRIMARY KEY,
+                          identity TEXT NOT NULL,
+                          state TEXT NOT NULL,
+                          machine_id TEXT,
+                          address TEXT,
+                          first_seen INTEGER NOT NULL,
+                          last_seen INTEGER NOT NULL)""");
                 st.execute("CREATE INDEX IF NOT EXISTS job_nodes_open ON job_nodes(identity) WHERE state IN "
                         + OPEN_STATES);
                 st.execute("CREATE INDEX IF NOT EXISTS jobs_run_once ON jobs(fingerprint) WHERE run_once = 1");
@@ -229,6 +238,69 @@ public final class ServerStore implements AutoCloseable {
                 return st.executeUpdate("DELETE FROM nodes");
             } catch (SQLException e) {
                 throw fail("purge nodes", e);
+            }
+        }
+    }
+
+    /** Forgets one node (its jobs' history stays). */
+    public boolean deleteNode(String identity) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("DELETE FROM nodes WHERE identity = ?")) {
+                ps.setString(1, identity);
+                return ps.executeUpdate() > 0;
+            } catch (SQLException e) {
+                throw fail("delete node " + identity, e);
+            }
+        }
+    }
+
+    // ---- node keys ---------------------------------------------------------------------------
+
+    public void upsertKey(StoredKey key) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("""
+                    INSERT INTO node_keys (public_key, identity, state, machine_id, address, first_seen, last_seen)
+                    VALUES (?,?,?,?,?,?,?)
+                    ON CONFLICT(public_key) DO UPDATE SET identity=excluded.identity, state=excluded.state,
+                      machine_id=excluded.machine_id, address=excluded.address, last_seen=excluded.last_seen""")) {
+                ps.setString(1, key.publicKey());
+                ps.setString(2, key.identity());
+                ps.setString(3, key.state());
+                ps.setString(4, key.machineId());
+                ps.setString(5, key.address());
+                ps.setLong(6, key.firstSeen());
+                ps.setLong(7, key.lastSeen());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail("store the key of " + key.identity(), e);
+            }
+        }
+    }
+
+    public void deleteKey(String publicKey) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("DELETE FROM node_keys WHERE public_key = ?")) {
+                ps.setString(1, publicKey);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail("delete a node key", e);
+            }
+        }
+    }
+
+    public List<StoredKey> loadKeys() {
+        synchronized (reader) {
+            try (Statement st = reader.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT * FROM node_keys ORDER BY identity, first_seen")) {
+                List<StoredKey> keys = new ArrayList<>();
+                while (rs.next()) {
+                    keys.add(new StoredKey(rs.getString("public_key"), rs.getString("identity"),
+                            rs.getString("state"), rs.getString("machine_id"), rs.getString("address"),
+                            rs.getLong("first_seen"), rs.getLong("last_seen")));
+                }
+                return keys;
+            } catch (SQLException e) {
+                throw fail("load node keys", e);
             }
         }
     }

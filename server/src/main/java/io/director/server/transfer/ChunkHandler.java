@@ -29,11 +29,12 @@ final class ChunkHandler {
         this.permissions = permissions;
     }
 
-    Reply handle(String routingId, Message.ChunkRequest request) {
+    /** @param identity the asking node, as {@link TransferPeers} established it */
+    Reply handle(String identity, Message.ChunkRequest request) {
         if (request.offset() < 0 || request.length() <= 0) {
             return refuse(request, "invalid range: offset " + request.offset() + ", length " + request.length());
         }
-        Optional<TransferFile> granted = permissions.find(routingId, request.jobId(), request.source());
+        Optional<TransferFile> granted = permissions.find(identity, request.jobId(), request.source());
         if (granted.isEmpty()) {
             return refuse(request, "not a file of job " + request.jobId() + " on this node");
         }
@@ -58,7 +59,7 @@ final class ChunkHandler {
         return new Reply(new Message.Chunk(request.jobId(), request.source(), request.offset(), length, null), data);
     }
 
-    private static Reply refuse(Message.ChunkRequest request, String reason) {
+    static Reply refuse(Message.ChunkRequest request, String reason) {
         return new Reply(new Message.Chunk(request.jobId(), request.source(), request.offset(), 0, reason), null);
     }
 }

@@ -4,12 +4,14 @@ import io.director.dsl.wire.Mailbox;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
+import io.director.server.transport.Peer;
 import io.director.server.transport.RouterSockets;
+import io.director.server.transport.WireSecurity;
+import io.director.server.transport.ZapHandler;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -19,7 +21,7 @@ import java.util.logging.Logger;
  * The transfer port: a ROUTER socket and the {@code transfer-endpoint} thread that owns it. It
  * answers each {@code chunk_request} with two frames, a {@code chunk} header (JSON) and the raw
  * bytes, for files that {@link TransferPermissions} grants to the asking node (known by its
- * routing id, the same as on the job port). Anything else is refused with a {@code chunk} whose
+ * accepted key, see {@link TransferPeers}). Anything else is refused with a {@code chunk} whose
  * {@code error} is set (and no bytes) and logged. A request it cannot read is answered
  * {@code error} and logged. Nothing a peer sends stops the thread.
  * <p>
@@ -45,6 +47,8 @@ public final class TransferEndpoint implements AutoCloseable {
     private final String bindAddress;
     private final int port;
     private final ChunkHandler chunks;
+    private final WireSecurity security;
+    private final TransferPeers peers;
     private final Mailbox mailbox = new Mailbox();
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -54,10 +58,13 @@ public final class TransferEndpoint implements AutoCloseable {
     private Thread thread;
 
     /** @param port the port to bind; 0 binds an ephemeral one (see {@link #port()}) */
-    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions) {
+    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions, WireSecurity security,
+                            TransferPeers peers) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.port = port;
         this.chunks = new ChunkHandler(Objects.requireNonNull(permissions, "permissions"));
+        this.security = Objects.requireNonNull(security, "security");
+        this.peers = Objects.requireNonNull(peers, "peers");
     }
 
     /** Binds the port and starts the thread; returns once bound, or throws why it could not bind. */
@@ -82,12 +89,13 @@ public final class TransferEndpoint implements AutoCloseable {
 
     private void run() {
         ZContext context = new ZContext(1);
+        ZapHandler zap = null;
         ZMQ.Socket router = null;
         ZMQ.Poller poller = null;
         try {
             try {
-                // Each fetch may open a new connection with the node's routing id: the newest wins.
-                router = RouterSockets.bind(context, bindAddress, port, MAX_REQUEST_BYTES, PER_PEER_QUEUE);
+                zap = ZapHandler.install(context, security);
+                router = RouterSockets.bind(context, bindAddress, port, MAX_REQUEST_BYTES, PER_PEER_QUEUE, security);
                 boundPort = RouterSockets.boundPort(router);
             } catch (ZMQException e) {
                 bindFailure = new IllegalStateException("cannot bind the transfer port " + bindAddress + ":" + port
@@ -119,6 +127,9 @@ public final class TransferEndpoint implements AutoCloseable {
             if (router != null) {
                 router.close();
             }
+            if (zap != null) {
+                zap.close();
+            }
             context.close();
             finished.countDown();
         }
@@ -130,26 +141,27 @@ public final class TransferEndpoint implements AutoCloseable {
             if (routing == null) {
                 return;
             }
-            String routingId = new String(routing, StandardCharsets.UTF_8);
-            byte[] body = router.hasReceiveMore() ? router.recv(0) : null;
+            zmq.Msg body = router.hasReceiveMore() ? router.recvMsg(0) : null;
             boolean extra = false;
             while (router.hasReceiveMore()) {
                 router.recv(0);
                 extra = true;
             }
+            Peer peer = RouterSockets.peer(routing, body);
             try {
                 if (body == null || extra) {
-                    malformed(router, routing, routingId, "expected exactly one frame after the routing id");
+                    malformed(router, routing, peer.describe(), "expected exactly one frame after the routing id");
                 } else {
-                    answer(router, routing, routingId, body);
+                    answer(router, routing, peer, body.data());
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "transfer request from " + routingId + " failed: " + e.getMessage(), e);
+                LOG.log(Level.SEVERE, "transfer request from " + peer.describe() + " failed: " + e.getMessage(), e);
             }
         }
     }
 
-    private void answer(ZMQ.Socket router, byte[] routing, String routingId, byte[] body) {
+    private void answer(ZMQ.Socket router, byte[] routing, Peer peer, byte[] body) {
+        String routingId = peer.describe();
         Message message;
         try {
             message = WireCodec.decode(body);
@@ -158,10 +170,14 @@ public final class TransferEndpoint implements AutoCloseable {
             return;
         }
         if (message instanceof Message.ChunkRequest request) {
-            ChunkHandler.Reply reply = chunks.handle(routingId, request);
+            java.util.Optional<String> node = peers.identity(peer, request.node());
+            ChunkHandler.Reply reply = node.isPresent() ? chunks.handle(node.get(), request)
+                    : ChunkHandler.refuse(request, "this connection is not node '" + request.node()
+                    + "' of this cluster (its key is not that node's accepted key)");
             if (reply.refused()) {
                 LOG.warning(() -> "refused a chunk of '" + request.source() + "' for job " + request.jobId()
-                        + " to node " + routingId + ": " + reply.header().error());
+                        + " to " + node.map(n -> "node '" + n + "' (" + routingId + ")").orElse(routingId)
+                        + ": " + reply.header().error());
                 send(router, routing, routingId, WireCodec.encode(reply.header()), null);
             } else {
                 send(router, routing, routingId, WireCodec.encode(reply.header()), reply.data());

@@ -16,12 +16,12 @@ import java.util.Optional;
  */
 public final class TransferPermissions {
 
-    /** routing id → job id → source path → file. */
+    /** node identity → job id → source path → file. */
     private final Map<String, Map<String, Map<String, TransferFile>>> byNode = new HashMap<>();
 
-    /** Lets the node with this routing id fetch the job's files; a job without files changes nothing. */
-    public synchronized void grant(String routingId, Job job) {
-        Objects.requireNonNull(routingId, "routingId");
+    /** Lets the node with this identity fetch the job's files; a job without files changes nothing. */
+    public synchronized void grant(String identity, Job job) {
+        Objects.requireNonNull(identity, "identity");
         if (job.files().isEmpty()) {
             return;
         }
@@ -29,28 +29,28 @@ public final class TransferPermissions {
         for (TransferFile file : job.files()) {
             files.put(file.source(), file);
         }
-        byNode.computeIfAbsent(routingId, r -> new HashMap<>()).put(job.jobId(), Map.copyOf(files));
+        byNode.computeIfAbsent(identity, r -> new HashMap<>()).put(job.jobId(), Map.copyOf(files));
     }
 
     /** The job is finished on that node: its files are no longer served to it. */
-    public synchronized void revoke(String routingId, String jobId) {
-        Map<String, Map<String, TransferFile>> jobs = byNode.get(routingId);
+    public synchronized void revoke(String identity, String jobId) {
+        Map<String, Map<String, TransferFile>> jobs = byNode.get(identity);
         if (jobs != null) {
             jobs.remove(jobId);
             if (jobs.isEmpty()) {
-                byNode.remove(routingId);
+                byNode.remove(identity);
             }
         }
     }
 
     /** The node expired: nothing is served to it until it is sent a job again. */
-    public synchronized void revokeAll(String routingId) {
-        byNode.remove(routingId);
+    public synchronized void revokeAll(String identity) {
+        byNode.remove(identity);
     }
 
-    /** The file, as the job names it, if the node with this routing id may fetch it for that job. */
-    public synchronized Optional<TransferFile> find(String routingId, String jobId, String source) {
-        Map<String, Map<String, TransferFile>> jobs = byNode.get(routingId);
+    /** The file, as the job names it, if the node with this identity may fetch it for that job. */
+    public synchronized Optional<TransferFile> find(String identity, String jobId, String source) {
+        Map<String, Map<String, TransferFile>> jobs = byNode.get(identity);
         if (jobs == null) {
             return Optional.empty();
         }

@@ -6,8 +6,8 @@ import io.director.dsl.wire.Message;
 public interface Outbound {
 
     /**
-     * Queues a message for the peer with this routing id without blocking. Returns false when
+     * Queues a message for the peer on this connection (its routing id) without blocking. Returns false when
      * the peer is not connected or its queue is full; the caller keeps the work for later.
      */
-    boolean send(String routingId, Message message);
+    boolean send(String connection, Message message);
 }

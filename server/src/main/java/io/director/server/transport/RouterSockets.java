@@ -11,21 +11,51 @@ public final class RouterSockets {
     }
 
     /**
-     * A bound ROUTER: sends to an unknown peer fail instead of vanishing (ROUTER_MANDATORY); a
-     * peer that reconnects with the same routing id takes it over (the newest connection wins);
-     * larger messages than {@code maxMessageBytes} drop the sender's connection; linger 0.
-     * Port 0 binds an ephemeral port. Throws ZMQException when the address cannot be bound.
+     * A bound ROUTER: sends to an unknown peer fail instead of vanishing (ROUTER_MANDATORY);
+     * every connection gets a routing id from the ROUTER itself (peers set none), so no peer can
+     * claim another's and receive its traffic; larger messages than {@code maxMessageBytes} drop
+     * the sender's connection; linger 0; CURVE when {@code security} says so (the context needs
+     * a {@link ZapHandler}). Port 0 binds an ephemeral port. Throws ZMQException when the
+     * address cannot be bound.
      */
-    public static ZMQ.Socket bind(ZContext context, String address, int port, long maxMessageBytes, int perPeerQueue) {
+    public static ZMQ.Socket bind(ZContext context, String address, int port, long maxMessageBytes, int perPeerQueue,
+                                  WireSecurity security) {
         ZMQ.Socket socket = context.createSocket(SocketType.ROUTER);
         socket.setRouterMandatory(true);
-        socket.setRouterHandover(true);
+        security.applyTo(socket);
         socket.setMaxMsgSize(maxMessageBytes);
         socket.setSndHWM(perPeerQueue);
         socket.setRcvHWM(perPeerQueue);
         socket.setLinger(0);
         socket.bind("tcp://" + address + ":" + (port == 0 ? "*" : Integer.toString(port)));
         return socket;
+    }
+
+    /** A routing id as the map key the server uses (bytes kept one to one). */
+    public static String connection(byte[] routingId) {
+        return new String(routingId, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The routing id bytes of a connection key made by {@link #connection}. */
+    public static byte[] routingId(String connection) {
+        return connection.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The sender of a received message: its connection, its authenticated key (if any) and its host. */
+    public static Peer peer(byte[] routingId, zmq.Msg body) {
+        zmq.io.Metadata metadata = body == null ? null : body.getMetadata();
+        String key = metadata == null ? null : metadata.get(zmq.io.Metadata.USER_ID);
+        String address = metadata == null ? null : metadata.get(zmq.io.Metadata.PEER_ADDRESS);
+        return new Peer(connection(routingId), key == null || key.isEmpty() ? null : key, host(address));
+    }
+
+    /** The host part of "host:port" (the port changes with every connection). */
+    static String host(String address) {
+        if (address == null || address.isEmpty()) {
+            return null;
+        }
+        int colon = address.lastIndexOf(':');
+        return colon > 0 ? address.substring(0, colon) : address;
     }
 
     /** The port a socket is bound to (the ephemeral one when 0 was asked for). */

@@ -9,7 +9,6 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +30,7 @@ public final class ServerLoop implements Outbound, AutoCloseable {
 
     private final String bindAddress;
     private final int jobPort;
+    private final WireSecurity security;
     private final Mailbox mailbox = new Mailbox();
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -40,9 +40,10 @@ public final class ServerLoop implements Outbound, AutoCloseable {
     private Thread thread;
     private ZMQ.Socket jobs;
 
-    public ServerLoop(String bindAddress, int jobPort) {
+    public ServerLoop(String bindAddress, int jobPort, WireSecurity security) {
         this.bindAddress = bindAddress;
         this.jobPort = jobPort;
+        this.security = security;
     }
 
     /** Binds the socket and starts the loop; returns once bound (or throws why not). */
@@ -87,43 +88,14 @@ public final class ServerLoop implements Outbound, AutoCloseable {
 
     private void run(InboundHandler handler) {
         try (ZContext context = new ZContext()) {
+            ZapHandler zap = ZapHandler.install(context, security);
             try {
-                jobs = RouterSockets.bind(context, bindAddress, jobPort, Limits.MAX_MESSAGE_BYTES, PER_PEER_QUEUE);
-                boundJobPort = RouterSockets.boundPort(jobs);
-            } catch (ZMQException e) {
-                bindFailure = new IllegalStateException("cannot bind the job port " + bindAddress + ":" + jobPort
-                        + ": " + e.getMessage(), e);
-                bound.countDown();
-                return;
-            }
-            bound.countDown();
-            ZMQ.Poller poller = context.createPoller(2);
-            int jobsIndex = poller.register(jobs, ZMQ.Poller.POLLIN);
-            int mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
-            long nextTick = System.currentTimeMillis() + TICK_MILLIS;
-            while (running && !Thread.currentThread().isInterrupted()) {
-                long wait = Math.max(0, nextTick - System.currentTimeMillis());
-                try {
-                    poller.poll(wait);
-                } catch (ZMQException e) {
-                    if (!running) {
-                        break;
-                    }
-                    throw e;
-                }
-                if (poller.pollin(mailboxIndex)) {
-                    mailbox.runAll();
-                }
-                if (poller.pollin(jobsIndex)) {
-                    receive(jobs, handler);
-                }
-                long now = System.currentTimeMillis();
-                if (now >= nextTick) {
-                    guarded(() -> handler.onTick(now));
-                    nextTick = now + TICK_MILLIS;
+                serve(context, handler);
+            } finally {
+                if (zap != null) {
+                    zap.close(); // before the context, whose sockets it uses
                 }
             }
-            poller.close();
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "server loop stopped: " + e.getMessage(), e);
         } finally {
@@ -133,31 +105,73 @@ public final class ServerLoop implements Outbound, AutoCloseable {
         }
     }
 
+    private void serve(ZContext context, InboundHandler handler) {
+        try {
+            jobs = RouterSockets.bind(context, bindAddress, jobPort, Limits.MAX_MESSAGE_BYTES, PER_PEER_QUEUE,
+                    security);
+            boundJobPort = RouterSockets.boundPort(jobs);
+        } catch (ZMQException e) {
+            bindFailure = new IllegalStateException("cannot bind the job port " + bindAddress + ":" + jobPort
+                    + ": " + e.getMessage(), e);
+            bound.countDown();
+            return;
+        }
+        bound.countDown();
+        ZMQ.Poller poller = context.createPoller(2);
+        int jobsIndex = poller.register(jobs, ZMQ.Poller.POLLIN);
+        int mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
+        long nextTick = System.currentTimeMillis() + TICK_MILLIS;
+        while (running && !Thread.currentThread().isInterrupted()) {
+            long wait = Math.max(0, nextTick - System.currentTimeMillis());
+            try {
+                poller.poll(wait);
+            } catch (ZMQException e) {
+                if (!running) {
+                    break;
+                }
+                throw e;
+            }
+            if (poller.pollin(mailboxIndex)) {
+                mailbox.runAll();
+            }
+            if (poller.pollin(jobsIndex)) {
+                receive(jobs, handler);
+            }
+            long now = System.currentTimeMillis();
+            if (now >= nextTick) {
+                guarded(() -> handler.onTick(now));
+                nextTick = now + TICK_MILLIS;
+            }
+        }
+        poller.close();
+    }
+
     private void receive(ZMQ.Socket socket, InboundHandler handler) {
         for (int i = 0; i < BATCH; i++) {
             byte[] routing = socket.recv(ZMQ.DONTWAIT);
             if (routing == null) {
                 return;
             }
-            String routingId = new String(routing, StandardCharsets.UTF_8);
-            byte[] body = socket.hasReceiveMore() ? socket.recv(0) : null;
+            // The body carries the peer's metadata: its authenticated key and its address.
+            zmq.Msg body = socket.hasReceiveMore() ? socket.recvMsg(0) : null;
             boolean extra = false;
             while (socket.hasReceiveMore()) {
                 socket.recv(0);
                 extra = true;
             }
+            Peer peer = RouterSockets.peer(routing, body);
             if (body == null || extra) {
-                guarded(() -> handler.onMalformed(routingId, "expected exactly one frame after the routing id"));
+                guarded(() -> handler.onMalformed(peer, "expected exactly one frame after the routing id"));
                 continue;
             }
             Message message;
             try {
-                message = WireCodec.decode(body);
+                message = WireCodec.decode(body.data());
             } catch (ProtocolException e) {
-                guarded(() -> handler.onMalformed(routingId, e.getMessage()));
+                guarded(() -> handler.onMalformed(peer, e.getMessage()));
                 continue;
             }
-            guarded(() -> handler.onMessage(routingId, message));
+            guarded(() -> handler.onMessage(peer, message));
         }
     }
 
@@ -171,10 +185,10 @@ public final class ServerLoop implements Outbound, AutoCloseable {
     }
 
     @Override
-    public boolean send(String routingId, Message message) {
+    public boolean send(String connection, Message message) {
         byte[] body = WireCodec.encode(message);
         try {
-            if (!jobs.send(routingId.getBytes(StandardCharsets.UTF_8), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+            if (!jobs.send(RouterSockets.routingId(connection), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
                 return false;
             }
             return jobs.send(body, ZMQ.DONTWAIT);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.HelloProof;
 import io.director.dsl.wire.Message;
-import io.director.dsl.wire.RoutingId;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.store.StoredNode;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class NodeRegistryTest {
 
     private static Message.Hello hello(int protocol, String identity, String machineId, String key) {
         String nonce = HelloProof.newNonce();
-        String proof = key == null ? null : HelloProof.compute(key, identity, machineId, nonce);
+        String proof = key == null ? null : HelloProof.compute(key, identity, machineId, nonce, null);
         return new Message.Hello(protocol, identity, machineId, "0.1.0", Map.of("role", "web"), 5L, nonce, proof,
                 Map.of("os", "linux"));
     }
@@ -39,7 +38,7 @@ class NodeRegistryTest {
     }
 
     private NodeRegistry.Enrolment enrol(String identity, String machineId, long now) {
-        return registry.enrol(RoutingId.of(identity, machineId), hello(identity, machineId), now);
+        return registry.enrol(identity + "@" + machineId, null, hello(identity, machineId), now);
     }
 
     private List<String> identities(List<Node> nodes) {
@@ -81,13 +80,16 @@ class NodeRegistryTest {
     }
 
     @Test
-    void refusesARoutingIdThatDoesNotMatchTheHello() {
-        NodeRegistry.Enrolment enrolment = registry.enrol("web-1@m-2", hello("web-1", "m-1"), 0L);
+    void aProofMadeForAnotherKeyIsRefused() {
+        String nonce = HelloProof.newNonce();
+        String proof = HelloProof.compute(KEY, "web-1", "m-1", nonce, "key-of-the-node-that-proved-it");
+        Message.Hello replayed = new Message.Hello(DirectorVersion.PROTOCOL, "web-1", "m-1", "0.1.0", Map.of(), 5L,
+                nonce, proof, Map.of());
+
+        NodeRegistry.Enrolment enrolment = registry.enrol("conn-2", "key-of-another-connection", replayed, 0L);
 
         assertFalse(enrolment.accepted());
-        assertNull(enrolment.node());
-        assertEquals("routing id 'web-1@m-2' does not match identity 'web-1' and machine id 'm-1'",
-                enrolment.refusal());
+        assertTrue(enrolment.refusal().startsWith("shared key mismatch"), enrolment.refusal());
         assertEquals(0, registry.size());
     }
 
@@ -124,7 +126,7 @@ class NodeRegistryTest {
     @Test
     void refusesAnotherProtocol() {
         Message.Hello hello = hello(DirectorVersion.PROTOCOL + 1, "web-1", "m-1", KEY);
-        NodeRegistry.Enrolment enrolment = registry.enrol("web-1@m-1", hello, 0L);
+        NodeRegistry.Enrolment enrolment = registry.enrol("web-1@m-1", null, hello, 0L);
 
         assertFalse(enrolment.accepted());
         assertTrue(enrolment.refusal().startsWith("protocol " + (DirectorVersion.PROTOCOL + 1)
@@ -135,13 +137,13 @@ class NodeRegistryTest {
     @Test
     void refusesInvalidIdentities() {
         for (String identity : new String[] {"bad id", "-leading-dash", ".dot", "semi;colon", "", "x".repeat(129)}) {
-            NodeRegistry.Enrolment enrolment = registry.enrol(RoutingId.of(identity, "m-1"),
+            NodeRegistry.Enrolment enrolment = registry.enrol(identity + "@" + "m-1", null,
                     hello(identity, "m-1"), 0L);
             assertFalse(enrolment.accepted(), identity);
             assertTrue(enrolment.refusal().startsWith("invalid identity '" + identity + "'"), enrolment.refusal());
         }
         Message.Hello nullIdentity = hello(DirectorVersion.PROTOCOL, null, "m-1", null);
-        assertTrue(registry.enrol("null@m-1", nullIdentity, 0L).refusal().startsWith("invalid identity 'null'"));
+        assertTrue(registry.enrol("null@m-1", null, nullIdentity, 0L).refusal().startsWith("invalid identity 'null'"));
         assertEquals(0, registry.size());
     }
 
@@ -154,18 +156,18 @@ class NodeRegistryTest {
 
     @Test
     void refusesAHelloWithoutAMachineId() {
-        NodeRegistry.Enrolment enrolment = registry.enrol("web-1@ ", hello("web-1", " "), 0L);
+        NodeRegistry.Enrolment enrolment = registry.enrol("web-1@ ", null, hello("web-1", " "), 0L);
         assertEquals("hello from 'web-1' has no valid machine id", enrolment.refusal());
     }
 
     @Test
     void refusesAWrongOrMissingKeyProof() {
-        NodeRegistry.Enrolment wrong = registry.enrol("web-1@m-1",
+        NodeRegistry.Enrolment wrong = registry.enrol("web-1@m-1", null,
                 hello(DirectorVersion.PROTOCOL, "web-1", "m-1", "not-the-key"), 0L);
         assertFalse(wrong.accepted());
         assertTrue(wrong.refusal().startsWith("shared key mismatch: node 'web-1' did not prove"), wrong.refusal());
 
-        NodeRegistry.Enrolment missing = registry.enrol("web-1@m-1",
+        NodeRegistry.Enrolment missing = registry.enrol("web-1@m-1", null,
                 hello(DirectorVersion.PROTOCOL, "web-1", "m-1", null), 0L);
         assertFalse(missing.accepted());
         assertTrue(missing.refusal().startsWith("shared key mismatch: node 'web-1'"), missing.refusal());
@@ -175,7 +177,7 @@ class NodeRegistryTest {
     @Test
     void needsNoProofWithoutASharedKey() {
         NodeRegistry open = new NodeRegistry(HEARTBEAT, new HelloCheck(""));
-        assertTrue(open.enrol("web-1@m-1", hello(DirectorVersion.PROTOCOL, "web-1", "m-1", null), 0L).accepted());
+        assertTrue(open.enrol("web-1@m-1", null, hello(DirectorVersion.PROTOCOL, "web-1", "m-1", null), 0L).accepted());
     }
 
     @Test
@@ -323,7 +325,7 @@ class NodeRegistryTest {
         assertFalse(taken.accepted());
         assertTrue(taken.retry(), "the holder may expire: the newcomer should try again later");
 
-        NodeRegistry.Enrolment wrongKey = registry.enrol(RoutingId.of("db-1", "m-3"),
+        NodeRegistry.Enrolment wrongKey = registry.enrol("db-1" + "@" + "m-3", null,
                 hello(DirectorVersion.PROTOCOL, "db-1", "m-3", "not-the-key"), 300L);
         assertFalse(wrongKey.accepted());
         assertFalse(wrongKey.retry(), "a wrong key does not fix itself");

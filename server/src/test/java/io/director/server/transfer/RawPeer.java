@@ -1,5 +1,6 @@
 package io.director.server.transfer;
 
+import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
@@ -7,7 +8,6 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +18,12 @@ final class RawPeer implements AutoCloseable {
     private final ZContext context = new ZContext(1);
     private final ZMQ.Socket socket;
 
-    RawPeer(int port, String routingId) {
+    /** A CURVE client with these keys of a server with this public key. */
+    RawPeer(int port, CurveKeys keys, String serverKey) {
         socket = context.createSocket(SocketType.DEALER);
-        socket.setIdentity(routingId.getBytes(StandardCharsets.UTF_8));
+        socket.setCurvePublicKey(keys.publicKeyBytes());
+        socket.setCurveSecretKey(keys.secretKeyBytes());
+        socket.setCurveServerKey(CurveKeys.isKey(serverKey) ? org.zeromq.ZMQ.Curve.z85Decode(serverKey) : null);
         socket.setLinger(0);
         // JeroMQ stalls about one new connection in fifty for the handshake interval: keep it short here.
         socket.setHandshakeIvl(1000);

@@ -2,8 +2,10 @@ package io.director.server.transfer;
 
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.wire.Job;
+import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.TransferFile;
+import io.director.server.transport.WireSecurity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -35,7 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TransferEndpointTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String NODE = "web-1@0f5d1c2b3a4e4f6081726354a9b8c7d6";
+    private static final String NODE = "web-1";
+    private static final CurveKeys SERVER_KEYS = CurveKeys.generate();
+    private static final CurveKeys NODE_KEYS = CurveKeys.generate();
+    /** As the server resolves peers: only NODE_KEYS is an accepted key, NODE's. */
+    private static final TransferPeers PEERS = (peer, claimed) -> NODE_KEYS.publicKey().equals(peer.publicKey())
+            ? Optional.of(NODE).filter(n -> n.equals(claimed)) : Optional.empty();
 
     @TempDir
     Path dir;
@@ -63,9 +71,9 @@ class TransferEndpointTest {
     @BeforeEach
     void start() {
         log.addHandler(capture);
-        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions);
+        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, WireSecurity.curve(SERVER_KEYS), PEERS);
         endpoint.start();
-        node = new RawPeer(endpoint.port(), NODE);
+        node = new RawPeer(endpoint.port(), NODE_KEYS, SERVER_KEYS.publicKey());
     }
 
     @AfterEach
@@ -80,7 +88,7 @@ class TransferEndpointTest {
         TransferFile file = file("app.conf", "listen 80\n".getBytes(StandardCharsets.UTF_8));
         permissions.grant(NODE, job("job-1", file));
 
-        node.send(new Message.ChunkRequest("job-1", file.source(), 7, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 7, 100));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(new Message.Chunk("job-1", file.source(), 7, 3, null), RawPeer.header(reply));
@@ -95,7 +103,7 @@ class TransferEndpointTest {
         TransferFile file = file("big.bin", bytes);
         permissions.grant(NODE, job("job-1", file));
 
-        node.send(new Message.ChunkRequest("job-1", file.source(), 5, 2 * TransferEndpoint.MAX_CHUNK_BYTES));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 5, 2 * TransferEndpoint.MAX_CHUNK_BYTES));
         List<byte[]> reply = node.receive(WAIT);
 
         Message.Chunk chunk = (Message.Chunk) RawPeer.header(reply);
@@ -109,7 +117,7 @@ class TransferEndpointTest {
         permissions.grant(NODE, job("job-1", granted));
         warnings.clear();
 
-        node.send(new Message.ChunkRequest("job-1", "/etc/shadow", 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", "/etc/shadow", 0, 100));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(1, reply.size(), "a refusal carries no data frame");
@@ -117,29 +125,64 @@ class TransferEndpointTest {
         assertEquals("not a file of job job-1 on this node", chunk.error());
         LogRecord record = warnings.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(record, "the refusal is logged");
-        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node " + NODE + ": " + chunk.error(),
+        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node 'web-1' (127.0.0.1, key "
+                + CurveKeys.shortFingerprint(NODE_KEYS.publicKey()) + "): " + chunk.error(),
                 record.getMessage());
     }
 
     @Test
     void refusesAGrantedFileToAnotherNode() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant("web-2@1111", job("job-1", file));
+        permissions.grant("web-2", job("job-1", file));
 
-        node.send(new Message.ChunkRequest("job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
 
         assertNotNull(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
+    }
+
+    @Test
+    void refusesAKeyThatIsNotTheNodesEvenWhenItNamesTheNode() throws Exception {
+        TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
+        permissions.grant(NODE, job("job-1", file));
+        try (RawPeer stranger = new RawPeer(endpoint.port(), CurveKeys.generate(), SERVER_KEYS.publicKey())) {
+            stranger.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
+            List<byte[]> reply = stranger.receive(WAIT);
+            assertEquals(1, reply.size(), "no data");
+            assertEquals("this connection is not node 'web-1' of this cluster (its key is not that node's accepted key)",
+                    ((Message.Chunk) RawPeer.header(reply)).error());
+        }
+    }
+
+    @Test
+    void refusesTheNodesKeyAskingInAnotherNodesName() throws Exception {
+        TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
+        permissions.grant("web-2", job("job-1", file));
+
+        node.send(new Message.ChunkRequest("web-2", "job-1", file.source(), 0, 100));
+
+        assertTrue(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error().startsWith("this connection is not"));
+    }
+
+    @Test
+    void aPeerThatDoesNotKnowTheServersKeyGetsNothing() throws Exception {
+        TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
+        permissions.grant(NODE, job("job-1", file));
+        try (RawPeer impostor = new RawPeer(endpoint.port(), NODE_KEYS, CurveKeys.generate().publicKey())) {
+            impostor.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
+            assertThrows(AssertionError.class, () -> impostor.receive(Duration.ofSeconds(2)),
+                    "the CURVE handshake must fail: the server cannot read a hello sealed for another key");
+        }
     }
 
     @Test
     void refusesAFileOnceItsJobIsRevoked() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
         permissions.grant(NODE, job("job-1", file));
-        node.send(new Message.ChunkRequest("job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
         assertNull(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
 
         permissions.revoke(NODE, "job-1");
-        node.send(new Message.ChunkRequest("job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(1, reply.size());
@@ -152,7 +195,7 @@ class TransferEndpointTest {
         permissions.grant(NODE, job("job-1", file));
         Files.writeString(Path.of(file.source()), "0123");
 
-        node.send(new Message.ChunkRequest("job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
 
         assertEquals("changed on the server: shorter than when the job was submitted",
                 ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
@@ -175,10 +218,10 @@ class TransferEndpointTest {
         node.send(new Message.Heartbeat(1));
         assertEquals(new Message.Error("unexpected message type 'heartbeat' on the transfer port (only chunk_request"
                 + " is served)"), RawPeer.header(node.receive(WAIT)));
-        node.send(new Message.ChunkRequest("job-1", file.source(), -1, 10));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), -1, 10));
         assertEquals("invalid range: offset -1, length 10", ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
 
-        node.send(new Message.ChunkRequest("job-1", file.source(), 0, 10));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 10));
         List<byte[]> reply = node.receive(WAIT);
         assertEquals("ok", new String(reply.get(1), StandardCharsets.UTF_8));
     }
@@ -189,14 +232,15 @@ class TransferEndpointTest {
         permissions.grant(NODE, job("job-1", file));
 
         node.send(new Message.Error("something"));
-        node.send(new Message.ChunkRequest("job-1", file.source(), 0, 10));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 10));
 
         assertInstanceOf(Message.Chunk.class, RawPeer.header(node.receive(WAIT)), "the first answer is the chunk's");
     }
 
     @Test
     void aTakenPortIsAnErrorNamingIt() {
-        TransferEndpoint second = new TransferEndpoint("127.0.0.1", endpoint.port(), permissions);
+        TransferEndpoint second = new TransferEndpoint("127.0.0.1", endpoint.port(), permissions,
+                WireSecurity.curve(SERVER_KEYS), PEERS);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
 
@@ -210,7 +254,7 @@ class TransferEndpointTest {
         int port = endpoint.port();
         endpoint.close();
 
-        endpoint = new TransferEndpoint("127.0.0.1", port, permissions);
+        endpoint = new TransferEndpoint("127.0.0.1", port, permissions, WireSecurity.curve(SERVER_KEYS), PEERS);
         endpoint.start();
 
         assertEquals(port, endpoint.port());

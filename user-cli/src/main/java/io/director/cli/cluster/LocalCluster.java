@@ -31,6 +31,8 @@ public final class LocalCluster implements AutoCloseable {
     private final int transferPort;
     private final double heartbeatSeconds;
     private final List<String> serverArgs;
+    /** The cluster key given to the server and to clients started without keys of their own, or null. */
+    private final String sharedKey;
     private Process server;
     private final Map<String, Process> clients = new LinkedHashMap<>();
     private final List<Process> launched = new ArrayList<>();
@@ -39,6 +41,9 @@ public final class LocalCluster implements AutoCloseable {
         this.dir = dir;
         this.heartbeatSeconds = heartbeatSeconds;
         this.serverArgs = List.copyOf(serverArgs);
+        // Encrypted by default, enrolled by a fresh shared key: the nodes of a local cluster accept themselves.
+        this.sharedKey = serverArgs.contains("--shared-key") || serverArgs.contains("--encryption") ? null
+                : java.util.HexFormat.of().formatHex(randomBytes(24));
         this.jobPort = freePort();
         this.transferPort = freePort();
     }
@@ -62,6 +67,9 @@ public final class LocalCluster implements AutoCloseable {
                 "--socket-path", socketPath().toString(), "--datastore", "sqlite:" + dir.resolve("server.db"),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(serverArgs);
+        if (sharedKey != null) {
+            args.addAll(List.of("--shared-key", sharedKey));
+        }
         server = launch(args, dir.resolve("server.log"));
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
@@ -88,14 +96,34 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a client with its own cache path (another installation) and log file. */
     public Process startClient(String identity, Path cachePath, Path log, List<String> extraArgs) {
+        return startClient(identity, cachePath, log, jobPort, extraArgs);
+    }
+
+    /** Starts a client that reaches the job port at another port (a test's proxy in between). */
+    public Process startClient(String identity, Path cachePath, Path log, int viaJobPort, List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of("client", "--server-address", "127.0.0.1",
-                "--job-port", Integer.toString(jobPort), "--transfer-port", Integer.toString(transferPort),
+                "--job-port", Integer.toString(viaJobPort), "--transfer-port", Integer.toString(transferPort),
                 "--identity", identity, "--cache-path", cachePath.toString(),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(extraArgs);
+        if (sharedKey != null && !extraArgs.contains("--shared-key") && !extraArgs.contains("--server-key")
+                && !extraArgs.contains("--encryption")) {
+            args.addAll(List.of("--shared-key", sharedKey));
+        }
         Process process = launch(args, log);
         clients.merge(identity, process, (first, second) -> first.isAlive() ? first : second);
         return process;
+    }
+
+    /** The cluster's shared key (made for it unless the server arguments set their own), or null. */
+    public String sharedKey() {
+        return sharedKey;
+    }
+
+    private static byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     /** Waits until these nodes are listed alive. */

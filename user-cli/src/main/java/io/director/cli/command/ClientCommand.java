@@ -1,9 +1,12 @@
 package io.director.cli.command;
 
+import io.director.cli.CliException;
 import io.director.cli.ExitCodes;
 import io.director.cli.LogSetup;
 import io.director.client.ClientConfig;
 import io.director.client.DirectorClient;
+import io.director.client.ServerKeys;
+import io.director.dsl.wire.KeyFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,6 +49,11 @@ final class ClientCommand implements Callable<Integer> {
             description = "The node's cache and state (default: ${DEFAULT-VALUE}).")
     Path cachePath;
 
+    @Option(names = "--server-key", paramLabel = "KEY|FILE",
+            description = "The server's public key (40 Z85 characters) or a file holding it (the server's server.pub);"
+                    + " default: derived from --shared-key, else the key pinned in the cache path.")
+    String serverKey;
+
     @Option(names = "--labels", paramLabel = "K=V[,K=V…]", split = ",", description = "Labels used for placement.")
     Map<String, String> labels = new LinkedHashMap<>();
 
@@ -53,8 +61,17 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
         DirectorClient client = new DirectorClient(new ClientConfig(serverAddress, cluster.jobPort, cluster.transferPort,
-                identity == null ? hostName() : identity, cachePath, labels, cluster.sharedKey, cluster.heartbeatInterval));
-        client.start();
+                identity == null ? hostName() : identity, cachePath, labels, cluster.sharedKey, cluster.heartbeatInterval,
+                serverKey, cluster.encryption == ClusterOptions.Encryption.curve));
+        try {
+            client.start();
+        } catch (ServerKeys.ServerKeyException e) {
+            client.close();
+            throw new CliException(ExitCodes.REFUSED, e.getMessage());
+        } catch (KeyFiles.KeyFileException e) {
+            client.close();
+            throw new CliException(ExitCodes.FAILED, e.getMessage());
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(client::close, "client-shutdown"));
         String refusal = client.awaitStop();
         if (refusal != null) {

@@ -17,6 +17,14 @@ public final class ClusterOptions {
             description = "Cluster key: the server requires nodes to prove it; the client proves it.")
     String sharedKey;
 
+    /** CurveZMQ on the node ports, or nothing. */
+    enum Encryption { curve, none }
+
+    @Option(names = "--encryption", paramLabel = "curve|none", defaultValue = "curve",
+            description = "CurveZMQ on both node ports (default: ${DEFAULT-VALUE}); none sends everything in clear "
+                    + "and checks no key: only for benchmarks on a trusted network.")
+    Encryption encryption;
+
     @Option(names = "--heartbeat-interval", paramLabel = "S", defaultValue = "10",
             description = "Seconds between heartbeats; a node missing 3 is expired (default: ${DEFAULT-VALUE}).")
     double heartbeatInterval;

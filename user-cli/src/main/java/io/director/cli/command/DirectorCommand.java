@@ -22,6 +22,7 @@ import java.nio.file.Path;
                 ExecCommand.class,
                 OrchestrateCommand.class,
                 ManageCommand.class,
+                KeysCommand.class,
                 QuickstartCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,

@@ -43,7 +43,8 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
         DirectorServer server = new DirectorServer(new ServerConfig(bindAddress, cluster.jobPort, cluster.transferPort,
-                root.socketPath(), socketGroup, datastore, cluster.heartbeatInterval, cluster.sharedKey, outputCap));
+                root.socketPath(), socketGroup, datastore, cluster.heartbeatInterval, cluster.sharedKey, outputCap,
+                cluster.encryption == ClusterOptions.Encryption.curve));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
         server.awaitStop();

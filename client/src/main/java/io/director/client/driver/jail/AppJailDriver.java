@@ -1,6 +1,7 @@
 package io.director.client.driver.jail;
 
 import io.director.client.driver.CommandRunner;
+import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 import io.director.dsl.verb.JailVerb;
 
@@ -30,6 +31,8 @@ import java.util.logging.Logger;
  *       only bounds how long the driver waits).</li>
  *   <li>destroy: stop, then {@code appjail jail destroy NAME}.</li>
  *   <li>running means {@code jls --libxo json -j NAME} lists it, as with jail(8).</li>
+ *   <li>supervision ({@code --restart}): a jail gone from {@code jls} is started again as it was
+ *       last started.</li>
  * </ul>
  */
 public final class AppJailDriver implements JailDriver {
@@ -93,6 +96,13 @@ public final class AppJailDriver implements JailDriver {
         if (running(name)) {
             return false;
         }
+        boot(jail, command);
+        return true;
+    }
+
+    /** {@code appjail start} and the command; the record says running (with the command) once both are done. */
+    private void boot(JailRecords.Jail jail, List<String> command) throws JailException {
+        String name = jail.name();
         commands.run(List.of("appjail", "start", name), "start jail '" + name + "'", COMMAND_TIMEOUT_SECONDS);
         if (!command.isEmpty()) {
             List<String> line = new ArrayList<>(List.of("appjail", "cmd", "jexec", name, "/usr/sbin/daemon", "-f"));
@@ -100,8 +110,7 @@ public final class AppJailDriver implements JailDriver {
             commands.run(line, "start the command of jail '" + name + "'", 60);
         }
         records.put(new JailRecords.Jail(name, jail.spec(), "running", null, null, null, List.of(), jail.cgroup(),
-                jail.restarts()));
-        return true;
+                jail.restarts(), command));
     }
 
     @Override
@@ -161,6 +170,66 @@ public final class AppJailDriver implements JailDriver {
             all.add(statusOf(jail));
         }
         return all;
+    }
+
+    /**
+     * Jails still listed by {@code jls} are left as they are; a jail recorded as running that is
+     * gone is left to supervision when it has a restart policy, else recorded as stopped; then
+     * {@code --autostart} jails that are not running are started (with the default init).
+     */
+    @Override
+    public synchronized void recover() {
+        for (JailRecords.Jail jail : records.all()) {
+            try {
+                if (running(jail.name())) {
+                    continue;
+                }
+                if (jail.state().equals("running") && !jail.spec().restart().equals("no")) {
+                    LOG.info(() -> "jail " + jail.name() + " ended while the client was not running: left to supervision");
+                    continue;
+                }
+                if (jail.state().equals("running")) {
+                    records.put(jail.stopped());
+                }
+                if (jail.spec().autostart()) {
+                    start(jail.name(), List.of());
+                }
+            } catch (JailException e) {
+                LOG.warning(() -> "jail " + jail.name() + ": recovery or autostart failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Jails with a restart policy recorded as running; one is gone when {@code jls} no longer lists
+     * it. An AppJail jail runs its own services (its rc), so a command that ended inside a jail that
+     * still runs is not seen. The exit status is not known here: every end counts as a failure.
+     */
+    @Override
+    public synchronized List<SupervisedWorkload> supervised() throws JailException {
+        List<SupervisedWorkload> supervised = new ArrayList<>();
+        for (JailRecords.Jail jail : records.all()) {
+            if (jail.state().equals("running") && !jail.spec().restart().equals("no")) {
+                boolean gone = !running(jail.name());
+                supervised.add(new SupervisedWorkload(jail.name(), jail.spec().restart(), gone, gone));
+            }
+        }
+        return supervised;
+    }
+
+    /**
+     * Starts a gone jail again with the command of its last start, counting the restart; a jail
+     * stopped meanwhile is recorded as stopped and is left alone.
+     */
+    @Override
+    public synchronized boolean restartGone(String name) throws JailException {
+        JailRecords.Jail jail = records.find(name);
+        if (jail == null || !jail.state().equals("running") || running(name)) {
+            return false;
+        }
+        // on failure the record still says running: the supervisor tries again after its backoff
+        boot(jail.restarted(), jail.command());
+        return true;
     }
 
     private JailStatus statusOf(JailRecords.Jail jail) throws JailException {

@@ -3,6 +3,7 @@ package io.director.client.driver.jail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.director.client.driver.CommandRunner;
+import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 import io.director.dsl.verb.JailVerb;
 
@@ -39,6 +40,8 @@ import java.util.logging.Logger;
  *   <li>destroy: stop, then {@code chflags -R noschg} and {@code rm -r -f -x} of a root it made
  *       ({@code -x}: never across a mount point).</li>
  *   <li>status/list: the record plus {@code jls --libxo json -j NAME} (running when listed).</li>
+ *   <li>supervision ({@code --restart}): a jail gone from {@code jls}, or started with a command
+ *       and left without processes, is removed and started again with that command.</li>
  * </ul>
  */
 public final class FreeBsdJailDriver implements JailDriver {
@@ -46,6 +49,8 @@ public final class FreeBsdJailDriver implements JailDriver {
     private static final Logger LOG = Logger.getLogger(FreeBsdJailDriver.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long COMMAND_TIMEOUT_SECONDS = 60;
+    /** Grace of {@code jail -r} for a jail whose command ended: nothing is left in it to stop. */
+    private static final long REMOVE_TIMEOUT_SECONDS = 10;
     /** What the record's {@code cgroup} field holds when the limits were placed with rctl. */
     static final String RCTL = "rctl";
 
@@ -106,6 +111,14 @@ public final class FreeBsdJailDriver implements JailDriver {
         if (jid(name) != null) {
             return false;
         }
+        boot(jail, command);
+        LOG.info(() -> "jail " + name + " started");
+        return true;
+    }
+
+    /** Mounts, {@code jail -c} and limits; the record says running (with the command) only once all is done. */
+    private void boot(JailRecords.Jail jail, List<String> command) throws JailException {
+        String name = jail.name();
         JailSpec spec = jail.spec();
         Path root = rootOf(name, spec);
         List<String> mounted = new ArrayList<>();
@@ -129,9 +142,7 @@ public final class FreeBsdJailDriver implements JailDriver {
         }
         boolean limited = limit(name, spec);
         records.put(new JailRecords.Jail(name, spec, "running", null, null, null, List.of(), limited ? RCTL : null,
-                jail.restarts()));
-        LOG.info(() -> "jail " + name + " started");
-        return true;
+                jail.restarts(), command));
     }
 
     /** The {@code jail -c} line of a start. */
@@ -214,11 +225,7 @@ public final class FreeBsdJailDriver implements JailDriver {
                     grace.toSeconds() + COMMAND_TIMEOUT_SECONDS);
         }
         if (running || jail.state().equals("running")) {
-            // after a crash or a reboot the mounts may be gone already: failures here are not errors
-            unmount(jail.spec().mounts().stream().map(m -> rootOf(name, jail.spec()) + m.split(":")[1]).toList());
-            if (jail.cgroup() != null) {
-                quietly(List.of("rctl", "-r", "jail:" + name));
-            }
+            release(jail);
             records.put(jail.stopped());
         }
         if (running) {
@@ -263,17 +270,96 @@ public final class FreeBsdJailDriver implements JailDriver {
         return all;
     }
 
+    /**
+     * Jails still listed by {@code jls} are left as they are; a jail recorded as running that is
+     * gone is left to supervision when it has a restart policy, else recorded as stopped; then
+     * {@code --autostart} jails that are not running are started (with the default init).
+     */
     @Override
     public synchronized void recover() {
         for (JailRecords.Jail jail : records.all()) {
-            if (!jail.spec().autostart()) {
-                continue;
-            }
             try {
-                start(jail.name(), List.of());
+                if (jid(jail.name()) != null) {
+                    continue;
+                }
+                if (jail.state().equals("running") && !jail.spec().restart().equals("no")) {
+                    LOG.info(() -> "jail " + jail.name() + " ended while the client was not running: left to supervision");
+                    continue;
+                }
+                if (jail.state().equals("running")) {
+                    release(jail);
+                    records.put(jail.stopped());
+                }
+                if (jail.spec().autostart()) {
+                    start(jail.name(), List.of());
+                }
             } catch (JailException e) {
-                LOG.warning(() -> "jail " + jail.name() + ": autostart failed: " + e.getMessage());
+                LOG.warning(() -> "jail " + jail.name() + ": recovery or autostart failed: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Jails with a restart policy recorded as running. One is gone when {@code jls} no longer lists
+     * it, or when it was started with a command and no process is left in it ({@code pgrep -j JID}
+     * finds none): this driver starts nothing else in a jail (no rc, {@code exec.clean}), so an
+     * empty jail is one whose command ended. Its exit status is not known here, so every end counts
+     * as a failure.
+     */
+    @Override
+    public synchronized List<SupervisedWorkload> supervised() throws JailException {
+        List<SupervisedWorkload> supervised = new ArrayList<>();
+        for (JailRecords.Jail jail : records.all()) {
+            if (jail.state().equals("running") && !jail.spec().restart().equals("no")) {
+                boolean gone = gone(jail, jid(jail.name()));
+                supervised.add(new SupervisedWorkload(jail.name(), jail.spec().restart(), gone, gone));
+            }
+        }
+        return supervised;
+    }
+
+    /**
+     * Removes what is left of a gone jail (the empty jail itself, its nullfs mounts, its rctl rules)
+     * and starts it again with the command of its last start, counting the restart. A jail stopped
+     * meanwhile is recorded as stopped and is left alone.
+     */
+    @Override
+    public synchronized boolean restartGone(String name) throws JailException {
+        JailRecords.Jail jail = records.find(name);
+        if (jail == null || !jail.state().equals("running")) {
+            return false;
+        }
+        Integer jid = jid(name);
+        if (!gone(jail, jid)) {
+            return false;
+        }
+        if (jid != null) {
+            run(List.of("jail", "-r", "name=" + name, "stop.timeout=" + REMOVE_TIMEOUT_SECONDS),
+                    "remove the empty jail '" + name + "'");
+        }
+        release(jail);
+        // on failure the record still says running: the supervisor tries again after its backoff
+        boot(jail.restarted(), jail.command());
+        return true;
+    }
+
+    /** Whether the jail's init is gone: not listed by jls, or started with a command and now empty. */
+    private boolean gone(JailRecords.Jail jail, Integer jid) throws JailException {
+        if (jid == null) {
+            return true;
+        }
+        if (jail.command().isEmpty()) {
+            return false;  // a persist jail with the default init lives until it is removed
+        }
+        // pgrep exits 1 when nothing matched; any other failure is not taken as an end
+        return commands.call(List.of("pgrep", "-j", jid.toString()), COMMAND_TIMEOUT_SECONDS).exitCode() == 1;
+    }
+
+    /** Undoes the host side of a start: nullfs mounts and rctl rules (after a crash or reboot they may be gone). */
+    private void release(JailRecords.Jail jail) {
+        unmount(jail.spec().mounts().stream().map(m -> rootOf(jail.name(), jail.spec()) + m.split(":")[1]).toList());
+        if (jail.cgroup() != null) {
+            quietly(List.of("rctl", "-r", "jail:" + jail.name()));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.director.client.driver.jail;
 
+import io.director.dsl.verb.Sizes;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.Objects;
  * @param hostname  the jail's host name (default: its name)
  * @param network   {@code none} (a private network namespace with only {@code lo}) or {@code host}
  * @param mounts    {@code SRC:DST[:ro]} bind mounts, in order
- * @param memory    memory limit as written (e.g. {@code 64M}), or null
+ * @param memory    memory limit as written (e.g. {@code 64M}), or null; compared by value, so
+ *                  {@code 1G} and {@code 1024M} are the same spec
  * @param cpus      CPU limit in CPUs, or null
  * @param env       {@code K=V} for every process of the jail, in order
  * @param restart   {@code no}, {@code on-failure} or {@code always}
@@ -65,11 +68,25 @@ public record JailSpec(String root, String template, String hostname, String net
         List<String> differences = new ArrayList<>();
         Map<String, Object> mine = toMap();
         asked.toMap().forEach((field, value) -> {
-            if (!Objects.equals(mine.get(field), value)) {
+            boolean same = field.equals("memory") ? Sizes.same(memory, asked.memory)
+                    : Objects.equals(mine.get(field), value);
+            if (!same) {
                 differences.add(field + " is " + show(mine.get(field)) + ", asked " + show(value));
             }
         });
         return differences;
+    }
+
+    /** Equal when they ask for the same jail: {@code memory} is compared by bytes, not as written. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof JailSpec asked && differencesFrom(asked).isEmpty();
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(root, template, hostname, network, mounts, Sizes.hash(memory), cpus, env, restart,
+                autostart);
     }
 
     private static String show(Object value) {

@@ -11,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,8 +30,11 @@ import java.util.regex.Pattern;
  *   <li>create: {@code vm create -t TEMPLATE -s DISK -m MEMORY -c CPUS [-i IMAGE] NAME}: size from
  *       the profile or the options, given to vm-bhyve's own {@code -m}/{@code -c} (they write
  *       {@code memory=} and {@code cpu=} into the VM's {@code NAME.conf}); {@code --image} names an
- *       image of vm-bhyve's {@code vm img} store. {@code --kernel} and {@code --cloud-init} are
- *       refused (vm-bhyve boots through its loaders), as is an accelerator other than auto.</li>
+ *       image of vm-bhyve's {@code vm img} store. With {@code --cloud-init}, a NoCloud seed
+ *       {@code VM_DIR/NAME/seed.iso} made with {@code makefs -t cd9660} (or another ISO maker on the
+ *       PATH) and attached as the next free disk: {@code sysrc -f VM_DIR/NAME/NAME.conf
+ *       diskN_type=ahci-cd diskN_dev=file diskN_name=seed.iso}. {@code --kernel} is refused
+ *       (vm-bhyve boots through its loaders), as is an accelerator other than auto.</li>
  *   <li>start: {@code vm start NAME}; stop: {@code vm stop NAME} (ACPI), then
  *       {@code vm poweroff -f NAME} after the grace; at once with {@code --force}.</li>
  *   <li>destroy: {@code vm destroy -f NAME}; status/list: {@code vm list} parsed (state and pid).</li>
@@ -38,6 +44,8 @@ import java.util.regex.Pattern;
  *       {@code zfs get -H -o value mountpoint DATASET}).</li>
  * </ul>
  * The spec and whether the VM has booted are a node-cache workload record of kind {@code vm}.
+ * {@link #recover} runs {@code vm start NAME} for the {@code --autostart} VMs that are off (the
+ * client's own autostart; vm-bhyve's {@code vm_list} in rc.conf is left alone).
  */
 public final class BhyveVmDriver implements VmDriver {
 
@@ -47,6 +55,8 @@ public final class BhyveVmDriver implements VmDriver {
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
     private static final int OUTPUT_CAP = 256 * 1024;
     private static final int CONSOLE_TAIL_BYTES = 1024 * 1024;
+    /** A {@code diskN_name=} line of a vm-bhyve configuration. */
+    private static final Pattern DISK_NAME = Pattern.compile("^disk(\\d+)_name=");
     /** {@code vm list}'s last column: {@code Running (PID)}, {@code Stopped}, {@code Locked (HOST)}… */
     private static final Pattern STATE = Pattern.compile("(Running \\((\\d+)\\)|Stopped|Locked.*|Bhyve.*)\\s*$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,13 +72,20 @@ public final class BhyveVmDriver implements VmDriver {
     private final NodeCache cache;
     private final CommandRunner runner;
     private final Duration pollEvery;
+    private final Predicate<String> onPath;
     private final Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
     private Path vmDir;
 
-    BhyveVmDriver(NodeCache cache, CommandRunner runner, Duration pollEvery) {
+    /** With {@code onPath} saying which programs are installed (the seed's ISO maker is chosen by it). */
+    BhyveVmDriver(NodeCache cache, CommandRunner runner, Duration pollEvery, Predicate<String> onPath) {
         this.cache = Objects.requireNonNull(cache, "cache");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.pollEvery = pollEvery;
+        this.onPath = Objects.requireNonNull(onPath, "onPath");
+    }
+
+    BhyveVmDriver(NodeCache cache, CommandRunner runner, Duration pollEvery) {
+        this(cache, runner, pollEvery, CommandRunner::onPath);
     }
 
     BhyveVmDriver(NodeCache cache, CommandRunner runner) {
@@ -87,7 +104,10 @@ public final class BhyveVmDriver implements VmDriver {
         }
     }
 
-    private VmOutcome doCreate(String name, VmSpec spec) throws VmException {
+    private VmOutcome doCreate(String name, VmSpec asked) throws VmException {
+        // The content is read once: its hash goes into the spec and the same bytes into the seed.
+        byte[] userData = asked.cloudInit() == null ? null : CloudInitSeed.read(name, asked.cloudInit());
+        VmSpec spec = asked.withCloudInitSha256(userData == null ? null : CloudInitSeed.sha256(userData));
         BhyveRecord existing = record(name);
         if (existing != null) {
             List<String> differences = existing.spec().differencesTo(spec);
@@ -101,16 +121,70 @@ public final class BhyveVmDriver implements VmDriver {
             throw new VmException("VM '" + name + "': --kernel is not supported by vm-bhyve (it boots the disk "
                     + "through its loaders): use --image");
         }
-        if (spec.cloudInit() != null) {
-            throw new VmException("VM '" + name + "': --cloud-init is not supported by the vm-bhyve driver yet");
-        }
         if (!spec.accel().equals("auto")) {
             throw new VmException("VM '" + name + "': bhyve has no accelerator choice (asked " + spec.accel() + ")");
         }
+        CloudInitSeed.Maker maker = userData == null ? null
+                : CloudInitSeed.choose(name, CloudInitSeed.FREEBSD, onPath, CloudInitSeed.FREEBSD_INSTALL);
         run(createLine(name, spec), "create VM '" + name + "'");
+        if (maker != null) {
+            try {
+                attachSeed(name, maker, userData);
+            } catch (VmException e) {
+                // a VM without the seed it was asked with is not left behind: a retry starts afresh
+                try {
+                    run(List.of("vm", "destroy", "-f", name), "remove VM '" + name + "' after its failed create");
+                } catch (VmException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+        }
         put(name, new BhyveRecord(spec, false));
         LOG.info(() -> "VM " + name + " created with vm-bhyve");
         return VmOutcome.changed("created");
+    }
+
+    /**
+     * Makes {@code VM_DIR/NAME/seed.iso} and adds it to the VM's configuration as its next disk,
+     * an AHCI CD-ROM (read-only by nature), so vm-bhyve hands it to bhyve at every start.
+     */
+    private void attachSeed(String name, CloudInitSeed.Maker maker, byte[] userData) throws VmException {
+        Path vm = vmDir().resolve(name);
+        Path staging = CloudInitSeed.stage(name, vm.resolve(CloudInitSeed.STAGING), userData);
+        run(maker.command(vm.resolve(CloudInitSeed.ISO), staging),
+                "make the cloud-init seed of VM '" + name + "' with " + maker.program);
+        try {
+            CloudInitSeed.deleteStaging(staging);
+        } catch (IOException e) {
+            LOG.warning(() -> "VM " + name + ": cannot remove " + staging + ": " + e.getMessage());
+        }
+        Path conf = vm.resolve(name + ".conf");
+        int disk = nextDisk(conf);
+        run(List.of("sysrc", "-f", conf.toString(), "disk" + disk + "_type=ahci-cd", "disk" + disk + "_dev=file",
+                "disk" + disk + "_name=" + CloudInitSeed.ISO), "attach the cloud-init seed of VM '" + name + "'");
+    }
+
+    /** The first disk number the configuration does not use (vm-bhyve stops at the first gap). */
+    static int nextDisk(Path conf) throws VmException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(conf);
+        } catch (IOException e) {
+            throw new VmException("cannot read the vm-bhyve configuration " + conf + ": " + e.getMessage(), e);
+        }
+        Set<Integer> used = new HashSet<>();
+        for (String line : lines) {
+            Matcher disk = DISK_NAME.matcher(line);
+            if (disk.find()) {
+                used.add(Integer.parseInt(disk.group(1)));
+            }
+        }
+        int next = 0;
+        while (used.contains(next)) {
+            next++;
+        }
+        return next;
     }
 
     static List<String> createLine(String name, VmSpec spec) {
@@ -195,6 +269,45 @@ public final class BhyveVmDriver implements VmDriver {
         }
         cache.deleteWorkload(KIND, name);
         return VmOutcome.changed("destroyed");
+    }
+
+    /**
+     * At the client daemon's start: {@code vm start NAME} for each {@code --autostart} VM that
+     * {@code vm list} does not show running; running ones are adopted as they are. Failures are
+     * logged and the others still go.
+     */
+    @Override
+    public void recover() {
+        Map<String, Listed> rows = new LinkedHashMap<>();
+        try {
+            parseList(call(List.of("vm", "list"), "list VMs").stdout()).forEach(row -> rows.put(row.name(), row));
+        } catch (VmException e) {
+            LOG.warning(() -> "VMs not recovered: " + e.getMessage());
+            return;
+        }
+        for (String name : List.copyOf(cache.workloads(KIND).keySet())) {
+            synchronized (lock(name)) {
+                BhyveRecord record = record(name);
+                Listed listed = rows.get(name);
+                if (record == null) {
+                    continue;
+                }
+                if (listed != null && listed.running()) {
+                    LOG.info(() -> "VM " + name + " re-adopted, bhyve pid " + listed.pid());
+                    continue;
+                }
+                if (!record.spec().autostart()) {
+                    continue;
+                }
+                try {
+                    run(List.of("vm", "start", name), "start VM '" + name + "'");
+                    put(name, new BhyveRecord(record.spec(), true));
+                    LOG.info(() -> "VM " + name + " autostarted");
+                } catch (VmException e) {
+                    LOG.warning(() -> "VM " + name + ": autostart failed: " + e.getMessage());
+                }
+            }
+        }
     }
 
     @Override

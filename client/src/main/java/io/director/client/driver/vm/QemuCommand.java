@@ -32,7 +32,11 @@ final class QemuCommand {
         return command;
     }
 
-    /** {@code qemu-system-x86_64 …}: boots the VM as a daemon, serial console to a file, QMP on a socket. */
+    /**
+     * {@code qemu-system-x86_64 …}: boots the VM as a daemon, serial console to a file, QMP on a
+     * socket; with {@code --cloud-init}, its seed as a read-only IDE CD-ROM (the i440fx machine has
+     * its IDE controller built in, so {@code -nodefaults} leaves it).
+     */
     static List<String> start(String qemu, String name, Path dir, VmSpec spec, String accel) {
         List<String> command = new ArrayList<>(List.of(qemu,
                 "-name", escape(name),
@@ -46,6 +50,10 @@ final class QemuCommand {
                 "-daemonize",
                 "-pidfile", dir.resolve(PID_FILE).toString(),
                 "-drive", "file=" + escape(dir.resolve(DISK).toString()) + ",format=qcow2,if=virtio"));
+        if (spec.cloudInit() != null) {
+            command.addAll(List.of("-drive", "file=" + escape(dir.resolve(CloudInitSeed.ISO).toString())
+                    + ",format=raw,if=ide,media=cdrom,readonly=on"));
+        }
         if (spec.kernel() != null) {
             command.addAll(List.of("-kernel", spec.kernel()));
             if (spec.initrd() != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.director.client.cache.NodeCache;
+import io.director.client.driver.CommandRunner;
 import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 import io.director.dsl.wire.WireCodec;
@@ -24,16 +25,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
  * VMs as QEMU processes. Each VM has a directory {@code VMS/NAME/} with its disk (qcow2, an
- * overlay over {@code --image} when given), serial console log, QMP socket and pid file; its
- * spec, last accelerator and whether it has booted are a workload record (kind {@code vm}) in
- * the node cache. QEMU runs daemonized in a session of its own, so VMs outlive the client;
- * "running" means the pid file names a live process whose command line is this VM's QEMU, which
- * is also how a restarted client adopts its VMs again.
+ * overlay over {@code --image} when given), serial console log, QMP socket, pid file and, with
+ * {@code --cloud-init}, its NoCloud seed ({@code seed.iso}); its spec, last accelerator and
+ * whether it has booted are a workload record (kind {@code vm}) in the node cache. QEMU runs
+ * daemonized in a session of its own, so VMs outlive the client; "running" means the pid file
+ * names a live process whose command line is this VM's QEMU, which is also how a restarted client
+ * adopts its VMs again ({@link #recover} then only boots the {@code --autostart} ones that are off).
  */
 public final class QemuVmDriver implements VmDriver {
 
@@ -70,16 +73,24 @@ public final class QemuVmDriver implements VmDriver {
     private final ProcessRunner processes;
     private final String qemu;
     private final String qemuImg;
+    private final Predicate<String> onPath;
     private final ObjectMapper json = WireCodec.mapper();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile KvmProbe.Result probed;
 
     public QemuVmDriver(Path vmsDir, NodeCache cache, ProcessRunner processes, String qemu, String qemuImg) {
+        this(vmsDir, cache, processes, qemu, qemuImg, CommandRunner::onPath);
+    }
+
+    /** With {@code onPath} saying which programs are installed (the seed's ISO maker is chosen by it). */
+    QemuVmDriver(Path vmsDir, NodeCache cache, ProcessRunner processes, String qemu, String qemuImg,
+                 Predicate<String> onPath) {
         this.vmsDir = Objects.requireNonNull(vmsDir, "vmsDir");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.processes = Objects.requireNonNull(processes, "processes");
         this.qemu = qemu;
         this.qemuImg = qemuImg;
+        this.onPath = Objects.requireNonNull(onPath, "onPath");
     }
 
     @Override
@@ -88,9 +99,13 @@ public final class QemuVmDriver implements VmDriver {
     }
 
     @Override
-    public VmOutcome create(String name, VmSpec spec) throws VmException, InterruptedException {
+    public VmOutcome create(String name, VmSpec asked) throws VmException, InterruptedException {
         ReentrantLock lock = lock(name);
         try {
+            // The content is read once: its hash goes into the spec and the same bytes into the seed.
+            byte[] userData = asked.cloudInit() == null ? null : CloudInitSeed.read(name, asked.cloudInit());
+            VmSpec spec = userData == null ? asked.withCloudInitSha256(null)
+                    : asked.withCloudInitSha256(CloudInitSeed.sha256(userData));
             VmRecord existing = record(name);
             if (existing != null) {
                 List<String> differences = existing.spec().differencesTo(spec);
@@ -100,14 +115,13 @@ public final class QemuVmDriver implements VmDriver {
                 throw new VmException("VM '" + name + "' exists with another spec: " + String.join("; ", differences)
                         + "; destroy it first or ask for it as it is");
             }
-            if (spec.cloudInit() != null) {
-                throw new VmException("VM '" + name + "': --cloud-init is not supported by the qemu driver yet");
-            }
             for (String file : Stream.of(spec.image(), spec.kernel(), spec.initrd()).filter(Objects::nonNull).toList()) {
                 if (!Files.isRegularFile(Path.of(file))) {
                     throw new VmException("VM '" + name + "': '" + file + "' is not a file on this node");
                 }
             }
+            CloudInitSeed.Maker maker = userData == null ? null
+                    : CloudInitSeed.choose(name, CloudInitSeed.LINUX, onPath, CloudInitSeed.LINUX_INSTALL);
             Path dir = dir(name);
             String format = null;
             boolean grow = false;
@@ -123,6 +137,9 @@ public final class QemuVmDriver implements VmDriver {
             }
             try {
                 run(QemuCommand.createDisk(qemuImg, dir, spec, format, grow), "create the disk of VM '" + name + "'");
+                if (maker != null) {
+                    makeSeed(name, dir, maker, userData);
+                }
             } catch (VmException e) {
                 deleteTree(dir);
                 throw e;
@@ -130,9 +147,23 @@ public final class QemuVmDriver implements VmDriver {
             put(name, new VmRecord(spec, null, false, false, 0));
             LOG.info(() -> "VM " + name + " created in " + dir);
             return VmOutcome.changed("created " + name + " (disk " + dir.resolve(QemuCommand.DISK)
-                    + (spec.image() == null ? ", " + spec.disk() : ", overlay over " + spec.image()) + ")");
+                    + (spec.image() == null ? ", " + spec.disk() : ", overlay over " + spec.image())
+                    + (maker == null ? "" : ", cloud-init seed " + dir.resolve(CloudInitSeed.ISO)) + ")");
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** The NoCloud seed ISO in the VM's directory, made by {@code maker} from a staging directory. */
+    private void makeSeed(String name, Path dir, CloudInitSeed.Maker maker, byte[] userData)
+            throws VmException, InterruptedException {
+        Path staging = CloudInitSeed.stage(name, dir.resolve(CloudInitSeed.STAGING), userData);
+        run(maker.command(dir.resolve(CloudInitSeed.ISO), staging),
+                "make the cloud-init seed of VM '" + name + "' with " + maker.program);
+        try {
+            CloudInitSeed.deleteStaging(staging);
+        } catch (IOException e) {
+            LOG.warning(() -> "VM " + name + ": cannot remove " + staging + ": " + e.getMessage());
         }
     }
 
@@ -273,6 +304,54 @@ public final class QemuVmDriver implements VmDriver {
             return last.isEmpty() ? "" : String.join("\n", last) + "\n";
         } catch (IOException e) {
             throw new VmException("VM '" + name + "': cannot read " + log + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * At the client daemon's start, as for jails: a VM whose QEMU still runs is adopted as it is;
+     * one that ended while no client ran is left to supervision when it has a restart policy and
+     * was meant to run, else recorded as not meant to run; then each {@code --autostart} VM that
+     * is off is booted. A VM that fails to boot is logged and the others still go.
+     */
+    @Override
+    public void recover() {
+        for (String name : List.copyOf(cache.workloads(KIND).keySet())) {
+            try {
+                recover(name);
+            } catch (VmException | RuntimeException e) {
+                LOG.warning(() -> "VM " + name + ": autostart failed: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void recover(String name) throws VmException, InterruptedException {
+        ReentrantLock lock = lock(name);
+        try {
+            VmRecord record = record(name);
+            if (record == null) {
+                return;
+            }
+            Long pid = runningPid(name);
+            if (pid != null) {
+                LOG.info(() -> "VM " + name + " re-adopted, QEMU pid " + pid);
+                return;
+            }
+            if (record.running() && !record.spec().restart().equals("no")) {
+                LOG.info(() -> "VM " + name + " ended while the client was not running: left to supervision");
+                return;
+            }
+            if (record.running()) {
+                put(name, record.withRunning(false));
+            }
+            if (record.spec().autostart()) {
+                VmOutcome started = start(name);
+                LOG.info(() -> "VM " + name + " autostarted: " + started.text());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

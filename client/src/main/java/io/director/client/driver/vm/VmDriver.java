@@ -13,7 +13,8 @@ import java.util.List;
  * serialize calls for one VM and let calls for different VMs proceed. Calls block: {@code create}
  * while the disk is made, {@code start} until the hypervisor has daemonized, {@code stop} up to
  * its grace plus a few seconds. VMs are separate processes that outlive the client daemon; a new
- * driver instance finds them again from its recorded state (re-adoption needs no call).
+ * driver instance finds them again from its recorded state, and {@link #recover} boots the
+ * {@code --autostart} ones that are off.
  */
 public interface VmDriver {
 
@@ -42,6 +43,14 @@ public interface VmDriver {
 
     /** The last {@code lines} lines of the VM's serial console log (empty before its first boot). */
     String console(String name, int lines) throws VmException;
+
+    /**
+     * Called once when the client daemon starts, before any job: VMs still running are adopted as
+     * they are, and those created with {@code --autostart} that are not running are booted. A VM
+     * that cannot be booted is logged, not thrown, so the others and the daemon still start.
+     */
+    default void recover() {
+    }
 
     /**
      * The VMs created with {@code --restart on-failure|always} that were started and not stopped

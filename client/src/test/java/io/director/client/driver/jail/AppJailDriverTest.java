@@ -1,6 +1,7 @@
 package io.director.client.driver.jail;
 
 import io.director.client.driver.RecordingCommandRunner;
+import io.director.client.driver.SupervisedWorkload;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -17,6 +18,11 @@ class AppJailDriverTest extends JailDriverConformance {
     @Override
     JailDriver driver(Path cachePath, JailRecords records, RecordingCommandRunner runner) {
         return new AppJailDriver(cachePath, records, runner);
+    }
+
+    @Override
+    String startLine() {
+        return "appjail start";
     }
 
     @Test
@@ -59,5 +65,30 @@ class AppJailDriverTest extends JailDriverConformance {
                 "jls --libxo json -j web", "appjail stop web",
                 "jls --libxo json -j web", "jls --libxo json -j web", "appjail stop web",
                 "appjail jail destroy web"), runner.lines());
+    }
+
+    @Test
+    void aVanishedJailIsStartedAgainWithItsRecordedCommand() throws Exception {
+        JailSpec spec = new JailSpec(null, "base", "web", "none", List.of(), null, null, List.of("A=1"), "always",
+                false);
+        driver.create("web", spec);
+        driver.start("web", List.of("httpd", "-f"));
+        runner.clear();
+        assertEquals(List.of(new SupervisedWorkload("web", "always", true, true)), driver.supervised());
+        assertTrue(driver.restartGone("web"));
+        assertEquals(List.of("jls --libxo json -j web", "jls --libxo json -j web", "appjail start web",
+                "appjail cmd jexec web /usr/sbin/daemon -f env A=1 httpd -f"), runner.lines());
+        assertEquals(1, driver.status("web").restarts());
+    }
+
+    @Test
+    void recoverStartsAnAutostartJailThatIsNotRunning() throws Exception {
+        driver.create("web", supervisedSpec("no", true));
+        driver.create("db", new JailSpec(null, "base", "db", "none", List.of(), null, null, List.of(), "no", true));
+        listed("db", 4);
+        runner.clear();
+        driver.recover();
+        assertEquals(List.of("jls --libxo json -j db", "jls --libxo json -j web", "jls --libxo json -j web",
+                "appjail start web"), runner.lines());
     }
 }

@@ -1,6 +1,7 @@
 package io.director.client.driver.jail;
 
 import io.director.client.driver.RecordingCommandRunner;
+import io.director.client.driver.SupervisedWorkload;
 import io.director.client.exec.ProcessRunner;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,11 @@ class FreeBsdJailDriverTest extends JailDriverConformance {
     @Override
     JailDriver driver(Path cachePath, JailRecords records, RecordingCommandRunner runner) {
         return new FreeBsdJailDriver(cachePath, records, runner);
+    }
+
+    @Override
+    String startLine() {
+        return "jail -i -c";
     }
 
     private String cache(String rest) {
@@ -203,5 +209,77 @@ class FreeBsdJailDriverTest extends JailDriverConformance {
         assertEquals(3, FreeBsdJailDriver.parseJid("{\"__version\": \"2\", \"jail-information\": {\"jail\": "
                 + "[{\"jid\":3,\"ipv4\":\"\",\"hostname\":\"h\",\"path\":\"/p\"}]}}", "web"));
         assertThrows(JailException.class, () -> FreeBsdJailDriver.parseJid("not json", "web"));
+    }
+
+    @Test
+    void aVanishedJailIsCleanedUpAndStartedWithItsRecordedCommand() throws Exception {
+        JailSpec spec = new JailSpec(null, "base", "web", "host", List.of("/data:/d:ro"), "64M", null, List.of(),
+                "always", false);
+        driver.create("web", spec);
+        driver.start("web", List.of("httpd", "-f"));
+        runner.clear();
+        assertTrue(driver.restartGone("web"));
+        String root = cache("/jails/web/root");
+        assertEquals(List.of(
+                "jls --libxo json -j web",
+                "umount " + root + "/d",
+                "rctl -r jail:web",
+                "mkdir -p " + root + "/d",
+                "mount -t nullfs -o ro /data " + root + "/d",
+                "jail -i -c name=web path=" + root + " host.hostname=web persist mount.devfs exec.clean "
+                        + "exec.consolelog=" + cache("/jails/web/console.log") + " ip4=inherit ip6=inherit "
+                        + "exec.start=/usr/bin/env 'httpd' '-f' </dev/null &",
+                "rctl -a jail:web:memoryuse:deny=67108864"), runner.lines());
+        assertEquals(1, driver.status("web").restarts());
+    }
+
+    @Test
+    void aJailWhoseCommandEndedIsGoneAndIsRemovedBeforeItStartsAgain() throws Exception {
+        JailSpec spec = new JailSpec(null, "base", "web", "host", List.of(), null, null, List.of(), "on-failure", false);
+        driver.create("web", spec);
+        driver.start("web", List.of("httpd"));
+        listed("web", 7);
+        runner.answer("pgrep -j 7", 1, "", "");
+        runner.clear();
+        assertEquals(List.of(new SupervisedWorkload("web", "on-failure", true, true)), driver.supervised());
+        assertEquals(List.of("jls --libxo json -j web", "pgrep -j 7"), runner.lines());
+        runner.clear();
+        assertTrue(driver.restartGone("web"));
+        assertEquals(List.of("jls --libxo json -j web", "pgrep -j 7", "jail -r name=web stop.timeout=10",
+                "jail -i -c name=web path=" + cache("/jails/web/root") + " host.hostname=web persist mount.devfs "
+                        + "exec.clean exec.consolelog=" + cache("/jails/web/console.log") + " ip4=inherit ip6=inherit "
+                        + "exec.start=/usr/bin/env 'httpd' </dev/null &"), runner.lines());
+    }
+
+    @Test
+    void aJailWithProcessesLeftIsNotGone() throws Exception {
+        driver.create("web", supervisedSpec("always", false));
+        driver.start("web", List.of("httpd"));
+        listed("web", 7);
+        runner.answer("pgrep -j 7", 0, "123\n", "");
+        runner.clear();
+        assertEquals(List.of(new SupervisedWorkload("web", "always", false, false)), driver.supervised());
+        assertFalse(driver.restartGone("web"));
+        assertEquals(List.of("jls --libxo json -j web", "pgrep -j 7", "jls --libxo json -j web", "pgrep -j 7"),
+                runner.lines());
+    }
+
+    @Test
+    void aListedJailWithTheDefaultInitIsNotAskedForProcesses() throws Exception {
+        driver.create("web", supervisedSpec("always", false));
+        driver.start("web", List.of());
+        listed("web", 7);
+        runner.clear();
+        assertEquals(List.of(new SupervisedWorkload("web", "always", false, false)), driver.supervised());
+        assertEquals(List.of("jls --libxo json -j web"), runner.lines(), "an empty persist jail is its default init");
+    }
+
+    @Test
+    void aFailedPgrepIsNotTakenForAnEnd() throws Exception {
+        driver.create("web", supervisedSpec("always", false));
+        driver.start("web", List.of("httpd"));
+        listed("web", 7);
+        runner.answer("pgrep -j 7", 2, "", "pgrep: illegal option");
+        assertEquals(List.of(new SupervisedWorkload("web", "always", false, false)), driver.supervised());
     }
 }

@@ -181,6 +181,134 @@ class BhyveVmDriverTest {
         assertThrows(VmException.class, () -> driver.console("ghost", 10));
     }
 
+    /** What {@code vm create} leaves from the default template: one disk. */
+    private Path templateConf(String name) throws Exception {
+        Path vm = Files.createDirectories(dir.resolve("vms").resolve(name));
+        return Files.writeString(vm.resolve(name + ".conf"), "loader=\"bhyveload\"\ncpu=1\nmemory=512M\n"
+                + "network0_type=\"virtio-net\"\nnetwork0_switch=\"public\"\ndisk0_type=\"virtio-blk\"\n"
+                + "disk0_name=\"disk0.img\"\n");
+    }
+
+    private VmSpec cs1WithCloudInit(Path userData) {
+        return VmSpec.ofProfile(VmProfile.CS1, null, null, null, null, userData.toString(), "no", false, "auto");
+    }
+
+    @Test
+    void cloudInitIsASeedMadeWithMakefsAndAttachedAsTheNextDiskAnAhciCd() throws Exception {
+        String content = "#cloud-config\nusers:\n  - name: ops\n";
+        Path userData = Files.writeString(dir.resolve("user-data"), content);
+        Path conf = templateConf("web");
+        Path vm = dir.resolve("vms/web");
+        List<String> staged = new java.util.ArrayList<>();
+        // what makefs would put into the image: the staging directory as it is when makefs runs
+        BhyveVmDriver seeding = new BhyveVmDriver(cache, (command, timeout, cap) -> {
+            if (command.get(0).equals("makefs")) {
+                Path staging = Path.of(command.get(command.size() - 1));
+                staged.add(Files.readString(staging.resolve("user-data")));
+                staged.add(Files.readString(staging.resolve("meta-data")));
+            }
+            return runner.run(command, timeout, cap);
+        }, Duration.ofMillis(1), "makefs"::equals);
+
+        assertTrue(seeding.create("web", cs1WithCloudInit(userData)).changed());
+
+        assertEquals(List.of("vm create -t default -s 20G -m 512M -c 1 web",
+                "sysrc -n vm_dir",
+                "makefs -t cd9660 -o rockridge,label=cidata " + vm.resolve("seed.iso") + " " + vm.resolve("cidata"),
+                "sysrc -f " + conf + " disk1_type=ahci-cd disk1_dev=file disk1_name=seed.iso"), runner.lines());
+        assertEquals(List.of(content, "instance-id: web\nlocal-hostname: web\n"), staged);
+        assertFalse(Files.exists(vm.resolve("cidata")), "the staging directory is removed");
+        assertEquals(VmSpec.ofProfile(VmProfile.CS1, null, null, null, null, userData.toString(), "no", false, "auto")
+                .withCloudInitSha256(CloudInitSeed.sha256Of(userData.toString())), seeding.status("web").spec());
+
+        runner.clear();
+        assertEquals(VmOutcome.unchanged(), seeding.create("web", cs1WithCloudInit(userData)));
+        assertEquals(List.of(), runner.lines());
+        Files.writeString(userData, content + "  - name: dev\n");
+        VmException changed = assertThrows(VmException.class, () -> seeding.create("web", cs1WithCloudInit(userData)));
+        assertTrue(changed.getMessage().contains("the --cloud-init content's sha-256 is '"), changed.getMessage());
+    }
+
+    @Test
+    void theSeedTakesTheFirstFreeDiskNumber() throws Exception {
+        Path conf = Files.writeString(dir.resolve("two.conf"), "disk0_type=\"virtio-blk\"\ndisk0_name=\"disk0.img\"\n"
+                + "disk1_type=\"virtio-blk\"\ndisk1_name=\"disk1.img\"\n# disk3_name=\"commented\"\n"
+                + "disk3_name=\"gap.img\"\n");
+        assertEquals(2, BhyveVmDriver.nextDisk(conf));
+        assertEquals(0, BhyveVmDriver.nextDisk(Files.writeString(dir.resolve("none.conf"), "cpu=1\n")));
+        VmException missing = assertThrows(VmException.class, () -> BhyveVmDriver.nextDisk(dir.resolve("gone.conf")));
+        assertTrue(missing.getMessage().startsWith("cannot read the vm-bhyve configuration " + dir.resolve("gone.conf")),
+                missing.getMessage());
+    }
+
+    @Test
+    void withoutMakefsAnotherIsoMakerIsUsedAndWithoutAnyNothingIsCreated() throws Exception {
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\n");
+        templateConf("web");
+        new BhyveVmDriver(cache, runner, Duration.ofMillis(1), "xorriso"::equals)
+                .create("web", cs1WithCloudInit(userData));
+        Path vm = dir.resolve("vms/web");
+        assertTrue(runner.lines().contains("xorriso -as mkisofs -quiet -output " + vm.resolve("seed.iso")
+                + " -volid cidata -joliet -rock " + vm.resolve("cidata/user-data") + " " + vm.resolve("cidata/meta-data")),
+                runner.lines().toString());
+
+        runner.clear();
+        BhyveVmDriver bare = new BhyveVmDriver(cache, runner, Duration.ofMillis(1), program -> false);
+        VmException none = assertThrows(VmException.class, () -> bare.create("db", cs1WithCloudInit(userData)));
+        assertEquals("VM 'db': --cloud-init needs one of makefs, xorriso, genisoimage, mkisofs on the PATH to make its "
+                + "seed: makefs is part of FreeBSD's base system (or pkg install xorriso)", none.getMessage());
+        assertEquals(List.of(), runner.lines());
+        VmException missing = assertThrows(VmException.class,
+                () -> bare.create("db", cs1WithCloudInit(dir.resolve("nope"))));
+        assertEquals("VM 'db': --cloud-init '" + dir.resolve("nope") + "' is not a file on this node",
+                missing.getMessage());
+        assertThrows(VmException.class, () -> bare.status("db"));
+    }
+
+    @Test
+    void aSeedThatCannotBeMadeUndoesTheCreate() throws Exception {
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\n");
+        templateConf("web");
+        runner.answer("makefs", 1, "", "makefs: cd9660: out of space");
+        BhyveVmDriver seeding = new BhyveVmDriver(cache, runner, Duration.ofMillis(1), "makefs"::equals);
+        VmException e = assertThrows(VmException.class, () -> seeding.create("web", cs1WithCloudInit(userData)));
+        assertEquals("cannot make the cloud-init seed of VM 'web' with makefs: makefs: cd9660: out of space",
+                e.getMessage());
+        assertEquals("vm destroy -f web", runner.lines().get(runner.lines().size() - 1));
+        assertThrows(VmException.class, () -> seeding.status("web"), "nothing recorded");
+    }
+
+    @Test
+    void recoverStartsTheAutostartVmsThatAreOffAndAdoptsTheRunningOnes() throws Exception {
+        VmSpec autostart = VmSpec.ofProfile(VmProfile.CS1, null, null, null, null, null, "no", true, "auto");
+        driver.create("web", autostart);
+        driver.create("db", cs1(null));
+        driver.create("run", autostart);
+        listing(row("db", "Stopped"), row("run", "Running (17)"), row("web", "Stopped"));
+        runner.clear();
+
+        new BhyveVmDriver(cache, runner, Duration.ofMillis(1)).recover();
+
+        assertEquals(List.of("vm list", "vm start web"), runner.lines());
+        listing(row("db", "Stopped"), row("run", "Running (17)"), row("web", "Stopped"));
+        assertEquals(VmState.STOPPED, driver.status("web").state(), "booted once: stopped, no longer created");
+        assertEquals(VmState.CREATED, driver.status("db").state());
+    }
+
+    @Test
+    void anAutostartThatFailsIsLoggedAndTheOthersStillStart() throws Exception {
+        VmSpec autostart = VmSpec.ofProfile(VmProfile.CS1, null, null, null, null, null, "no", true, "auto");
+        driver.create("a", autostart);
+        driver.create("b", autostart);
+        runner.answer("vm start a", 1, "", "/usr/local/sbin/vm: ERROR: a does not seem to be a valid virtual machine");
+        runner.clear();
+        driver.recover();
+        assertEquals("vm list", runner.lines().get(0));
+        assertEquals(List.of("vm list", "vm start a", "vm start b"), runner.lines().stream().sorted().toList());
+        assertEquals(VmState.CREATED, driver.status("a").state(), "its start failed");
+        assertEquals(VmState.STOPPED, driver.status("b").state());
+    }
+
     @Test
     void parsesVmList() {
         List<BhyveVmDriver.Listed> rows = BhyveVmDriver.parseList(HEADER

@@ -41,6 +41,19 @@ class QemuCommandTest {
     }
 
     @Test
+    void aCloudInitSeedIsAReadOnlyCdRomAfterTheDisk() {
+        VmSpec spec = VmSpec.ofProfile(VmProfile.CS0, "/srv/debian.qcow2", null, null, null, "/srv/user-data", null,
+                false, null);
+        List<String> command = QemuCommand.start("qemu", "ci", Path.of("/c/vms/ci"), spec, "tcg");
+        assertEquals(List.of("-drive", "file=/c/vms/ci/disk.qcow2,format=qcow2,if=virtio",
+                        "-drive", "file=/c/vms/ci/seed.iso,format=raw,if=ide,media=cdrom,readonly=on"),
+                command.subList(command.size() - 4, command.size()));
+        VmSpec without = VmSpec.ofProfile(VmProfile.CS0, "/srv/debian.qcow2", null, null, null, null, null, false, null);
+        assertEquals(1, QemuCommand.start("qemu", "ci", Path.of("/c/vms/ci"), without, "tcg").stream()
+                .filter("-drive"::equals).count(), "no seed without --cloud-init");
+    }
+
+    @Test
     void theDiskIsAnOverlayOverTheImageOrAFreshDiskOfTheSpecsSize() {
         VmSpec fresh = new VmSpec(null, "256M", 1, "8G", null, "/k", null, null, null, null, false, null);
         assertEquals(List.of("qemu-img", "create", "-q", "-f", "qcow2", "/v/a/disk.qcow2", "8G"),

@@ -106,11 +106,56 @@ class QemuVmDriverTest {
                 () -> driver.create("k", VmSpec.ofProfile(VmProfile.CS0, null, "/nonexistent/vmlinuz", null, null,
                         null, null, false, null))).getMessage());
         Path kernel = Files.writeString(dir.resolve("vmlinuz"), "x");
-        assertEquals("VM 'ci': --cloud-init is not supported by the qemu driver yet", assertThrows(VmException.class,
-                () -> driver.create("ci", VmSpec.ofProfile(VmProfile.CS0, null, kernel.toString(), null, null,
-                        "/srv/user-data", null, false, null))).getMessage());
+        assertEquals("VM 'ci': --cloud-init '/nonexistent/user-data' is not a file on this node",
+                assertThrows(VmException.class, () -> driver.create("ci", VmSpec.ofProfile(VmProfile.CS0, null,
+                        kernel.toString(), null, null, "/nonexistent/user-data", null, false, null))).getMessage());
         assertFalse(Files.exists(driver.dir("k")));
+        assertFalse(Files.exists(driver.dir("ci")));
         assertEquals(List.of(), driver.list());
+    }
+
+    @Test
+    void cloudInitMakesANoCloudSeedLabelledCidataWithTheExactUserData() throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "not booted here");
+        String content = "#cloud-config\nhostname: ignored\nruncmd:\n  - [ sh, -c, \"echo 'héllo' > /tmp/x\" ]\n";
+        Path userData = Files.writeString(dir.resolve("user-data.yaml"), content);
+        VmSpec spec = new VmSpec(null, "128M", 1, "64M", null, kernel.toString(), null, null, userData.toString(), null,
+                false, "tcg");
+
+        VmOutcome created = driver.create("ci", spec);
+
+        Path seed = driver.dir("ci").resolve("seed.iso");
+        assertEquals("created ci (disk " + driver.dir("ci").resolve("disk.qcow2") + ", 64M, cloud-init seed " + seed
+                + ")", created.text());
+        assertTrue(isoinfo("-d", "-i", seed.toString()).lines().anyMatch("Volume id: cidata"::equals),
+                "volume label cidata");
+        assertEquals(content, isoinfo("-R", "-i", seed.toString(), "-x", "/user-data"));
+        assertEquals("instance-id: ci\nlocal-hostname: ci\n", isoinfo("-R", "-i", seed.toString(), "-x", "/meta-data"));
+        assertFalse(Files.exists(driver.dir("ci").resolve("cidata")), "the staging directory is removed");
+        VmStatus status = driver.status("ci");
+        assertEquals(sha256(userData), status.spec().cloudInitSha256());
+        assertEquals(spec.withCloudInitSha256(sha256(userData)), status.spec());
+
+        assertEquals(VmOutcome.unchanged(), driver.create("ci", spec), "same file, same content");
+        String before = sha256(userData);
+        Files.writeString(userData, content + "# edited\n");
+        VmException changed = assertThrows(VmException.class, () -> driver.create("ci", spec));
+        assertEquals("VM 'ci' exists with another spec: the --cloud-init content's sha-256 is '" + before
+                + "', asked '" + sha256(userData) + "'; destroy it first or ask for it as it is", changed.getMessage());
+    }
+
+    @Test
+    void withoutAnIsoMakerCloudInitIsRefusedInOneLineAndNothingIsLeft() throws Exception {
+        QemuVmDriver bare = new QemuVmDriver(dir.resolve("cache/vms"), cache, processes, QemuVmDriver.QEMU,
+                QemuVmDriver.QEMU_IMG, program -> false);
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "x");
+        Path userData = Files.writeString(dir.resolve("user-data"), "#cloud-config\n");
+        VmException e = assertThrows(VmException.class, () -> bare.create("ci", VmSpec.ofProfile(VmProfile.CS0, null,
+                kernel.toString(), null, null, userData.toString(), null, false, "tcg")));
+        assertEquals("VM 'ci': --cloud-init needs one of cloud-localds, genisoimage, xorriso, mkisofs on the PATH to "
+                + "make its seed: apt-get install genisoimage (or cloud-image-utils, or xorriso)", e.getMessage());
+        assertFalse(Files.exists(bare.dir("ci")));
+        assertEquals(List.of(), bare.list());
     }
 
     @Test
@@ -144,6 +189,16 @@ class QemuVmDriverTest {
         JsonNode info = new ObjectMapper().readTree(process.getInputStream());
         assertEquals(0, process.waitFor());
         return info;
+    }
+
+    /** isoinfo's stdout (it comes with genisoimage, which .ci/run installs). */
+    private static String isoinfo(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("isoinfo"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), command + " failed");
+        return out;
     }
 
     private static String sha256(Path file) throws Exception {

@@ -1,6 +1,7 @@
 package io.director.client.driver.vm;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,6 +61,22 @@ public final class TestVms {
         Path image = work.resolve("initramfs.gz");
         run(List.of("/bin/sh", "-c", "cd '" + root + "' && find . | cpio -o -H newc 2>/dev/null | gzip > '" + image + "'"));
         return image;
+    }
+
+    /**
+     * Waits until {@code consoleLog} holds {@link #MARKER} (QEMU truncates the log at each boot,
+     * so the marker is the current boot's); fails with the log after {@code deadlineMillis}.
+     */
+    public static void awaitMarker(Path consoleLog, long deadlineMillis) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + deadlineMillis * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(consoleLog) && Files.readString(consoleLog, StandardCharsets.ISO_8859_1).contains(MARKER)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("the guest did not print " + MARKER + " within " + deadlineMillis + " ms; console: "
+                + (Files.exists(consoleLog) ? Files.readString(consoleLog, StandardCharsets.ISO_8859_1) : "(no log)"));
     }
 
     public static void run(List<String> command) throws IOException, InterruptedException {
