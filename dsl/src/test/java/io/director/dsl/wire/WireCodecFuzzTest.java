@@ -103,7 +103,7 @@ class WireCodecFuzzTest {
                     new Message.QueryAnswer("job-4", "address", answers),
                     new Message.PlanRequest("plan-1", List.of(runJob, addJob)),
                     new Message.PlanReply("plan-1", List.of("run", "cached")),
-                    new Message.ChunkRequest("job-3", "/srv/files/app.conf", 0, 1024 * 1024),
+                    new Message.ChunkRequest("web-1", "job-3", "/srv/files/app.conf", 0, 1024 * 1024),
                     new Message.Chunk("job-3", "/srv/files/app.conf", 0, 12, null),
                     new Message.Chunk("job-3", "/etc/passwd", 0, 0, "not a file of job job-3 on this node"),
                     new Message.Error("not understood"));
@@ -157,8 +157,8 @@ class WireCodecFuzzTest {
 
     @Property(tries = 2000)
     @StatisticsReport(onFailureOnly = true)
-    void byteMutantsOfValidMessagesDecodeOrAreRefusedClearly(@ForAll("byteMutants") byte[] frame) {
-        Statistics.collect(outcome(frame));
+    void byteMutantsOfValidMessagesDecodeOrAreRefusedClearly(@ForAll("byteMutants") Frame frame) {
+        Statistics.collect(outcome(frame.bytes()));
         Statistics.coverage(checker -> {
             checker.check("decoded").percentage(p -> p > 1);
             checker.check("refused").percentage(p -> p > 30);
@@ -167,8 +167,8 @@ class WireCodecFuzzTest {
 
     @Property(tries = 1000)
     @StatisticsReport(onFailureOnly = true)
-    void structuralMutantsOfValidMessagesDecodeOrAreRefusedClearly(@ForAll("treeMutants") byte[] frame) {
-        Statistics.collect(outcome(frame));
+    void structuralMutantsOfValidMessagesDecodeOrAreRefusedClearly(@ForAll("treeMutants") Frame frame) {
+        Statistics.collect(outcome(frame.bytes()));
         Statistics.coverage(checker -> {
             checker.check("decoded").percentage(p -> p > 5);
             checker.check("refused").percentage(p -> p > 20);
@@ -289,15 +289,26 @@ class WireCodecFuzzTest {
 
     private static final byte[] SPECIAL_BYTES = "{}[]\",:\\0-e.ntf \u0000".getBytes(StandardCharsets.UTF_8);
 
+    /**
+     * A frame, reported by how it was made: a failing sample of megabytes reported byte by byte
+     * would take the test run minutes.
+     */
+    record Frame(byte[] bytes, String how) {
+        @Override
+        public String toString() {
+            return how + ", giving " + preview(bytes);
+        }
+    }
+
     @Provide
-    Arbitrary<byte[]> byteMutants() {
+    Arbitrary<Frame> byteMutants() {
         Arbitrary<ByteEdit> edit = Combinators.combine(
                 Arbitraries.integers().between(0, 6),
                 Arbitraries.integers().greaterOrEqual(0),
                 Arbitraries.integers().between(0, 255),
                 Arbitraries.integers().between(1, 64)).as(ByteEdit::new);
         return Combinators.combine(Arbitraries.of(ENCODED_SEEDS), edit.list().ofMinSize(1).ofMaxSize(6))
-                .as(WireCodecFuzzTest::applyByteEdits);
+                .as((seed, edits) -> new Frame(applyByteEdits(seed, edits), seedName(seed) + " with " + edits));
     }
 
     static byte[] applyByteEdits(byte[] seed, List<ByteEdit> edits) {
@@ -350,7 +361,7 @@ class WireCodecFuzzTest {
     }
 
     @Provide
-    Arbitrary<byte[]> treeMutants() {
+    Arbitrary<Frame> treeMutants() {
         Arbitrary<Integer> size = Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.integers().between(0, 50)),
                 Tuple.of(2, Arbitraries.integers().between(50, 5_000)),
@@ -359,7 +370,13 @@ class WireCodecFuzzTest {
                 Arbitraries.integers().between(0, 9), Arbitraries.integers().greaterOrEqual(0), size)
                 .as(TreeEdit::new);
         return Combinators.combine(Arbitraries.of(ENCODED_SEEDS), edit.list().ofMinSize(1).ofMaxSize(3))
-                .as(WireCodecFuzzTest::applyTreeEdits);
+                .as((seed, edits) -> new Frame(applyTreeEdits(seed, edits), seedName(seed) + " with " + edits));
+    }
+
+    /** Which seed a mutant started from: its place in the list and its type. */
+    private static String seedName(byte[] seed) {
+        int index = ENCODED_SEEDS.indexOf(seed);
+        return "seed " + index + " (" + WireCodec.typeName(SEEDS.get(index)) + ")";
     }
 
     /** A place in a tree: an object's field or an array's element. */
@@ -430,9 +447,10 @@ class WireCodecFuzzTest {
                 case 5 -> slot.set(raw("{\"a\":".repeat(size) + "1" + "}".repeat(size)));
                 case 6 -> slot.set(raw(List.of("1" + "0".repeat(size), "1e" + size, "-0.0e-" + size,
                         "9223372036854775808", "-2147483649", "1.5").get(size % 6)));
-                case 7 -> { // a long array of copies
+                case 7 -> { // a long array of copies, a few MB at most
                     ArrayNode copies = NODES.arrayNode();
-                    for (int i = 0; i < Math.min(size, 20_000); i++) {
+                    int copiesFit = 4_000_000 / (slot.get().toString().length() + 1);
+                    for (int i = 0; i < Math.min(Math.min(size, 20_000), copiesFit); i++) {
                         copies.add(slot.get());
                     }
                     slot.set(copies);

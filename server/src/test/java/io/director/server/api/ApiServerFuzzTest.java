@@ -96,6 +96,12 @@ class ApiServerFuzzTest {
             stream.writeBytes(ending);
             return stream.toByteArray();
         }
+
+        @Override
+        public String toString() {
+            return "frames of " + frames.stream().map(frame -> frame.length + " bytes").toList() + " ending "
+                    + endingKind + " with " + java.util.Arrays.toString(java.util.Arrays.copyOf(ending, Math.min(16, ending.length)));
+        }
     }
 
     @Property(tries = 300)
@@ -191,8 +197,8 @@ class ApiServerFuzzTest {
         ApiRequestFuzzTest requests = new ApiRequestFuzzTest();
         Arbitrary<byte[]> body = Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.of(ApiRequestFuzzTest.ENCODED_SEEDS)),
-                Tuple.of(4, requests.byteMutants()),
-                Tuple.of(4, requests.treeMutants()),
+                Tuple.of(4, requests.byteMutants().map(ApiRequestFuzzTest.Frame::bytes)),
+                Tuple.of(4, requests.treeMutants().map(ApiRequestFuzzTest.Frame::bytes)),
                 Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(200)));
         Arbitrary<Tuple.Tuple2<byte[], String>> ending = Arbitraries.frequencyOf(
                 Tuple.of(5, Arbitraries.just(Tuple.of(new byte[0], "cleanly"))),
