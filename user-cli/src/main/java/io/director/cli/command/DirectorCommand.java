@@ -24,6 +24,7 @@ import java.nio.file.Path;
                 ManageCommand.class,
                 KeysCommand.class,
                 QuickstartCommand.class,
+                ServiceFilesCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,
         })
