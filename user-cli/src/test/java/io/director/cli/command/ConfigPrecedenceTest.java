@@ -211,6 +211,34 @@ class ConfigPrecedenceTest {
     }
 
     @Test
+    void theExampleConfigShowsEveryServerAndClientOptionAndEachLineWorksUncommented() throws Exception {
+        Path example = Path.of("..", "service-files", "config.example.yaml");
+        String shipped = Files.readString(example);
+        ServerCommand asShipped = parse(Map.of(), "server", "--config-file", example.toString());
+        assertEquals(5555, asShipped.cluster.jobPort, "everything commented out: the defaults");
+
+        Path uncommented = dir.resolve("uncommented.yaml");
+        Files.writeString(uncommented, shipped.replaceAll("(?m)^# ([a-z][a-z_-]*:)", "$1")
+                .replaceAll("(?m)^#(   [a-z]+:)", "$1"));
+        for (String mode : List.of("server", "client")) {
+            for (CommandLine.Model.OptionSpec option : configurableOptions(mode)) {
+                String key = option.longestName().substring(2);
+                assertTrue(Files.readString(uncommented).matches("(?s)(.*\n)?" + key + ":.*"),
+                        "config.example.yaml shows '" + key + "' of director " + mode);
+            }
+        }
+        ServerCommand server = parse(Map.of(), "server", "--config-file", uncommented.toString());
+        assertEquals("*", server.bindAddress);
+        assertEquals("sqlite:/var/lib/director/server.db", server.datastore);
+        assertEquals(1048576, server.outputCap);
+        ClientCommand client = parse(Map.of(), "client", "--config-file", uncommented.toString());
+        assertEquals(Map.of("role", "web", "zone", "a"), client.labels);
+        assertEquals("change-me", client.cluster.sharedKey);
+        assertEquals(10.0, client.cluster.heartbeatInterval);
+        assertEquals(Path.of("/var/cache/director"), client.cachePath);
+    }
+
+    @Test
     void commandLineConfigFileBeatsTheOneNamedByTheEnvironment() throws Exception {
         Path fromEnvironment = dir.resolve("env.yaml");
         Files.writeString(fromEnvironment, "job-port: 7101\n");
