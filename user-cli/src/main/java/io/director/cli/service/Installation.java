@@ -1,5 +1,7 @@
 package io.director.cli.service;
 
+import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +29,25 @@ public final class Installation {
             return Optional.empty();
         }
         try {
-            return homeAbove(Path.of(source.getLocation().toURI()));
-        } catch (URISyntaxException | IllegalArgumentException e) {
+            return homeAbove(asWritten(Path.of(source.getLocation().toURI())));
+        } catch (URISyntaxException | IllegalArgumentException | IOException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The class path entry naming {@code location} as it was written. The JVM resolves links in
+     * the code source, and an installation reached through a linked directory (/opt/director) must
+     * keep that name, so service files survive an upgrade that moves the link.
+     */
+    private static Path asWritten(Path location) throws IOException {
+        Path real = location.toRealPath();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!entry.isEmpty() && Files.exists(Path.of(entry)) && Path.of(entry).toRealPath().equals(real)) {
+                return Path.of(entry);
+            }
+        }
+        return location;
     }
 
     /** The nearest directory above {@code start} (or {@code start} itself) holding an executable bin/director. */
