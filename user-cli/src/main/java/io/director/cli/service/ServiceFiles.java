@@ -9,8 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The service definitions of {@code service-files/} (systemd units, FreeBSD rc.d scripts),
@@ -30,6 +33,14 @@ public final class ServiceFiles {
     /** A user or group name as useradd and pw accept them. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
     private static final Pattern TOKEN = Pattern.compile("@([A-Z_]+)@");
+    /**
+     * Directories the server's service must never take over: it makes its state and socket
+     * directories with its own owner and mode before each start.
+     */
+    private static final Set<Path> SYSTEM_DIRECTORIES = Stream.of("/", "/bin", "/boot",
+            "/dev", "/etc", "/home", "/lib", "/lib64", "/media", "/mnt", "/opt", "/proc", "/root", "/run", "/sbin",
+            "/srv", "/sys", "/tmp", "/usr", "/usr/local", "/usr/local/etc", "/var", "/var/cache", "/var/db",
+            "/var/lib", "/var/log", "/var/run", "/var/tmp").map(Path::of).collect(Collectors.toSet());
     /** Paths under which the server's unit must leave home directories readable, not hidden. */
     private static final List<Path> HOMES = List.of(Path.of("/home"), Path.of("/root"), Path.of("/run/user"));
 
@@ -99,8 +110,10 @@ public final class ServiceFiles {
         if (mode == Mode.server) {
             values.put("USER", name("user", settings.user()));
             values.put("GROUP", name("group", settings.group()));
-            values.put("STATE_DIR", path("the state directory", settings.stateDir()));
-            values.put("SOCKET_DIR", path("the socket directory", settings.socketDir()));
+            values.put("STATE_DIR", ownDirectory("the state directory", settings.stateDir(), "datastore",
+                    "sqlite:/var/lib/director/server.db"));
+            values.put("SOCKET_DIR", ownDirectory("the socket directory", settings.socketDir(), "socket-path",
+                    "/run/director/director.sock"));
             boolean underHome = List.of(settings.home(), settings.configFile(), settings.stateDir(),
                     settings.socketDir()).stream().anyMatch(p -> HOMES.stream().anyMatch(p::startsWith));
             // ProtectHome=yes hides home directories entirely; an installation in one must stay readable.
@@ -139,6 +152,15 @@ public final class ServiceFiles {
         if (!path.isAbsolute() || !SAFE_PATH.matcher(text).matches()) {
             throw new IllegalArgumentException(what + " '" + text + "' cannot be written into a service definition:"
                     + " it must be an absolute path of letters, digits and . _ / + - only");
+        }
+        return text;
+    }
+
+    private static String ownDirectory(String what, Path dir, String option, String example) {
+        String text = path(what, dir);
+        if (SYSTEM_DIRECTORIES.contains(dir.normalize())) {
+            throw new IllegalArgumentException(what + " '" + text + "' is a system directory, which the service would"
+                    + " take over: give the " + option + " a directory of its own (like " + example + ")");
         }
         return text;
     }

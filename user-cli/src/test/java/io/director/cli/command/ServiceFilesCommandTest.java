@@ -123,7 +123,13 @@ class ServiceFilesCommandTest {
         assertEquals(ExitCodes.INVALID_INPUT, spaced.exitCode());
         assertTrue(spaced.err().startsWith("director service-files: the state directory '/var/lib/my director'"
                 + " cannot be written into a service definition"), spaced.err());
+        CliRun.Result system = serviceFiles("rcd", "server", "--datastore", "sqlite:/var/lib/server.db");
+        assertEquals(ExitCodes.INVALID_INPUT, system.exitCode());
+        assertEquals("director service-files: the state directory '/var/lib' is a system directory, which the service"
+                + " would take over: give the datastore a directory of its own (like sqlite:/var/lib/director/server.db)\n",
+                system.err());
         assertFalse(Files.exists(dir.resolve("out/director-server.service")), "nothing written");
+        assertFalse(Files.exists(dir.resolve("out/director_server")), "nothing written");
     }
 
     @Test
