@@ -33,14 +33,29 @@ public final class Main {
             args = new String[] {mode};
         }
         CommandLine commandLine = DirectorCommand.commandLine(out, err);
+        ConfigDefaults defaults;
         try {
-            commandLine.setDefaultValueProvider(ConfigDefaults.load(args, environment,
-                    ConfigDefaults.optionNames(commandLine)));
+            defaults = ConfigDefaults.load(args, environment, ConfigDefaults.optionNames(commandLine));
         } catch (CliException e) {
             err.println("director: " + e.getMessage());
             err.flush();
             return e.exitCode();
         }
+        commandLine.setDefaultValueProvider(defaults);
+        CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+        String[] given = args;
+        commandLine.setParameterExceptionHandler((e, rest) -> {
+            // A bad value from the environment or the config file: name where it came from; the
+            // usage text would not help.
+            String origin = e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+                    && !onCommandLine(option, given) ? defaults.origin(option) : null;
+            if (origin == null) {
+                return usage.handleParseException(e, rest);
+            }
+            err.println("director: " + e.getMessage() + " (from " + origin + ")");
+            err.flush();
+            return ExitCodes.INVALID_INPUT;
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = e instanceof CliException ce ? ce.exitCode() : ExitCodes.FAILED;
             String message = e instanceof CliException ? e.getMessage()
@@ -58,5 +73,16 @@ public final class Main {
             return code;
         });
         return commandLine.execute(args);
+    }
+
+    private static boolean onCommandLine(CommandLine.Model.OptionSpec option, String[] args) {
+        for (String arg : args) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

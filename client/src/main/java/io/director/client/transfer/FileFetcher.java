@@ -26,8 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Pulls files from the server's transfer port. Create one per client and share it: any thread
  * (the job runner's) may call {@link #fetch}, which blocks until the file is there, refused, or
- * the caller's deadline passes. Fetches take turns on one DEALER connection whose routing id is
- * the node's.
+ * the caller's deadline passes. Fetches take turns on one DEALER connection (a CURVE client with
+ * the node's key, unless encryption is off); each request names the node.
  * <p>
  * The fetcher keeps {@link #WINDOW} requests of at most {@link #CHUNK_BYTES} outstanding (credit
  * based, as in the ZeroMQ guide's file transfer), writes each chunk as it arrives, checks that

@@ -47,9 +47,10 @@ public sealed interface Message {
     }
 
     /**
-     * Server → node: not accepted, and why. With {@code retry} the cause may pass (an identity
-     * held by a node that has not expired yet): the node says so and tries again with backoff.
-     * Otherwise (wrong key, protocol) the node stops and says so.
+     * Server → node: not accepted, and why. With {@code retry} the cause may pass (the node's key
+     * is pending or rejected, its identity is enrolled with another key or held by a node that
+     * has not expired yet): the node says so and says hello again after a backoff. Otherwise
+     * (wrong shared key, protocol, identity) the node stops and says so.
      */
     record Refused(String reason, boolean retry) implements Message {
     }

@@ -24,6 +24,7 @@ import java.nio.file.Path;
                 ManageCommand.class,
                 KeysCommand.class,
                 QuickstartCommand.class,
+                ServiceFilesCommand.class,
                 VersionCommand.class,
                 CommandLine.HelpCommand.class,
         })
@@ -42,7 +43,9 @@ public final class DirectorCommand implements Runnable {
             description = "YAML map of option names to values (default: /etc/director/config.yaml if present).")
     String configFile;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Verbose logs on stderr.")
+    @Option(names = "--debug", fallbackValue = "true", scope = ScopeType.INHERIT,
+
+            description = "Verbose logs on stderr.")
     boolean debug;
 
     /** Builds the command line with the given writers; tests use this with the real parser. */

@@ -52,13 +52,16 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             description = "Submit only the jobs with these fingerprints (repeatable).")
     List<String> restrict = new ArrayList<>();
 
-    @Option(names = "--ignore-cache", description = "Every job runs as if it had --skip-cache.")
+    @Option(names = "--ignore-cache", fallbackValue = "true",
+            description = "Every job runs as if it had --skip-cache.")
     boolean ignoreCache;
 
-    @Option(names = "--finger-print", description = "Print the jobs and their fingerprints; submit nothing.")
+    @Option(names = "--finger-print", fallbackValue = "true",
+            description = "Print the jobs and their fingerprints; submit nothing.")
     boolean fingerPrint;
 
-    @Option(names = "--plan", description = "Ask the nodes what would run, running nothing; exit 2 if anything would.")
+    @Option(names = "--plan", fallbackValue = "true",
+            description = "Ask the nodes what would run, running nothing; exit 2 if anything would.")
     boolean plan;
 
     @Mixin

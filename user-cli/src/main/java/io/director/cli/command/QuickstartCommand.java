@@ -41,7 +41,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--clients", paramLabel = "N", defaultValue = "3", description = "How many clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--keep", description = "Keep the temporary directory (logs, datastore, caches).")
+    @Option(names = "--keep", fallbackValue = "true",
+            description = "Keep the temporary directory (logs, datastore, caches).")
     boolean keep;
 
     @Override

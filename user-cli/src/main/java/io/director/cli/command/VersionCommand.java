@@ -15,7 +15,7 @@ final class VersionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "Print {\"version\": …, \"protocol\": …}.")
+    @Option(names = "--json", fallbackValue = "true", description = "Print {\"version\": …, \"protocol\": …}.")
     boolean json;
 
     @Override

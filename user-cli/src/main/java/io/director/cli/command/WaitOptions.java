@@ -5,13 +5,15 @@ import picocli.CommandLine.Option;
 /** How {@code exec} and {@code orchestrate} wait for their jobs. */
 public final class WaitOptions {
 
-    @Option(names = {"--wait", "--poll"}, description = "Wait until every target has finished; one status line per node.")
+    @Option(names = {"--wait", "--poll"}, fallbackValue = "true",
+            description = "Wait until every target has finished; one status line per node.")
     boolean wait;
 
-    @Option(names = "--stream", description = "As --wait, and print each node's stdout and stderr as it arrives.")
+    @Option(names = "--stream", fallbackValue = "true",
+            description = "As --wait, and print each node's stdout and stderr as it arrives.")
     boolean stream;
 
-    @Option(names = "--check", description = "With --wait: list the failed nodes at the end.")
+    @Option(names = "--check", fallbackValue = "true", description = "With --wait: list the failed nodes at the end.")
     boolean check;
 
     @Option(names = "--wait-timeout", paramLabel = "S", description = "With --wait: give up after S seconds (exit 4).")

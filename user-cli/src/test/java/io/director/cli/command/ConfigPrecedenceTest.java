@@ -7,6 +7,8 @@ import io.director.cli.ExitCodes;
 import io.director.cli.cluster.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -14,11 +16,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +59,237 @@ class ConfigPrecedenceTest {
         assertEquals("127.0.0.2", server.bindAddress);
         assertTrue(server.root.debug(), "debug: true from the seed's config works");
         assertEquals(5556, server.cluster.transferPort, "the default when nothing says otherwise");
+    }
+
+    /** The options of {@code director MODE} that the environment and the config file may set. */
+    private static List<CommandLine.Model.OptionSpec> configurableOptions(String mode) {
+        CommandLine commandLine = DirectorCommand.commandLine(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
+        return commandLine.getSubcommands().get(mode).getCommandSpec().options().stream()
+                .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config-file"))
+                .toList();
+    }
+
+    /**
+     * Three values for an option, for the file, the environment and the command line: each differs
+     * from the one before it, and the file's from the default, so the layer that won is visible.
+     */
+    private static List<String> samples(CommandLine.Model.OptionSpec option) {
+        Class<?> type = option.type();
+        if (type == int.class) {
+            return List.of("7001", "7002", "7003");
+        }
+        if (type == double.class) {
+            return List.of("1.5", "2.5", "3.5");
+        }
+        if (type == boolean.class) {
+            return List.of("true", "false", "true");
+        }
+        if (type.isEnum()) {
+            List<String> constants = Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList();
+            String other = constants.stream().filter(c -> !c.equals(option.defaultValue())).findFirst().orElseThrow();
+            String back = constants.stream().filter(c -> !c.equals(other)).findFirst().orElseThrow();
+            return List.of(other, back, other);
+        }
+        if (type == Map.class) {
+            return List.of("layer=file", "layer=env", "layer=cli");
+        }
+        if (type == Path.class) {
+            return List.of("/from/file", "/from/env", "/from/cli");
+        }
+        if (type == String.class) {
+            return List.of("from-file", "from-env", "from-cli");
+        }
+        throw new AssertionError("no sample values for " + option.longestName() + " of type " + type
+                + ": teach this test the type");
+    }
+
+    private static String parsed(CommandLine.Model.OptionSpec option, String sample) {
+        return option.type() == Map.class ? "{" + sample + "}" : sample;
+    }
+
+    private static String valueOf(String mode, CommandLine.Model.OptionSpec option, Map<String, String> environment,
+                                  String... args) {
+        CommandLine commandLine = DirectorCommand.commandLine(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
+        commandLine.setDefaultValueProvider(ConfigDefaults.load(args, environment,
+                ConfigDefaults.optionNames(commandLine)));
+        CommandLine.ParseResult result = commandLine.parseArgs(args);
+        assertEquals(mode, result.subcommand().commandSpec().name());
+        Object value = result.subcommand().commandSpec().findOption(option.longestName()).getValue();
+        return String.valueOf(value);
+    }
+
+    @ParameterizedTest(name = "director {0}")
+    @ValueSource(strings = {"server", "client"})
+    void everyServerAndClientOptionComesFromEachLayerInTheSpecsOrder(String mode) throws Exception {
+        List<CommandLine.Model.OptionSpec> options = configurableOptions(mode);
+        assertTrue(options.size() >= 10, "options of " + mode + ": " + options.size());
+        for (CommandLine.Model.OptionSpec option : options) {
+            String name = option.longestName().substring(2);
+            String what = "director " + mode + " --" + name;
+            List<String> values = samples(option);
+            String variable = "DIRECTOR_" + name.replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+            Path dashed = dir.resolve(mode + "-" + name + "-dashed.yaml");
+            Files.writeString(dashed, name + ": " + values.get(0) + "\n");
+            Path snake = dir.resolve(mode + "-" + name + "-snake.yaml");
+            Files.writeString(snake, name.replace('-', '_') + ": " + values.get(0) + "\n");
+            Path empty = dir.resolve("empty.yaml");
+            Files.writeString(empty, "# nothing set\n");
+            String[] onCommandLine = option.type() == boolean.class ? new String[] {"--" + name}
+                    : new String[] {"--" + name, values.get(2)};
+            Map<String, String> environment = Map.of(variable, values.get(1));
+
+            assertEquals(parsed(option, values.get(0)), valueOf(mode, option, Map.of(), mode, "--config-file",
+                    dashed.toString()), what + ": from the file, key '" + name + "'");
+            assertEquals(parsed(option, values.get(0)), valueOf(mode, option, Map.of(), mode, "--config-file",
+                    snake.toString()), what + ": from the file, key '" + name.replace('-', '_') + "'");
+            assertEquals(parsed(option, values.get(1)), valueOf(mode, option, environment, mode, "--config-file",
+                    empty.toString()), what + ": from " + variable);
+            assertEquals(parsed(option, values.get(2)), valueOf(mode, option, Map.of(), concat(new String[] {mode,
+                    "--config-file", empty.toString()}, onCommandLine)), what + ": from the command line");
+
+            assertEquals(parsed(option, values.get(1)), valueOf(mode, option, environment, mode, "--config-file",
+                    snake.toString()), what + ": the environment beats the file");
+            assertEquals(parsed(option, values.get(2)), valueOf(mode, option, environment, concat(new String[] {mode,
+                    "--config-file", snake.toString()}, onCommandLine)), what + ": the command line beats both");
+            assertEquals(parsed(option, values.get(2)), valueOf(mode, option, Map.of(), concat(new String[] {mode,
+                    "--config-file", dashed.toString()}, onCommandLine)), what + ": the command line beats the file");
+            assertNotEquals(parsed(option, values.get(0)), valueOf(mode, option, Map.of(), mode, "--config-file",
+                    empty.toString()), what + ": the default when nothing sets it");
+        }
+    }
+
+    private static String[] concat(String[] first, String[] second) {
+        String[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+
+    @Test
+    void fileValuesKeepTheirTextAndBooleansTakeYamlAndShellWords() throws Exception {
+        Path config = dir.resolve("text.yaml");
+        Files.writeString(config, """
+                identity: 007
+                shared_key: 0x1F
+                heartbeat-interval: 2
+                debug: yes
+                socket-group: ~
+                """);
+        ClientCommand client = parse(Map.of(), "client", "--config-file", config.toString());
+        assertEquals("007", client.identity, "a number-like identity stays as written");
+        assertEquals("0x1F", client.cluster.sharedKey, "a hex-like key is not turned into 31");
+        assertEquals(2.0, client.cluster.heartbeatInterval);
+        assertTrue(client.root.debug(), "debug: yes (YAML 1.1, as older configs write it)");
+
+        ServerCommand server = parse(Map.of("DIRECTOR_DEBUG", "0"), "server", "--config-file", config.toString());
+        assertEquals(null, server.socketGroup, "a null value leaves the default");
+        assertTrue(!server.root.debug(), "DIRECTOR_DEBUG=0 beats debug: yes");
+
+        ServerCommand unset = parse(Map.of("DIRECTOR_SHARED_KEY", ""), "server", "--config-file", config.toString());
+        assertEquals("0x1F", unset.cluster.sharedKey, "an empty variable counts as unset");
+    }
+
+    @Test
+    void everyFlagGivenOnTheCommandLineIsOnEvenWhenTheFileAlreadyTurnedItOn() {
+        CommandLine commandLine = DirectorCommand.commandLine(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()));
+        List<String> flags = new ArrayList<>();
+        List<CommandLine> pending = new ArrayList<>(List.of(commandLine));
+        while (!pending.isEmpty()) {
+            CommandLine current = pending.remove(0);
+            pending.addAll(current.getSubcommands().values());
+            for (CommandLine.Model.OptionSpec option : current.getCommandSpec().options()) {
+                if (ConfigDefaults.configurable(option) && option.type() == boolean.class) {
+                    flags.add(current.getCommandName() + " " + option.longestName());
+                    assertEquals("true", option.fallbackValue(), current.getCommandName() + " " + option.longestName()
+                            + " needs fallbackValue = \"true\" (see ConfigDefaults.configurable)");
+                }
+            }
+        }
+        assertTrue(flags.contains("server --debug") && flags.contains("exec --wait"), flags.toString());
+    }
+
+    @Test
+    void theExampleConfigShowsEveryServerAndClientOptionAndEachLineWorksUncommented() throws Exception {
+        Path example = Path.of("..", "service-files", "config.example.yaml");
+        String shipped = Files.readString(example);
+        ServerCommand asShipped = parse(Map.of(), "server", "--config-file", example.toString());
+        assertEquals(5555, asShipped.cluster.jobPort, "everything commented out: the defaults");
+
+        Path uncommented = dir.resolve("uncommented.yaml");
+        Files.writeString(uncommented, shipped.replaceAll("(?m)^# ([a-z][a-z_-]*:)", "$1")
+                .replaceAll("(?m)^#(   [a-z]+:)", "$1"));
+        for (String mode : List.of("server", "client")) {
+            for (CommandLine.Model.OptionSpec option : configurableOptions(mode)) {
+                String key = option.longestName().substring(2);
+                assertTrue(Files.readString(uncommented).matches("(?s)(.*\n)?" + key + ":.*"),
+                        "config.example.yaml shows '" + key + "' of director " + mode);
+            }
+        }
+        ServerCommand server = parse(Map.of(), "server", "--config-file", uncommented.toString());
+        assertEquals("*", server.bindAddress);
+        assertEquals("sqlite:/var/lib/director/server.db", server.datastore);
+        assertEquals(1048576, server.outputCap);
+        ClientCommand client = parse(Map.of(), "client", "--config-file", uncommented.toString());
+        assertEquals(Map.of("role", "web", "zone", "a"), client.labels);
+        assertEquals("change-me", client.cluster.sharedKey);
+        assertEquals(10.0, client.cluster.heartbeatInterval);
+        assertEquals(Path.of("/var/cache/director"), client.cachePath);
+    }
+
+    @Test
+    void commandLineConfigFileBeatsTheOneNamedByTheEnvironment() throws Exception {
+        Path fromEnvironment = dir.resolve("env.yaml");
+        Files.writeString(fromEnvironment, "job-port: 7101\n");
+        Path fromCommandLine = dir.resolve("cli.yaml");
+        Files.writeString(fromCommandLine, "job-port: 7102\n");
+        ServerCommand server = parse(Map.of("DIRECTOR_CONFIG_FILE", fromEnvironment.toString()),
+                "server", "--config-file", fromCommandLine.toString());
+        assertEquals(7102, server.cluster.jobPort);
+    }
+
+    @Test
+    void bothSpellingsOfOneOptionInOneFileAreAnError() throws Exception {
+        Path config = dir.resolve("twice.yaml");
+        Files.writeString(config, "job-port: 1\njob_port: 2\n");
+        CliException error = assertThrows(CliException.class,
+                () -> parse(Map.of(), "server", "--config-file", config.toString()));
+        assertEquals(ExitCodes.INVALID_INPUT, error.exitCode());
+        assertEquals("config file " + config + ":2: 'job_port' sets the same option as 'job-port' on line 1",
+                error.getMessage());
+    }
+
+    @Test
+    void aBadValueFromTheFileOrTheEnvironmentIsOneLineNamingWhereItCameFrom() throws Exception {
+        Path config = dir.resolve("bad-value.yaml");
+        Files.writeString(config, "heartbeat_interval: 1\njob_port: lots\n");
+        CliRun.Result fromFile = CliRun.run("server", "--config-file", config.toString());
+        assertEquals(ExitCodes.INVALID_INPUT, fromFile.exitCode(), fromFile.toString());
+        assertEquals(1, fromFile.err().strip().lines().count(), fromFile.err());
+        assertEquals("director: Invalid value for option '--job-port': 'lots' is not an int (from config file " + config
+                + ":2, key 'job_port')", fromFile.err().strip());
+
+        Path fine = dir.resolve("fine.yaml");
+        Files.writeString(fine, "heartbeat_interval: 1\n");
+        CliRun.Result fromEnvironment = CliRun.run(Map.of("DIRECTOR_ENCRYPTION", "rot13"), "client",
+                "--config-file", fine.toString());
+        assertEquals(ExitCodes.INVALID_INPUT, fromEnvironment.exitCode(), fromEnvironment.toString());
+        assertEquals(1, fromEnvironment.err().strip().lines().count(), fromEnvironment.err());
+        assertTrue(fromEnvironment.err().contains("'rot13'")
+                && fromEnvironment.err().contains("(from environment variable DIRECTOR_ENCRYPTION)"),
+                fromEnvironment.err());
+    }
+
+    @Test
+    void helpAndVersionCannotBeTurnedOnFromOutside() throws Exception {
+        Path config = dir.resolve("help.yaml");
+        Files.writeString(config, "help: true\n");
+        CliException error = assertThrows(CliException.class,
+                () -> parse(Map.of(), "server", "--config-file", config.toString()));
+        assertTrue(error.getMessage().contains("unknown key 'help'"), error.getMessage());
+        ServerCommand server = parse(Map.of("DIRECTOR_VERSION", "0.1.0", "DIRECTOR_HELP", "true"), "server");
+        assertEquals(5555, server.cluster.jobPort, "a DIRECTOR_VERSION in the environment is no --version");
     }
 
     @Test

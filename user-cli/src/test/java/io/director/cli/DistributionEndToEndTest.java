@@ -1,0 +1,236 @@
+package io.director.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.director.dsl.DirectorVersion;
+import io.director.dsl.wire.WireCodec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The operator's story with the tarball {@code mvn package} makes: unpack it, run a server and a
+ * client with its {@code bin/director} (the server configured by DIRECTOR_* variables alone, as
+ * the container runs it; the client by a config file), run a job, write service files from it,
+ * stop both. Run by Failsafe after {@code package}, since it needs the tarball.
+ */
+class DistributionEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Process process : started) {
+            process.destroy();
+        }
+        for (Process process : started) {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static Path tarball() {
+        String property = System.getProperty("director.distribution");
+        Path path = property != null ? Path.of(property)
+                : Path.of("target", "director-" + DirectorVersion.version() + ".tar.gz");
+        assertTrue(Files.isRegularFile(path), path + " is missing: run mvn package (or verify) first");
+        return path;
+    }
+
+    @Test
+    void unpackedTarballRunsAServerAndAClientEndToEndAndWritesServiceFiles() throws Exception {
+        // Unpacked as an operator would, behind a link as docs/operations.md suggests.
+        Path opt = dir.resolve("opt");
+        Files.createDirectories(opt);
+        Run untar = run(List.of("tar", "-xzf", tarball().toAbsolutePath().toString(), "-C", opt.toString()), Map.of());
+        assertEquals(0, untar.exitCode(), untar.output());
+        Path unpacked = opt.resolve("director-" + DirectorVersion.version());
+        for (String file : List.of("bin/director", "lib/director.jar", "config.example.yaml", "README.md",
+                "docs/operations.md", "orchestrations/quickstart.yaml", "service-files/README.md",
+                "service-files/director-server.service.in", "service-files/director-client.service.in",
+                "service-files/director_server.in", "service-files/director_client.in")) {
+            assertTrue(Files.isRegularFile(unpacked.resolve(file)), "the tarball has " + file);
+        }
+        assertTrue(Files.isExecutable(unpacked.resolve("bin/director")));
+        Path home = opt.resolve("director");
+        Files.createSymbolicLink(home, unpacked.getFileName());
+        String director = home.resolve("bin/director").toString();
+
+        Run version = run(List.of(director, "version"), Map.of());
+        assertEquals("director " + DirectorVersion.version() + " (protocol " + DirectorVersion.PROTOCOL + ")",
+                version.output().strip());
+
+        String sharedKey = HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
+        int jobPort = freePort();
+        int transferPort = freePort();
+        Path socket = dir.resolve("run/director.sock");
+        Files.createDirectories(socket.getParent());
+
+        // The server: no arguments, DIRECTOR_MODE and DIRECTOR_* variables only (the Containerfile's way).
+        Process server = start(List.of(director), Map.of("DIRECTOR_MODE", "server",
+                "DIRECTOR_BIND_ADDRESS", "127.0.0.1", "DIRECTOR_JOB_PORT", Integer.toString(jobPort),
+                "DIRECTOR_TRANSFER_PORT", Integer.toString(transferPort), "DIRECTOR_SOCKET_PATH", socket.toString(),
+                "DIRECTOR_DATASTORE", "sqlite:" + dir.resolve("state/server.db"), "DIRECTOR_SHARED_KEY", sharedKey,
+                "DIRECTOR_HEARTBEAT_INTERVAL", "1"), dir.resolve("server.log"));
+        awaitFile(socket, server, dir.resolve("server.log"));
+
+        // The client: a config file in the seed's spelling (snake_case keys, heartbeat_interval: 1, debug: true).
+        Path config = dir.resolve("etc/config.yaml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, """
+                server_address: 127.0.0.1
+                job_port: %d
+                transfer_port: %d
+                identity: dist-node
+                cache_path: %s
+                shared_key: %s
+                heartbeat_interval: 1
+                debug: true
+                labels:
+                  role: web
+                """.formatted(jobPort, transferPort, dir.resolve("cache"), sharedKey));
+        Process client = start(List.of(director, "client", "--config-file", config.toString()), Map.of(),
+                dir.resolve("client.log"));
+
+        JsonNode node = awaitNode(director, socket, "dist-node", client);
+        assertEquals("web", node.path("labels").path("role").asText(), node.toString());
+
+        Run job = run(List.of(director, "exec", "--socket-path", socket.toString(), "--verb", "RUN", "--wait",
+                "--wait-timeout", "60", "--json", "echo hello from {{ node.identity }}"), Map.of());
+        assertEquals(0, job.exitCode(), job.output());
+        JsonNode result = WireCodec.mapper().readTree(job.stdout());
+        assertEquals("success", result.path("state").asText(), job.output());
+        assertEquals("hello from dist-node", result.path("nodes").path("dist-node").path("stdout").asText().strip());
+
+        if (Files.isReadable(Path.of("/proc", Long.toString(client.pid()), "status"))) {
+            long residentKib = residentKib(client.pid());
+            assertTrue(residentKib < 128 * 1024, "the client stays small for 512 MB nodes: " + residentKib + " KiB");
+        }
+
+        // Service files from the installation: ExecStart is the launcher behind the link, as it was run.
+        Path units = dir.resolve("units");
+        Run unit = run(List.of(director, "service-files", "systemd", "client", "--output", units.toString(),
+                "--config-file", config.toString()), Map.of());
+        assertEquals(0, unit.exitCode(), unit.output());
+        String text = Files.readString(units.resolve("director-client.service"));
+        assertTrue(text.contains("\nExecStart=" + director + " client --config-file " + config + "\n"), text);
+        if (System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux")) {
+            Run verify = run(List.of("systemd-analyze", "verify", "--man=no",
+                    units.resolve("director-client.service").toString()), Map.of());
+            assertEquals(0, verify.exitCode(), verify.output());
+            assertEquals("", verify.output());
+        }
+        Run script = run(List.of(director, "service-files", "rcd", "server", "--output", units.toString(),
+                "--config-file", config.toString()), Map.of());
+        assertEquals(0, script.exitCode(), script.output());
+        assertEquals(0, run(List.of("sh", "-n", units.resolve("director_server").toString()), Map.of()).exitCode());
+
+        for (Process process : List.of(client, server)) {
+            process.destroy();
+            assertTrue(process.waitFor(5, TimeUnit.SECONDS), "stops within 5 s of SIGTERM");
+        }
+        assertTrue(Files.readString(dir.resolve("client.log")).contains("director client stopped"));
+        assertTrue(Files.readString(dir.resolve("server.log")).contains("director server stopped"));
+    }
+
+    private Process start(List<String> command, Map<String, String> environment, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("DIRECTOR_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static void awaitFile(Path file, Process owner, Path log) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!Files.exists(file)) {
+            if (!owner.isAlive()) {
+                fail("exited with " + owner.exitValue() + ":\n" + Files.readString(log));
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail(file + " did not appear:\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private JsonNode awaitNode(String director, Path socket, String identity, Process client) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (true) {
+            Run nodes = run(List.of(director, "manage", "--list-nodes", "--json", "--socket-path", socket.toString()),
+                    Map.of());
+            if (nodes.exitCode() == 0) {
+                for (JsonNode node : WireCodec.mapper().readTree(nodes.stdout()).path("nodes")) {
+                    if (node.path("identity").asText().equals(identity) && node.path("state").asText().equals("alive")) {
+                        return node;
+                    }
+                }
+            }
+            if (!client.isAlive()) {
+                fail("the client exited with " + client.exitValue() + ":\n" + Files.readString(dir.resolve("client.log")));
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail(identity + " not alive in time:\n" + nodes.output() + "\n" + Files.readString(dir.resolve("client.log")));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long residentKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + pid);
+    }
+
+    private record Run(int exitCode, String stdout, String output) {
+    }
+
+    /** Runs a command to its end; stdout alone, and stdout with stderr for messages. */
+    private static Run run(List<String> command, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("DIRECTOR_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<byte[]> stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "finished: " + command);
+        return new Run(process.exitValue(), stdout, stdout + new String(stderr.get(), StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
