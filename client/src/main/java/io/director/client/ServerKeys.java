@@ -68,10 +68,12 @@ public final class ServerKeys {
     private static Asked asked(ClientConfig config) {
         String given = config.serverKey();
         if (given != null && !given.isBlank()) {
-            if (CurveKeys.isKey(given.trim())) {
-                return new Asked(given.trim(), "given by --server-key");
+            String value = given.trim();
+            // A path can be 40 characters of the Z85 alphabet too: an existing file wins.
+            if (!Files.isRegularFile(Path.of(value)) && CurveKeys.isKey(value)) {
+                return new Asked(value, "given by --server-key");
             }
-            return new Asked(KeyFiles.readPublic(Path.of(given.trim())), "in " + given.trim());
+            return new Asked(KeyFiles.readPublic(Path.of(value)), "in " + value);
         }
         if (config.sharedKey() != null && !config.sharedKey().isEmpty()) {
             return new Asked(CurveKeys.derivedFrom(config.sharedKey()).publicKey(), "derived from --shared-key");

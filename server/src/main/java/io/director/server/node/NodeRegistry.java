@@ -22,12 +22,22 @@ public final class NodeRegistry {
 
     private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
 
+    /**
+     * How long nodes restored at a server start have to come back, at least: a node reconnects
+     * with backoff while the server is down (and must finish a CURVE handshake), which may take
+     * longer than three short heartbeat intervals.
+     */
+    public static final long RESTORE_GRACE_MILLIS = 15_000;
+
     private final long expiryMillis;
     private final HelloCheck helloCheck;
     private final Map<String, Node> byIdentity = new TreeMap<>();
     private final Map<String, Node> byRoutingId = new HashMap<>();
     private final LinkedHashMap<String, Node> aliveByLastHeard = new LinkedHashMap<>();
     private final Map<String, Long> unflushedHeartbeats = new HashMap<>();
+    /** Restored nodes not heard from since; they are not expired before {@link #graceEnds}. */
+    private final java.util.Set<String> awaitedAfterRestore = new java.util.HashSet<>();
+    private long graceEnds;
 
     /** @param heartbeatMillis the interval; a node is expired after three of them in silence */
     public NodeRegistry(long heartbeatMillis, HelloCheck helloCheck) {
@@ -61,8 +71,10 @@ public final class NodeRegistry {
                 node.state(Node.State.EXPIRED);
             } else {
                 aliveByLastHeard.put(node.identity(), node);
+                awaitedAfterRestore.add(node.identity());
             }
         }
+        graceEnds = now + Math.max(expiryMillis, RESTORE_GRACE_MILLIS);
     }
 
     /**
@@ -134,6 +146,7 @@ public final class NodeRegistry {
     }
 
     private void heard(Node node, long now) {
+        awaitedAfterRestore.remove(node.identity());
         node.heardAt(now);
         aliveByLastHeard.remove(node.identity());
         aliveByLastHeard.put(node.identity(), node);
@@ -146,10 +159,14 @@ public final class NodeRegistry {
         Iterator<Node> it = aliveByLastHeard.values().iterator();
         while (it.hasNext()) {
             Node node = it.next();
+            if (now < graceEnds && awaitedAfterRestore.contains(node.identity())) {
+                continue; // restored and still within the grace: the oldest entries, skipped only until it ends
+            }
             if (now - node.lastHeartbeat() < expiryMillis) {
                 break;
             }
             it.remove();
+            awaitedAfterRestore.remove(node.identity());
             node.state(Node.State.EXPIRED);
             node.connected(false);
             expired.add(node);
