@@ -71,6 +71,7 @@ final class OverheadCommand implements Callable<Integer> {
         row(table, runs, "node → server (results/s)", r -> Results.fixed(r.nodeToServerPerSecond(), 0));
         row(table, runs, "server → node (dispatches/s)", r -> Results.fixed(r.serverToNodePerSecond(), 0));
         row(table, runs, "dispatch / result frame (bytes)", r -> r.dispatchBytes() + " / " + r.resultBytes());
+        row(table, runs, "connections that stalled (of rounds)", r -> r.stalledConnects() + " / " + r.rounds());
         table.print(out);
         out.println("JSON encode + decode of one dispatch and one result: " + Results.fixed(codec, 1) + " µs");
 

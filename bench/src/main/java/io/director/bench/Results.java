@@ -49,6 +49,8 @@ final class Results {
         host.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         host.put("jvm_arguments", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // Anything else running on the machine skews the figures; this says whether something did.
+        host.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         return host;
     }
 

@@ -34,6 +34,8 @@ public final class MessageOverhead {
 
     private static final String ECHO_TEXT = "hello from the overhead benchmark";
     private static final long PHASE_TIMEOUT_SECONDS = 300;
+    /** A connection slower than this sat out a handshake interval (a healthy one takes milliseconds). */
+    private static final long STALLED_CONNECT_MILLIS = 1000;
 
     /**
      * @param roundTrips round trips timed per round
@@ -96,7 +98,8 @@ public final class MessageOverhead {
                     settings.messages(), settings.rounds(), median(runs, Sample::p50Micros),
                     median(runs, Sample::p99Micros), median(runs, Sample::meanMicros),
                     median(runs, Sample::nodeToServerPerSecond), median(runs, Sample::serverToNodePerSecond),
-                    dispatch.length, result.length));
+                    dispatch.length, result.length,
+                    runs.stream().filter(r -> r.connectMillis() > STALLED_CONNECT_MILLIS).count()));
         }
         return results;
     }
@@ -129,7 +132,7 @@ public final class MessageOverhead {
     }
 
     private record Sample(double p50Micros, double p99Micros, double meanMicros, double nodeToServerPerSecond,
-                          double serverToNodePerSecond) {
+                          double serverToNodePerSecond, long connectMillis) {
     }
 
     private Sample measure(boolean encrypted, int roundTrips, int messages) throws InterruptedException {
@@ -144,7 +147,8 @@ public final class MessageOverhead {
             double toNode = serverToNode(pair, node, messages);
             Arrays.sort(rtt);
             double mean = Arrays.stream(rtt).average().orElse(Double.NaN) / 1000.0;
-            return new Sample(percentile(rtt, 50) / 1000.0, percentile(rtt, 99) / 1000.0, mean, toServer, toNode);
+            return new Sample(percentile(rtt, 50) / 1000.0, percentile(rtt, 99) / 1000.0, mean, toServer, toNode,
+                    pair.connectMillis);
         } finally {
             node.shutdownNow();
             node.awaitTermination(10, TimeUnit.SECONDS);
@@ -155,7 +159,7 @@ public final class MessageOverhead {
     private long[] pingPong(SocketPair pair, ExecutorService node, int count) throws InterruptedException {
         Future<?> answering = node.submit(() -> {
             for (int i = 0; i < count; i++) {
-                pair.dealer.recv(0);
+                receiveDispatch(pair);
                 pair.dealer.send(result, 0);
             }
         });
@@ -191,10 +195,7 @@ public final class MessageOverhead {
     private double serverToNode(SocketPair pair, ExecutorService node, int count) throws InterruptedException {
         Future<?> receiving = node.submit(() -> {
             for (int i = 0; i < count; i++) {
-                byte[] frame = pair.dealer.recv(0);
-                if (frame.length != dispatch.length) {
-                    throw new IllegalStateException("the node received " + frame.length + " bytes, not a dispatch");
-                }
+                receiveDispatch(pair);
             }
             pair.dealer.send(result, 0);
         });
@@ -209,11 +210,19 @@ public final class MessageOverhead {
         return count / (elapsed / 1e9);
     }
 
+    private void receiveDispatch(SocketPair pair) {
+        byte[] frame = pair.dealer.recv(0);
+        if (frame == null || frame.length != dispatch.length) {
+            throw new IllegalStateException("the node received " + (frame == null ? "nothing in time" : frame.length
+                    + " bytes") + ", not a dispatch");
+        }
+    }
+
     private void receiveFromNode(SocketPair pair) {
-        pair.router.recv(0);
-        byte[] body = pair.router.recv(0);
+        byte[] routing = pair.router.recv(0);
+        byte[] body = routing == null ? null : pair.router.recv(0);
         if (body == null || body.length != result.length) {
-            throw new IllegalStateException("the server received " + (body == null ? "nothing" : body.length
+            throw new IllegalStateException("the server received " + (body == null ? "nothing in time" : body.length
                     + " bytes") + ", not a result");
         }
     }

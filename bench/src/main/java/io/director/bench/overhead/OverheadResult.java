@@ -10,8 +10,10 @@ package io.director.bench.overhead;
  * @param serverToNodePerSecond dispatches the server streams to a node, per second
  * @param dispatchBytes        size of the dispatch frame (an ECHO job, JSON)
  * @param resultBytes          size of the result frame
+ * @param stalledConnects      measured rounds whose connection took over a second (a handshake interval sat out)
  */
 public record OverheadResult(String security, int roundTrips, int messages, int rounds, double roundTripP50Micros,
                              double roundTripP99Micros, double roundTripMeanMicros, double nodeToServerPerSecond,
-                             double serverToNodePerSecond, int dispatchBytes, int resultBytes) {
+                             double serverToNodePerSecond, int dispatchBytes, int resultBytes,
+                             long stalledConnects) {
 }
