@@ -1,0 +1,92 @@
+package io.director.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.director.dsl.wire.WireCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs each scenario small, through the same command line as a person would, so the harness
+ * keeps working as the server and the protocol change: real server, real sockets, real swarm.
+ */
+class BenchSmokeTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void stormBringsEveryNodeBackWithAndWithoutCurve() throws Exception {
+        Path output = dir.resolve("storm.json");
+        Run run = run("storm", "--nodes", "20", "--heartbeat", "1", "--nodes-per-thread", "8",
+                "--warmup-nodes", "0", "--timeout", "60", "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        assertTrue(run.out.contains("all welcomed again"), run.out);
+        JsonNode runs = WireCodec.mapper().readTree(output.toFile()).path("runs");
+        assertEquals(2, runs.size());
+        assertEquals("none", runs.get(0).path("security").asText());
+        assertEquals("curve", runs.get(1).path("security").asText());
+        for (JsonNode storm : runs) {
+            String security = storm.path("security").asText();
+            assertTrue(storm.path("failure").isNull(), security + ": " + storm.path("failure").asText());
+            assertEquals(3, storm.path("swarm_threads").asInt(), security);
+            assertEquals(20, storm.path("echo_succeeded").asLong(), security + ": every node answers its ECHO job");
+            for (String figure : new String[]{"cold_seconds", "recovery_seconds", "recovery_api_seconds",
+                    "handshakes_per_second", "server_cpu_seconds", "process_cpu_seconds", "echo_seconds"}) {
+                assertTrue(storm.path(figure).asDouble() > 0, security + ": " + figure + " = " + storm.path(figure));
+            }
+            assertTrue(storm.path("recovery_api_seconds").asDouble() >= storm.path("recovery_seconds").asDouble(),
+                    security + ": the server lists a node back only after it was welcomed");
+            assertTrue(storm.path("storm_counters").path("welcomes").asLong() >= 20, security);
+        }
+        assertTrue(WireCodec.mapper().readTree(output.toFile()).path("ratios")
+                .path("server_cpu_curve_over_none").asDouble() > 0);
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void overheadMeasuresBothTransportsBothWays() throws Exception {
+        Path output = dir.resolve("overhead.json");
+        Run run = run("overhead", "--round-trips", "300", "--messages", "500", "--rounds", "1", "--warmup", "100",
+                "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        assertTrue(run.out.contains("round trip p50"), run.out);
+        JsonNode document = WireCodec.mapper().readTree(output.toFile());
+        JsonNode transports = document.path("runs").path("transports");
+        assertEquals(2, transports.size());
+        for (JsonNode transport : transports) {
+            String security = transport.path("security").asText();
+            for (String figure : new String[]{"round_trip_p50_micros", "round_trip_p99_micros",
+                    "node_to_server_per_second", "server_to_node_per_second", "dispatch_bytes", "result_bytes"}) {
+                assertTrue(transport.path(figure).asDouble() > 0, security + ": " + figure);
+            }
+        }
+        assertTrue(document.path("runs").path("codec_micros_per_dispatch_and_result").asDouble() > 0);
+        assertTrue(document.path("ratios").path("round_trip_p50_curve_over_none").asDouble() > 0);
+    }
+
+    private record Run(int exitCode, String out) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Bench.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out + err.toString());
+    }
+}
