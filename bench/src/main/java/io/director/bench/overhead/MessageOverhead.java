@@ -201,8 +201,10 @@ public final class MessageOverhead {
         });
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            pair.router.send(pair.routingId, ZMQ.SNDMORE);
-            pair.router.send(dispatch, 0);
+            if (!pair.router.send(pair.routingId, ZMQ.SNDMORE) || !pair.router.send(dispatch, 0)) {
+                throw new IllegalStateException("the server could not queue dispatch " + i + " of " + count
+                        + " (error " + pair.router.errno() + ")");
+            }
         }
         receiveFromNode(pair); // the node's word that it has read them all
         long elapsed = System.nanoTime() - start;

@@ -60,6 +60,8 @@ final class SocketPair implements AutoCloseable {
         dealer.setLinger(0);
         dealer.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
         dealer.setHandshakeIvl(HANDSHAKE_IVL_MILLIS);
+        dealer.setRcvHWM(PER_PEER_QUEUE);
+        dealer.setSndHWM(PER_PEER_QUEUE);
         dealer.connect("tcp://127.0.0.1:" + port);
         long connecting = System.nanoTime();
         dealer.send(first, 0);
