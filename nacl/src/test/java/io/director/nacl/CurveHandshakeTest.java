@@ -59,6 +59,56 @@ class CurveHandshakeTest {
         }
     }
 
+    @Test
+    void aBurstOfMessagesArrivesIntactAndInOrderBothWays() {
+        ZMQ.Curve.KeyPair server = ZMQ.Curve.generateKeyPair();
+        ZMQ.Curve.KeyPair client = ZMQ.Curve.generateKeyPair();
+        int count = 5_000;
+        try (ZContext serverContext = new ZContext(); ZContext clientContext = new ZContext()) {
+            ZMQ.Socket router = serverContext.createSocket(SocketType.ROUTER);
+            router.setCurveServer(true);
+            router.setCurveSecretKey(ZMQ.Curve.z85Decode(server.secretKey));
+            router.setSndHWM(100_000);
+            router.setRcvHWM(0);
+            router.setReceiveTimeOut(10_000);
+            int port = router.bindToRandomPort("tcp://127.0.0.1");
+            ZMQ.Socket dealer = clientContext.createSocket(SocketType.DEALER);
+            curveClient(dealer, client, server.publicKey);
+            dealer.setSndHWM(100_000);
+            // Not full, ever: JeroMQ 0.6.0 delivers the message that meets a full CURVE receive
+            // queue still encrypted and loses it (zeromq/jeromq#1009); Director's sockets avoid it so.
+            dealer.setRcvHWM(0);
+            dealer.setReceiveTimeOut(10_000);
+            dealer.connect("tcp://127.0.0.1:" + port);
+            dealer.send("hello");
+            byte[] routingId = router.recv();
+            assertNotNull(routingId);
+            router.recv();
+            for (int i = 0; i < count; i++) {
+                router.send(routingId, ZMQ.SNDMORE);
+                router.send(payload(i), 0);
+                dealer.send(payload(count + i), 0);
+            }
+            for (int i = 0; i < count; i++) {
+                assertEquals(new String(payload(i), StandardCharsets.UTF_8), dealer.recvStr(), "to the dealer, #" + i);
+                ZMsg fromDealer = ZMsg.recvMsg(router);
+                assertNotNull(fromDealer, "to the router, #" + i);
+                assertEquals(new String(payload(count + i), StandardCharsets.UTF_8), fromDealer.getLast().toString(),
+                        "to the router, #" + i);
+            }
+        }
+    }
+
+    /** Distinct messages of varied lengths, some past a 64 KiB boundary. */
+    private static byte[] payload(int i) {
+        int length = 20 + (i * 7919) % (i % 97 == 0 ? 70_000 : 600);
+        StringBuilder text = new StringBuilder("{\"n\":" + i + ",\"pad\":\"");
+        while (text.length() < length) {
+            text.append((char) ('a' + (text.length() + i) % 26));
+        }
+        return text.append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void curveClient(ZMQ.Socket socket, ZMQ.Curve.KeyPair own, String serverPublicKey) {
         socket.setCurvePublicKey(ZMQ.Curve.z85Decode(own.publicKey));
         socket.setCurveSecretKey(ZMQ.Curve.z85Decode(own.secretKey));

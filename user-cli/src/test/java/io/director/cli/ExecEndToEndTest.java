@@ -2,6 +2,8 @@ package io.director.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.director.cli.cluster.LocalCluster;
+import io.director.server.api.ApiReply;
+import io.director.server.api.ApiRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,41 @@ class ExecEndToEndTest {
     /** A job line no other test submits, so node caches never interfere between tests. */
     private static String unique(String command) {
         return command + " # " + UUID.randomUUID();
+    }
+
+    /**
+     * Two thousand jobs in one request reach each node in one burst, past JeroMQ's default
+     * receive queue of 1,000, where CURVE lost a message (zeromq/jeromq#1009): every one must run.
+     */
+    @Test
+    void aBurstOfTwoThousandJobsRunsEveryOneOnEveryNode() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        List<ApiRequest.JobSubmission> jobs = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            jobs.add(new ApiRequest.JobSubmission("ECHO", marker + " " + i, "burst", List.of()));
+        }
+        try (ApiClient api = ApiClient.connect(cluster.socketPath())) {
+            List<String> ids = new ArrayList<>();
+            api.call(new ApiRequest.Submit(jobs)).path("job_ids").forEach(id -> ids.add(id.asText()));
+            assertEquals(2000, ids.size());
+            long deadline = System.currentTimeMillis() + 90_000;
+            long successes = 0;
+            while (System.currentTimeMillis() < deadline) {
+                successes = 0;
+                for (ApiReply.JobView job : api.call(new ApiRequest.JobStatus(ids, false), ApiReply.Jobs.class).jobs()) {
+                    successes += job.counts().getOrDefault("success", 0L);
+                }
+                if (successes == 4000) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(4000, successes, "executions that succeeded of 2,000 jobs on 2 nodes");
+        }
+        for (String node : List.of("alpha", "beta")) {
+            String log = java.nio.file.Files.readString(dir.resolve(node + ".log"));
+            assertTrue(!log.contains("malformed message from the server"), node + " received a malformed message");
+        }
     }
 
     @Test

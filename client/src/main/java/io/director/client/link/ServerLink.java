@@ -165,6 +165,11 @@ public final class ServerLink implements AutoCloseable {
         socket.setLinger(0);
         socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
         socket.setSndHWM(10_000);
+        // No receive limit: under CURVE, JeroMQ 0.6.0 hands a message that meets a full receive
+        // queue to the application still encrypted and loses it (zeromq/jeromq#1009); a burst of
+        // dispatches (a thousand jobs submitted at once) reached the default 1,000. The server
+        // bounds what it queues for a node, so this queue stays bounded too.
+        socket.setRcvHWM(0);
         // JeroMQ can stall a handshake for its whole 30 s default; a shorter one recovers sooner.
         socket.setHandshakeIvl(HANDSHAKE_IVL_MILLIS);
         // Jittered TCP reconnects, so thousands of nodes do not hit a restarted server at once.
