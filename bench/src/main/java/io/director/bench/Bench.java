@@ -15,8 +15,8 @@ import java.util.logging.SimpleFormatter;
  * sockets in this JVM, prints a table and writes the figures as JSON.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Director benchmarks: a swarm of simulated nodes against an in-process server.",
-        subcommands = {StormCommand.class, OverheadCommand.class})
+        description = "Director benchmarks: real servers and client processes, or a swarm of simulated nodes against an in-process server.",
+        subcommands = {StormCommand.class, OverheadCommand.class, ThroughputCommand.class})
 public final class Bench {
 
     /** A scenario ran, but did not complete (a phase timed out); its JSON says where. */

@@ -31,6 +31,7 @@ public final class LocalCluster implements AutoCloseable {
     private final int transferPort;
     private final double heartbeatSeconds;
     private final List<String> serverArgs;
+    private final List<String> launcher;
     /** The cluster key given to the server and to clients started without keys of their own, or null. */
     private final String sharedKey;
     private Process server;
@@ -38,6 +39,16 @@ public final class LocalCluster implements AutoCloseable {
     private final List<Process> launched = new ArrayList<>();
 
     public LocalCluster(Path dir, double heartbeatSeconds, List<String> serverArgs) {
+        this(dir, heartbeatSeconds, serverArgs, null);
+    }
+
+    /**
+     * @param launcher the command that starts {@code director} (for instance the installation's
+     *                 {@code bin/director}, with its own JVM flags per mode); null: this JVM's
+     *                 java and class path with small-heap flags, as the tests run it
+     */
+    public LocalCluster(Path dir, double heartbeatSeconds, List<String> serverArgs, List<String> launcher) {
+        this.launcher = launcher == null ? null : List.copyOf(launcher);
         this.dir = dir;
         this.heartbeatSeconds = heartbeatSeconds;
         this.serverArgs = List.copyOf(serverArgs);
@@ -172,11 +183,15 @@ public final class LocalCluster implements AutoCloseable {
 
     private Process launch(List<String> args, Path log) {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(JVM_FLAGS);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.director.cli.Main");
+        if (launcher != null) {
+            command.addAll(launcher);
+        } else {
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(JVM_FLAGS);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add("io.director.cli.Main");
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
