@@ -54,6 +54,28 @@ class BenchSmokeTest {
                 .path("server_cpu_curve_over_none").asDouble() > 0);
     }
 
+    /** Real server and client processes, through the launcher of this tree (bin/director). */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void throughputRunsEveryJobOnEveryClientAndMeasuresTheSpawnFloor() throws Exception {
+        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
+        Path output = dir.resolve("throughput.json");
+        Run run = run("throughput", "--jobs", "30", "--clients", "2", "--heartbeat", "1", "--timeout", "120",
+                "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        JsonNode runs = WireCodec.mapper().readTree(output.toFile()).path("runs");
+        assertEquals(1, runs.size());
+        JsonNode measured = runs.get(0);
+        assertEquals(60, measured.path("executions").asLong());
+        for (String figure : new String[]{"floor_seconds", "director_seconds", "executions_per_second",
+                "director_over_floor", "node_execution_millis"}) {
+            assertTrue(measured.path(figure).asDouble() > 0, figure + " = " + measured.path(figure));
+        }
+        assertEquals(measured.path("director_seconds").asDouble() / measured.path("floor_seconds").asDouble(),
+                measured.path("director_over_floor").asDouble(), 1e-9);
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void overheadMeasuresBothTransportsBothWays() throws Exception {
