@@ -57,6 +57,8 @@ public final class ServerLink implements AutoCloseable {
     private long backoffMillis = BACKOFF_MIN_MILLIS;
     /** When a node refused for now says hello again (0: not waiting). */
     private long retryHelloAt;
+    /** When a dropped message last made this node say hello again. */
+    private long lastResyncAt;
     private Thread thread;
     private ZContext context;
     private ZMQ.Socket socket;
@@ -278,9 +280,24 @@ public final class ServerLink implements AutoCloseable {
             } catch (ProtocolException e) {
                 LOG.warning(() -> "dropped a malformed message from the server: " + e.getMessage());
                 transmit(new Message.Error(e.getMessage()));
+                resyncAfterLoss();
                 continue;
             }
             handle(message);
+        }
+    }
+
+    /**
+     * What was dropped may have been a job: a hello makes the server send again every job this
+     * node has not finished (the runner ignores those it already has). At most one per
+     * heartbeat interval, so a server that sends nothing readable is not answered by a flood.
+     */
+    private void resyncAfterLoss() {
+        long now = System.currentTimeMillis();
+        if (enrolled && now - lastResyncAt >= heartbeatMillis) {
+            lastResyncAt = now;
+            LOG.info("asking the server to send this node's unfinished jobs again");
+            transmit(hello());
         }
     }
 

@@ -1,0 +1,106 @@
+package io.director.client.link;
+
+import io.director.dsl.DirectorVersion;
+import io.director.dsl.wire.Job;
+import io.director.dsl.wire.Message;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.WireCodec;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/** The node's link against a real ROUTER on loopback that plays the server. */
+class ServerLinkTest {
+
+    @Test
+    void aMalformedMessageFromTheServerIsReportedAndTheNodeSaysHelloAgainOncePerInterval() throws Exception {
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+            router.setReceiveTimeOut(10_000);
+            int port = router.bindToRandomPort("tcp://127.0.0.1");
+            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
+                    LinkSecurity.plaintext(), 60_000, new NoListener());
+            link.start();
+            try {
+                Received hello = receive(router);
+                assertInstanceOf(Message.Hello.class, hello.message());
+                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
+                        "test", 60_000, 1024)));
+
+                // What a frame lost in transit looks like: not JSON at all.
+                send(router, hello.routingId(), "\u0007MESSAGE garbage".getBytes(StandardCharsets.ISO_8859_1));
+                assertInstanceOf(Message.Error.class, receive(router).message());
+                assertInstanceOf(Message.Hello.class, receive(router).message(),
+                        "a dropped message may have been a job: the node asks for its jobs again");
+
+                // A second one within the heartbeat interval is reported, not answered by another hello.
+                send(router, hello.routingId(), "{not json".getBytes(StandardCharsets.UTF_8));
+                assertInstanceOf(Message.Error.class, receive(router).message());
+                router.setReceiveTimeOut(1_000);
+                Received next = receiveOrNull(router);
+                if (next != null) {
+                    assertEquals(Message.Heartbeat.class, next.message().getClass(), "only heartbeats may follow");
+                }
+            } finally {
+                link.close();
+            }
+        }
+    }
+
+    private record Received(byte[] routingId, Message message) {
+    }
+
+    private static Received receive(ZMQ.Socket router) throws ProtocolException {
+        Received received = receiveOrNull(router);
+        assertNotNull(received, "the link sent nothing in time");
+        return received;
+    }
+
+    private static Received receiveOrNull(ZMQ.Socket router) throws ProtocolException {
+        byte[] routingId = router.recv(0);
+        if (routingId == null) {
+            return null;
+        }
+        byte[] body = router.recv(0);
+        return new Received(routingId, WireCodec.decode(body));
+    }
+
+    private static void send(ZMQ.Socket router, byte[] routingId, byte[] body) {
+        router.send(routingId, ZMQ.SNDMORE);
+        router.send(body, 0);
+    }
+
+    private static final class NoListener implements LinkListener {
+        @Override
+        public void onEnrolled(int outputCapBytes) {
+        }
+
+        @Override
+        public void onJob(Job job) {
+        }
+
+        @Override
+        public void onQueryAnswer(Message.QueryAnswer answer) {
+        }
+
+        @Override
+        public void onPlanRequest(Message.PlanRequest request) {
+        }
+
+        @Override
+        public void onResultAcknowledged(String jobId) {
+        }
+
+        @Override
+        public void onRefused(String reason) {
+        }
+    }
+}
