@@ -77,6 +77,25 @@ class BenchSmokeTest {
     }
 
     @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void footprintMeasuresTheIdleProcessesAndTheCliAgainstTheirBaselines() throws Exception {
+        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
+        Path output = dir.resolve("footprint.json");
+        Run run = run("footprint", "--idle", "1", "--cpu-window", "1", "--cli-runs", "2", "--heartbeat", "1",
+                "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        JsonNode figures = WireCodec.mapper().readTree(output.toFile()).path("runs").get(0);
+        for (String figure : new String[]{"client_rss_mib", "idle_jvm_rss_mib", "server_rss_mib",
+                "cli_median_seconds", "jvm_start_median_seconds"}) {
+            assertTrue(figures.path(figure).asDouble() > 0, figure + " = " + figures.path(figure));
+        }
+        assertTrue(figures.path("client_rss_mib").asDouble() > figures.path("idle_jvm_rss_mib").asDouble(),
+                "a client holds more than an empty JVM: " + figures);
+        assertTrue(figures.path("server_cpu_percent").asDouble() >= 0, figures.toString());
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void overheadMeasuresBothTransportsBothWays() throws Exception {
         Path output = dir.resolve("overhead.json");

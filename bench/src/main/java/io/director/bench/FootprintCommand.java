@@ -1,0 +1,148 @@
+package io.director.bench;
+
+import io.director.bench.cluster.BenchCluster;
+import io.director.bench.cluster.ProcessFigures;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** {@code bench footprint}: idle RSS of a client and a server, the server's idle CPU, the CLI's round trip. */
+@Command(name = "footprint", mixinStandardHelpOptions = true,
+        description = {"Footprint: a real server and one client started by bin/director, left idle; their "
+                + "resident memory and the server's CPU; the median wall time of 'director manage --list-nodes'. "
+                + "Baselines of the same run: an idle JVM with the client's flags, 'java -version' with the CLI's."})
+final class FootprintCommand implements Callable<Integer> {
+
+    /** The client's JVM flags in bin/director, for the idle-JVM baseline. */
+    private static final List<String> CLIENT_FLAGS = List.of("-Xmx64m", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
+            "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** The user commands' JVM flags in bin/director. */
+    private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--idle", paramLabel = "SECONDS", defaultValue = "20",
+            description = "How long the cluster idles before it is measured (default: ${DEFAULT-VALUE}).")
+    double idleSeconds;
+
+    @Option(names = "--cpu-window", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Window over which the idle server's CPU is measured (default: ${DEFAULT-VALUE}).")
+    double cpuWindowSeconds;
+
+    @Option(names = "--cli-runs", paramLabel = "N", defaultValue = "10",
+            description = "Cold CLI invocations timed (default: ${DEFAULT-VALUE}).")
+    int cliRuns;
+
+    @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Heartbeat interval of the cluster (default: ${DEFAULT-VALUE}).")
+    double heartbeatSeconds;
+
+    @Option(names = "--output", paramLabel = "FILE", defaultValue = "bench-footprint.json",
+            description = "Where the JSON results go (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    record Figures(double clientRssMib, double idleJvmRssMib, double serverRssMib, double serverCpuPercent,
+                   double cliMedianSeconds, double cliMaxSeconds, double jvmStartMedianSeconds) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Bench.configureLogging(false);
+        PrintWriter out = spec.commandLine().getOut();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Figures figures;
+        out.println("starting a server and a client; idling " + idleSeconds + " s");
+        out.flush();
+        try (BenchCluster cluster = BenchCluster.start(1, heartbeatSeconds, true)) {
+            Process idle = startIdleJvm(java);
+            try {
+                Thread.sleep(Math.round(idleSeconds * 1000));
+                double clientRss = ProcessFigures.rssMib(cluster.client("node-1").pid());
+                double idleRss = ProcessFigures.rssMib(idle.pid());
+                long serverPid = cluster.server().pid();
+                double serverRss = ProcessFigures.rssMib(serverPid);
+                double cpuBefore = ProcessFigures.cpuSeconds(serverPid);
+                long windowStart = System.nanoTime();
+                Thread.sleep(Math.round(cpuWindowSeconds * 1000));
+                double cpu = ProcessFigures.cpuSeconds(serverPid) - cpuBefore;
+                double window = (System.nanoTime() - windowStart) / 1e9;
+                out.println("timing " + cliRuns + " cold CLI round trips");
+                out.flush();
+                double[] cli = new double[cliRuns];
+                double[] jvm = new double[cliRuns];
+                for (int i = 0; i < cliRuns; i++) {
+                    cli[i] = timed(List.of(BenchCluster.launcher().toString(), "manage", "--list-nodes",
+                            "--socket-path", cluster.socketPath().toString()));
+                    List<String> version = new ArrayList<>(List.of(java));
+                    version.addAll(CLI_FLAGS);
+                    version.add("-version");
+                    jvm[i] = timed(version);
+                }
+                Arrays.sort(cli);
+                Arrays.sort(jvm);
+                figures = new Figures(clientRss, idleRss, serverRss, 100 * cpu / window, cli[cliRuns / 2],
+                        cli[cliRuns - 1], jvm[cliRuns / 2]);
+            } finally {
+                idle.destroyForcibly();
+                idle.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        Table table = new Table("footprint", "measured", "baseline (same run)", "ratio");
+        table.row("client idle RSS (MiB)", Results.fixed(figures.clientRssMib(), 1),
+                Results.fixed(figures.idleJvmRssMib(), 1) + " (idle JVM, client flags)",
+                Results.fixed(figures.clientRssMib() / figures.idleJvmRssMib(), 2));
+        table.row("server idle RSS (MiB), 1 node", Results.fixed(figures.serverRssMib(), 1), "-", "-");
+        table.row("server idle CPU (% of a core)", Results.fixed(figures.serverCpuPercent(), 2), "-", "-");
+        table.row("CLI manage --list-nodes, median (s)", Results.fixed(figures.cliMedianSeconds(), 3),
+                Results.fixed(figures.jvmStartMedianSeconds(), 3) + " (java -version, CLI flags)",
+                Results.fixed(figures.cliMedianSeconds() / figures.jvmStartMedianSeconds(), 2));
+        table.row("CLI manage --list-nodes, max (s)", Results.fixed(figures.cliMaxSeconds(), 3), "-", "-");
+        table.print(out);
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        ratios.put("client_rss_over_idle_jvm", figures.clientRssMib() / figures.idleJvmRssMib());
+        ratios.put("cli_over_jvm_start", figures.cliMedianSeconds() / figures.jvmStartMedianSeconds());
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("idle_seconds", idleSeconds);
+        settings.put("cpu_window_seconds", cpuWindowSeconds);
+        settings.put("cli_runs", cliRuns);
+        settings.put("heartbeat_seconds", heartbeatSeconds);
+        Results.write(output, "footprint", settings, List.of(figures), ratios);
+        out.println("results written to " + output);
+        out.flush();
+        return 0;
+    }
+
+    private static Process startIdleJvm(String java) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(CLIENT_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.director.bench.cluster.IdleJvm"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    /** Wall seconds of one run of {@code command}, which must succeed. */
+    private static double timed(List<String> command) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " failed or hung");
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
