@@ -147,7 +147,7 @@ final class NodeMessageHandlers implements InboundHandler {
     }
 
     private void heartbeat(Peer peer, Message.Heartbeat heartbeat) {
-        Optional<Node> node = registry.heartbeat(peer.connection(), System.currentTimeMillis());
+        Optional<Node> node = registry.heartbeat(peer.connection(), heartbeat.report(), System.currentTimeMillis());
         if (node.isPresent()) {
             outbound.send(peer.connection(), new Message.HeartbeatAck(heartbeat.sentAt()));
         } else {
