@@ -2,6 +2,7 @@ package io.director.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.director.dsl.verb.JobDefinition;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.dispatch.PlacementStrategy;
 import io.director.server.node.NodeKeys;
 import io.director.server.store.Hop;
@@ -37,6 +38,14 @@ public final class ApiReply {
 
     /** {@code --plan}: each job (in submission order) with its outcome per node, and each block's placement choice. */
     public record Plan(List<PlannedJob> jobs, List<PlacementStrategy.Choice> placements) {
+    }
+
+    /** {@code --list-deployments}: the kept deployments. */
+    public record Deployments(List<DeploymentKeeper.View> deployments) {
+    }
+
+    /** {@code --drop-deployment}: the id of the deployment no longer kept. */
+    public record Dropped(String dropped) {
     }
 
     /** {@code --list-workloads}: every jail and VM the nodes report. */

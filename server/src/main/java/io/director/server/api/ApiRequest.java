@@ -27,6 +27,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ApiRequest.ChangeKey.class, name = "change-key"),
         @JsonSubTypes.Type(value = ApiRequest.ListWorkloads.class, name = "list-workloads"),
         @JsonSubTypes.Type(value = ApiRequest.DestroyProject.class, name = "destroy-project"),
+        @JsonSubTypes.Type(value = ApiRequest.ListDeployments.class, name = "list-deployments"),
+        @JsonSubTypes.Type(value = ApiRequest.DropDeployment.class, name = "drop-deployment"),
 })
 public sealed interface ApiRequest {
 
@@ -77,11 +79,16 @@ public sealed interface ApiRequest {
     /**
      * Stores and sends jobs, all under one parent (the first job's id); the reply is
      * {@code {"job_ids": [...]}}, sent only once they are stored. {@code workingDirectory} is
-     * the CLI's, for relative ADD/COPY sources.
+     * the CLI's, for relative ADD/COPY sources. With {@code keep}, every block placed with
+     * {@code scale} becomes a kept deployment ({@code orchestrate --keep}).
      */
-    record Submit(List<JobSubmission> jobs, String workingDirectory) implements ApiRequest {
+    record Submit(List<JobSubmission> jobs, String workingDirectory, boolean keep) implements ApiRequest {
         public Submit {
             jobs = listOf(jobs, "jobs");
+        }
+
+        public Submit(List<JobSubmission> jobs, String workingDirectory) {
+            this(jobs, workingDirectory, false);
         }
 
         public Submit(List<JobSubmission> jobs) {
@@ -133,6 +140,14 @@ public sealed interface ApiRequest {
 
     /** Every jail and VM the nodes report, with where it runs; only those of {@code project} when given. */
     record ListWorkloads(String project) implements ApiRequest {
+    }
+
+    /** The kept deployments ({@code orchestrate --keep}). */
+    record ListDeployments() implements ApiRequest {
+    }
+
+    /** Stops keeping a deployment (its id, or an unambiguous prefix of at least 4 characters); its workloads stay. */
+    record DropDeployment(String id) implements ApiRequest {
     }
 
     /** Destroys every jail and VM of a project on every live node that reports one: {@code director destroy}. */

@@ -13,6 +13,7 @@ import io.director.dsl.wire.Job;
 import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.NodeState;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.SubmissionException;
@@ -62,12 +63,15 @@ public final class ApiService {
     private final WireSecurity security;
     private final JobDispatcher dispatcher;
     private final PlanCoordinator plans;
+    private final DeploymentKeeper deployments;
     private final ServerStore store;
     private final JobParser parser = JobParser.standard();
 
     /** @param keys the node keys, or null without encryption */
     public ApiService(ServerLoop loop, NodeRegistry registry, NodeKeys keys, WireSecurity security,
-                      JobDispatcher dispatcher, PlanCoordinator plans, ServerStore store) {
+                      JobDispatcher dispatcher, PlanCoordinator plans, DeploymentKeeper deployments,
+                      ServerStore store) {
+        this.deployments = deployments;
         this.loop = loop;
         this.registry = registry;
         this.keys = keys;
@@ -111,6 +115,13 @@ public final class ApiService {
                 return new ApiReply.Workloads(onLoop(() -> workloads(list.project())));
             } else if (request instanceof ApiRequest.DestroyProject destroy) {
                 return destroyProject(destroy.project());
+            } else if (request instanceof ApiRequest.ListDeployments) {
+                return new ApiReply.Deployments(onLoop(deployments::list));
+            } else if (request instanceof ApiRequest.DropDeployment drop) {
+                String id = drop.id() == null ? "" : drop.id();
+                return onLoop(() -> deployments.drop(id)).<Object>map(ApiReply.Dropped::new)
+                        .orElseGet(() -> new ApiReply.Failure("no deployment '" + id + "' (see 'director manage "
+                                + "--list-deployments')", ApiReply.Failure.NOT_FOUND));
             }
             return new ApiReply.Failure("unsupported request", ApiReply.Failure.INVALID);
         } catch (StoreException e) {
@@ -258,8 +269,20 @@ public final class ApiService {
         } catch (InvalidSubmission e) {
             return e.failure;
         }
+        if (submit.keep() && submissions.stream().noneMatch(s -> s.placement() != null
+                && s.placement().strategy().equals(io.director.dsl.placement.Placement.SCALE))) {
+            return new ApiReply.Failure("--keep keeps blocks placed with 'scale', and there is none",
+                    ApiReply.Failure.INVALID);
+        }
         try {
-            List<String> ids = onLoopChecked(() -> dispatcher.submit(submissions, System.currentTimeMillis()));
+            List<String> ids = onLoopChecked(() -> {
+                long now = System.currentTimeMillis();
+                List<String> submitted = dispatcher.submit(submissions, now);
+                if (submit.keep()) {
+                    deployments.keep(submissions, now);
+                }
+                return submitted;
+            });
             return new ApiReply.JobIds(ids);
         } catch (SubmissionException e) {
             return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INVALID);

@@ -128,6 +128,11 @@ public final class ServerStore implements AutoCloseable {
                           reason TEXT NOT NULL,
                           at INTEGER NOT NULL,
                           PRIMARY KEY (job_id, seq))""");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS deployments (
+                          id TEXT PRIMARY KEY,
+                          document TEXT NOT NULL,
+                          created INTEGER NOT NULL)""");
                 st.execute("CREATE INDEX IF NOT EXISTS job_nodes_open ON job_nodes(identity) WHERE state IN "
                         + OPEN_STATES);
                 st.execute("CREATE INDEX IF NOT EXISTS jobs_run_once ON jobs(fingerprint) WHERE run_once = 1");
@@ -531,6 +536,48 @@ public final class ServerStore implements AutoCloseable {
 
     /** Where a run-once job ran (done) or is running (not done). */
     public record RunOnceHolder(String identity, boolean done) {
+    }
+
+    // ---- kept deployments --------------------------------------------------------------------
+
+    public void saveDeployment(Deployment deployment) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "INSERT OR REPLACE INTO deployments (id, document, created) VALUES (?,?,?)")) {
+                ps.setString(1, deployment.id());
+                ps.setString(2, json(deployment));
+                ps.setLong(3, deployment.created());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail("store deployment " + deployment.id(), e);
+            }
+        }
+    }
+
+    public void deleteDeployment(String id) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("DELETE FROM deployments WHERE id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail("delete deployment " + id, e);
+            }
+        }
+    }
+
+    public List<Deployment> loadDeployments() {
+        synchronized (reader) {
+            try (Statement st = reader.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT document FROM deployments ORDER BY created")) {
+                List<Deployment> deployments = new ArrayList<>();
+                while (rs.next()) {
+                    deployments.add(JSON.readValue(rs.getString(1), Deployment.class));
+                }
+                return deployments;
+            } catch (SQLException | JsonProcessingException e) {
+                throw fail("load deployments", e);
+            }
+        }
     }
 
     // ---- capacity forwarding ----------------------------------------------------------------

@@ -8,6 +8,7 @@ import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
 import io.director.dsl.wire.NodeReport;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.node.NodeView;
 import io.director.server.store.Hop;
 import picocli.CommandLine.ArgGroup;
@@ -45,6 +46,14 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
         @Option(names = "--list-workloads", description = "Every jail and VM the nodes report: node, kind, name, "
                 + "state, project, memory, CPUs (with --project: only that project's).")
         boolean listWorkloads;
+
+        @Option(names = "--list-deployments", description = "The deployments kept by 'orchestrate --keep': id, "
+                + "project, placement, replicas, last action.")
+        boolean listDeployments;
+
+        @Option(names = "--drop-deployment", paramLabel = "ID", description = "Stop keeping a deployment (its id or "
+                + "a prefix of at least 4 characters); its workloads stay (see 'director destroy PROJECT').")
+        String dropDeployment;
 
         @Option(names = "--list-jobs", description = "Every job with its state and per-node counts.")
         boolean listJobs;
@@ -110,6 +119,14 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
             } else if (action.listWorkloads) {
                 ApiReply.Workloads workloads = api.call(new ApiRequest.ListWorkloads(project), ApiReply.Workloads.class);
                 print(out, workloads, () -> listWorkloads(out, workloads));
+            } else if (action.listDeployments) {
+                ApiReply.Deployments deployments = api.call(new ApiRequest.ListDeployments(),
+                        ApiReply.Deployments.class);
+                print(out, deployments, () -> listDeployments(out, deployments));
+            } else if (action.dropDeployment != null) {
+                ApiReply.Dropped dropped = api.call(new ApiRequest.DropDeployment(action.dropDeployment),
+                        ApiReply.Dropped.class);
+                print(out, dropped, () -> out.println("dropped deployment " + dropped.dropped()));
             } else if (action.listJobs) {
                 ApiReply.Jobs jobs = api.call(new ApiRequest.ListJobs(filter == null ? null : filter.name()),
                         ApiReply.Jobs.class);
@@ -225,6 +242,15 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
             return String.format("%.1fG", bytes / (double) (1L << 30));
         }
         return (bytes >> 20) + "M";
+    }
+
+    private static void listDeployments(PrintWriter out, ApiReply.Deployments deployments) {
+        String format = "%-36s %-16s %-12s %-24s %s%n";
+        out.printf(format, "ID", "PROJECT", "PLACEMENT", "REPLICAS", "LAST ACTION");
+        for (DeploymentKeeper.View d : deployments.deployments()) {
+            out.printf(format, d.id(), d.project(), d.placement(),
+                    d.replicas().isEmpty() ? "-" : String.join(",", d.replicas()), d.lastAction());
+        }
     }
 
     private static void listWorkloads(PrintWriter out, ApiReply.Workloads workloads) {

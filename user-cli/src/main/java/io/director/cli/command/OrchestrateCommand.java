@@ -67,6 +67,11 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             description = "Ask the nodes what would run, running nothing; exit 2 if anything would.")
     boolean plan;
 
+    @Option(names = "--keep", fallbackValue = "true",
+            description = "Keep every block placed with 'scale' as a deployment: the server replaces replicas on "
+                    + "nodes that expire and scales them, until 'director manage --drop-deployment ID'.")
+    boolean keep;
+
     @Mixin
     WaitOptions waitOptions;
 
@@ -114,8 +119,8 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
                 ApiReply.Plan reply = api.call(new ApiRequest.Plan(submissions, workingDirectory), ApiReply.Plan.class);
                 return printPlan(out, reply);
             }
-            List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory), ApiReply.JobIds.class)
-                    .jobIds();
+            List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory, keep),
+                    ApiReply.JobIds.class).jobIds();
             return JobWaiter.report(api, ids, out, spec.commandLine().getErr(), waitOptions, json.enabled(), false);
         }
     }

@@ -1,0 +1,123 @@
+package io.director.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.director.cli.cluster.LocalCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code orchestrate --keep}: a kept scaled block whose node is killed is placed again on the
+ * other node within a few heartbeat intervals, and dropping the deployment stops that. A real
+ * server and two real clients, 1 s heartbeats (a node expires after 3 s of silence).
+ */
+class DeploymentFailoverEndToEndTest {
+
+    private static final List<String> NODES = List.of("k1", "k2");
+
+    @TempDir
+    static Path dir;
+
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux"), "jails need Linux");
+        assertEquals("root", System.getProperty("user.name"), "jail tests need root (namespaces, mounts, chroot)");
+        cluster = new LocalCluster(dir, 1, List.of());
+        cluster.startServer(60_000);
+        NODES.forEach(node -> cluster.startClient(node, List.of("--labels", "pool=keep")));
+        cluster.awaitNodes(NODES, 60_000);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cli("destroy", "kept", "--wait");
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aKeptReplicaWhoseNodeDiesIsPlacedOnAnotherNodeUntilTheDeploymentIsDropped() throws Exception {
+        Path file = Files.writeString(dir.resolve("kept.yaml"), """
+                - placement: {scale: {min: 1, max: 1}}
+                  targets: ['label:pool=keep']
+                  jobs:
+                    - JAIL: --template busybox --project kept create kept1
+                """);
+        Path plain = Files.writeString(dir.resolve("plain.yaml"), "- jobs: [ECHO: hi]\n");
+        CliRun.Result notScaled = cli("orchestrate", plain.toString(), "--keep");
+        assertEquals(2, notScaled.exitCode(), notScaled.toString());
+        assertTrue(notScaled.err().contains("--keep keeps blocks placed with 'scale'"), notScaled.toString());
+
+        CliRun.Result run = cli("orchestrate", file.toString(), "--keep", "--wait", "--json");
+        assertEquals(0, run.exitCode(), run.toString());
+        Set<String> first = new TreeSet<>();
+        run.json().path("jobs").get(0).path("nodes").fieldNames().forEachRemaining(first::add);
+        assertEquals(1, first.size(), run.toString());
+        String dead = first.iterator().next();
+        String survivor = NODES.stream().filter(n -> !n.equals(dead)).findFirst().orElseThrow();
+        awaitHolders(Set.of(dead), 20_000);
+
+        JsonNode deployments = cli("manage", "--list-deployments", "--json").json().path("deployments");
+        assertEquals(1, deployments.size(), deployments.toString());
+        assertEquals("kept", deployments.get(0).path("project").asText());
+        assertEquals("scale 1..1", deployments.get(0).path("placement").asText());
+        String id = deployments.get(0).path("id").asText();
+
+        cluster.killClient(dead);
+        // expiry after 3 intervals, then the next evaluation places it: well within 20 intervals
+        awaitHolders(Set.of(survivor), 20_000);
+        JsonNode after = cli("manage", "--list-deployments", "--json").json().path("deployments").get(0);
+        assertTrue(after.path("last_action").asText().contains("placed on " + survivor), after.toString());
+        assertEquals(List.of(survivor), List.of(after.path("replicas").get(0).asText()), after.toString());
+        CliRun.Result text = cli("manage", "--list-deployments");
+        assertTrue(text.out().contains(id) && text.out().contains("scale 1..1"), text.toString());
+
+        CliRun.Result dropped = cli("manage", "--drop-deployment", id.substring(0, 8), "--json");
+        assertEquals(0, dropped.exitCode(), dropped.toString());
+        assertEquals(id, dropped.json().path("dropped").asText());
+        assertEquals(0, cli("manage", "--list-deployments", "--json").json().path("deployments").size());
+        CliRun.Result again = cli("manage", "--drop-deployment", id);
+        assertEquals(1, again.exitCode(), again.toString());
+        assertTrue(again.err().contains("no deployment '" + id + "'"), again.toString());
+    }
+
+    private static CliRun.Result cli(String... args) {
+        return CliRun.against(cluster.socketPath(), args);
+    }
+
+    /** Waits until the live nodes holding project 'kept' are exactly these. */
+    private static void awaitHolders(Set<String> nodes, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        Set<String> holders = Set.of();
+        while (System.currentTimeMillis() < deadline) {
+            holders = new TreeSet<>();
+            for (JsonNode w : cli("manage", "--list-workloads", "--project", "kept", "--json").json()
+                    .path("workloads")) {
+                if (w.path("node_state").asText().equals("alive")) {
+                    holders.add(w.path("node").asText());
+                }
+            }
+            if (holders.equals(nodes)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail("project 'kept' should be on " + nodes + " (live), is on " + holders);
+    }
+}
