@@ -94,7 +94,8 @@ public final class DirectorServer implements AutoCloseable {
         LOG.info(() -> "serving files on " + config.bindAddress() + ":" + transfer.port());
 
         loop = new ServerLoop(config.bindAddress(), config.jobPort(), security);
-        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes(), permissions);
+        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes(), permissions,
+                config.maxHops());
         QueryCoordinator queries = new QueryCoordinator(store, registry, loop);
         PlanCoordinator plans = new PlanCoordinator(store, dispatcher, loop);
         DeploymentKeeper deployments = new DeploymentKeeper(store, registry, dispatcher, config.heartbeatMillis());

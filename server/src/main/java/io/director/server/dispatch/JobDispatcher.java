@@ -47,11 +47,14 @@ public final class JobDispatcher {
     private final TransferPermissions transfers;
     private final PlacementStrategy strategy = new PlacementStrategy(new java.security.SecureRandom());
     private final CapacityForwarding forwarding = new CapacityForwarding();
+    /** Forwards after capacity refusals, at most, per placed node ({@code --max-hops}). */
+    private final int maxHops;
     private static final Set<String> PROJECT_VERBS = Set.of(JailVerb.NAME, VmVerb.NAME);
 
     /** @param outputCap bytes of stdout and of stderr kept per job and node, whatever a node sends */
     public JobDispatcher(ServerStore store, NodeRegistry registry, Outbound outbound, int outputCap,
-                         TransferPermissions transfers) {
+                         TransferPermissions transfers, int maxHops) {
+        this.maxHops = maxHops;
         this.store = Objects.requireNonNull(store, "store");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
@@ -316,7 +319,7 @@ public final class JobDispatcher {
         String reason = refused.info().substring(JobResult.CAPACITY_REFUSAL.length());
         slot.refusals.add(node.identity() + ": " + reason);
         transfers.revoke(node.identity(), refused.jobId());
-        while (!slot.alternatives.isEmpty()) {
+        while (!slot.alternatives.isEmpty() && slot.refusals.size() <= maxHops) {
             String next = slot.alternatives.remove(0);
             Optional<Node> candidate = registry.find(next);
             if (candidate.isEmpty() || !candidate.get().isAlive() || !candidate.get().connected()
@@ -338,7 +341,9 @@ public final class JobDispatcher {
             store.markDispatched(next, sent, now);
             return true;
         }
-        String info = "no node could take it: " + String.join("; ", slot.refusals);
+        String info = (slot.refusals.size() > maxHops && !slot.alternatives.isEmpty()
+                ? "no node took it within --max-hops " + maxHops + ": " : "no node could take it: ")
+                + String.join("; ", slot.refusals);
         store.failForwarding(slot.jobIds, refused.jobId(), node.identity(), reason, info, now);
         forwarding.drop(slot);
         LOG.warning(() -> "job " + refused.jobId() + " failed: " + info);
