@@ -49,6 +49,8 @@ public final class DeploymentKeeper {
     private static final class Kept {
         final Deployment deployment;
         final Map<String, Long> placing = new HashMap<>();
+        /** Nodes whose replica is being destroyed: no longer counted, even while their report still shows it. */
+        final Map<String, Long> removing = new HashMap<>();
         long calmSince;
         String lastAction = "kept";
         List<String> replicas = new ArrayList<>();
@@ -169,6 +171,13 @@ public final class DeploymentKeeper {
         List<Node> others = new ArrayList<>();
         for (Node node : candidates) {
             boolean reports = PlacementStrategy.holds(node, d.project());
+            Long removedAt = k.removing.get(node.identity());
+            if (removedAt != null) {
+                if (reports && now - removedAt < placingGraceMillis) {
+                    continue; // neither a replica nor free for a new one until its report says it is gone
+                }
+                k.removing.remove(node.identity());
+            }
             Long placedAt = k.placing.get(node.identity());
             if (reports || (placedAt != null && now - placedAt < placingGraceMillis)) {
                 holders.add(node);
@@ -253,6 +262,7 @@ public final class DeploymentKeeper {
         }
         if (!submissions.isEmpty()) {
             dispatcher.submit(submissions, now);
+            k.removing.put(worst.identity(), now);
             k.lastAction = why + ": removed from " + worst.identity();
             k.replicas.remove(worst.identity());
             LOG.info(() -> "deployment " + k.deployment.id() + ": " + k.lastAction);
