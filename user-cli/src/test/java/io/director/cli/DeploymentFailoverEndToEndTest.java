@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.director.cli.cluster.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -20,10 +23,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code orchestrate --keep}: a kept scaled block whose node is killed is placed again on the
- * other node within a few heartbeat intervals, and dropping the deployment stops that. A real
+ * {@code orchestrate --keep}: a kept scaled block scales down to min after its stabilisation
+ * window, and one whose node is killed is placed again on the other node within a few
+ * heartbeat intervals; dropping the deployment stops that. A real
  * server and two real clients, 1 s heartbeats (a node expires after 3 s of silence).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the second test kills a node
 class DeploymentFailoverEndToEndTest {
 
     private static final List<String> NODES = List.of("k1", "k2");
@@ -52,6 +57,44 @@ class DeploymentFailoverEndToEndTest {
     }
 
     @Test
+    @Order(1)
+    void aKeptDeploymentRemovesReplicasAboveMinOnceTheStabilisationWindowPassesUnderTheThresholds()
+            throws Exception {
+        Path both = Files.writeString(dir.resolve("calm-both.yaml"), """
+                - placement: {scale: {min: 2, max: 2}}
+                  targets: [k1, k2]
+                  jobs:
+                    - JAIL: --template busybox --project calm create calm1
+                """);
+        CliRun.Result run = cli("orchestrate", both.toString(), "--wait");
+        assertEquals(0, run.exitCode(), run.toString());
+        awaitHolders("calm", Set.of("k1", "k2"), 20_000);
+
+        Path kept = Files.writeString(dir.resolve("calm-kept.yaml"), """
+                - placement: {scale: {min: 1, max: 2, load_above: 1000, stabilize: 2}}
+                  targets: [k1, k2]
+                  jobs:
+                    - JAIL: --template busybox --project calm create calm1
+                """);
+        CliRun.Result keep = cli("orchestrate", kept.toString(), "--keep", "--wait");
+        assertEquals(0, keep.exitCode(), keep.toString());
+        // two replicas, min 1, never over the threshold: after 2 s of calm one is destroyed
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (holders("calm").size() != 1) {
+            assertTrue(System.currentTimeMillis() < deadline, "still on " + holders("calm"));
+            Thread.sleep(200);
+        }
+        JsonNode deployment = cli("manage", "--list-deployments", "--json").json().path("deployments").get(0);
+        assertTrue(deployment.path("last_action").asText().startsWith("under the thresholds for 2 s: removed from "),
+                deployment.toString());
+        Thread.sleep(3_000);
+        assertEquals(1, holders("calm").size(), "never below min");
+        assertEquals(0, cli("manage", "--drop-deployment", deployment.path("id").asText()).exitCode());
+        assertEquals(0, cli("destroy", "calm", "--wait").exitCode());
+    }
+
+    @Test
+    @Order(2)
     void aKeptReplicaWhoseNodeDiesIsPlacedOnAnotherNodeUntilTheDeploymentIsDropped() throws Exception {
         Path file = Files.writeString(dir.resolve("kept.yaml"), """
                 - placement: {scale: {min: 1, max: 1}}
@@ -71,7 +114,7 @@ class DeploymentFailoverEndToEndTest {
         assertEquals(1, first.size(), run.toString());
         String dead = first.iterator().next();
         String survivor = NODES.stream().filter(n -> !n.equals(dead)).findFirst().orElseThrow();
-        awaitHolders(Set.of(dead), 20_000);
+        awaitHolders("kept", Set.of(dead), 20_000);
 
         JsonNode deployments = cli("manage", "--list-deployments", "--json").json().path("deployments");
         assertEquals(1, deployments.size(), deployments.toString());
@@ -81,7 +124,7 @@ class DeploymentFailoverEndToEndTest {
 
         cluster.killClient(dead);
         // expiry after 3 intervals, then the next evaluation places it: well within 20 intervals
-        awaitHolders(Set.of(survivor), 20_000);
+        awaitHolders("kept", Set.of(survivor), 20_000);
         JsonNode after = cli("manage", "--list-deployments", "--json").json().path("deployments").get(0);
         assertTrue(after.path("last_action").asText().contains("placed on " + survivor), after.toString());
         assertEquals(List.of(survivor), List.of(after.path("replicas").get(0).asText()), after.toString());
@@ -101,23 +144,29 @@ class DeploymentFailoverEndToEndTest {
         return CliRun.against(cluster.socketPath(), args);
     }
 
-    /** Waits until the live nodes holding project 'kept' are exactly these. */
-    private static void awaitHolders(Set<String> nodes, long timeoutMillis) throws InterruptedException {
+    /** The live nodes whose reports hold the project. */
+    private static Set<String> holders(String project) {
+        Set<String> holders = new TreeSet<>();
+        for (JsonNode w : cli("manage", "--list-workloads", "--project", project, "--json").json().path("workloads")) {
+            if (w.path("node_state").asText().equals("alive")) {
+                holders.add(w.path("node").asText());
+            }
+        }
+        return holders;
+    }
+
+    /** Waits until the live nodes holding the project are exactly these. */
+    private static void awaitHolders(String project, Set<String> nodes, long timeoutMillis)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         Set<String> holders = Set.of();
         while (System.currentTimeMillis() < deadline) {
-            holders = new TreeSet<>();
-            for (JsonNode w : cli("manage", "--list-workloads", "--project", "kept", "--json").json()
-                    .path("workloads")) {
-                if (w.path("node_state").asText().equals("alive")) {
-                    holders.add(w.path("node").asText());
-                }
-            }
+            holders = holders(project);
             if (holders.equals(nodes)) {
                 return;
             }
             Thread.sleep(200);
         }
-        fail("project 'kept' should be on " + nodes + " (live), is on " + holders);
+        fail("project '" + project + "' should be on " + nodes + " (live), is on " + holders);
     }
 }
