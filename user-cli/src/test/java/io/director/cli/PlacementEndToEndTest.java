@@ -143,6 +143,12 @@ class PlacementEndToEndTest {
         JsonNode plan = cli("orchestrate", once.toString(), "--plan", "--json").json();
         assertTrue(plan.path("placements").get(0).path("reason").asText().contains("already on"), plan.toString());
         assertEquals(0, plan.path("placements").get(0).path("nodes").size(), plan.toString());
+        CliRun.Result planText = cli("orchestrate", once.toString(), "--plan");
+        assertEquals(0, planText.exitCode(), "nothing would run: " + planText);
+        assertTrue(planText.out().startsWith("placement once: no node (project 'shop' is already on "), planText.toString());
+        CliRun.Result listed = cli("manage", "--list-workloads", "--project", "shop");
+        assertTrue(listed.out().lines().anyMatch(l -> l.startsWith(shopNode.iterator().next()) && l.contains(" jail ")
+                && l.contains(" shop1 ") && l.contains(" shop ")), listed.toString());
         JsonNode second = orchestrate(once);
         assertEquals(Set.of(), names(second.path("jobs").get(0).path("nodes")), "once: nothing runs again");
         assertEquals(shopNode, holders("shop"));

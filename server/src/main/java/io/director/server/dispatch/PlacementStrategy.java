@@ -27,6 +27,7 @@ public final class PlacementStrategy {
     static final double LOAD_WEIGHT = 0.5;
 
     private final Random random;
+    private final Map<String, Rule> rules = rules();
 
     public PlacementStrategy(Random random) {
         this.random = random;
@@ -51,21 +52,36 @@ public final class PlacementStrategy {
     public Choice choose(Placement placement, String project, List<Node> candidates, Collection<Node> alive)
             throws SubmissionException {
         String strategy = placement.strategy();
-        List<String> names = candidates.stream().map(Node::identity).toList();
         if (candidates.isEmpty() && !strategy.equals(Placement.ONCE)) {
             throw new SubmissionException("placement '" + placement.describe() + "': no live target to choose from");
         }
-        return switch (strategy) {
-            case Placement.ALL -> new Choice(strategy, names, Map.of(), "every target");
-            case Placement.SINGLE -> single(placement, names);
-            case Placement.RANDOM -> random(candidates);
-            case Placement.SPREAD -> oneOf(strategy, ranked(candidates, project), "fewest of the project's workloads, "
-                    + "then most free capacity");
-            case Placement.ONCE -> once(project, candidates, alive);
-            case Placement.EACH -> each(project, candidates);
-            case Placement.SCALE -> scale(placement, project, candidates);
-            default -> throw new SubmissionException("unknown placement '" + strategy + "'");
-        };
+        Rule rule = rules.get(strategy);
+        if (rule == null) {
+            throw new SubmissionException("unknown placement '" + strategy + "'");
+        }
+        return rule.choose(placement, project, candidates, alive);
+    }
+
+    /** One strategy's choice; the table below holds one per strategy name. */
+    @FunctionalInterface
+    private interface Rule {
+        Choice choose(Placement placement, String project, List<Node> candidates, Collection<Node> alive)
+                throws SubmissionException;
+    }
+
+    /** Every strategy, by name: a lookup, not a switch, so a new one is one line here. */
+    private Map<String, Rule> rules() {
+        return Map.of(
+                Placement.ALL, (p, project, candidates, alive) -> new Choice(Placement.ALL,
+                        candidates.stream().map(Node::identity).toList(), Map.of(), "every target"),
+                Placement.SINGLE, (p, project, candidates, alive) -> single(p,
+                        candidates.stream().map(Node::identity).toList()),
+                Placement.RANDOM, (p, project, candidates, alive) -> random(candidates),
+                Placement.SPREAD, (p, project, candidates, alive) -> oneOf(Placement.SPREAD,
+                        ranked(candidates, project), "fewest of the project's workloads, then most free capacity"),
+                Placement.ONCE, (p, project, candidates, alive) -> once(project, candidates, alive),
+                Placement.EACH, (p, project, candidates, alive) -> each(project, candidates),
+                Placement.SCALE, (p, project, candidates, alive) -> scale(p, project, candidates));
     }
 
     private static Choice single(Placement placement, List<String> names) throws SubmissionException {
