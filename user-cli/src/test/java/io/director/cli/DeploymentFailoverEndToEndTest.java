@@ -42,7 +42,7 @@ class DeploymentFailoverEndToEndTest {
     static void startCluster() {
         assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux"), "jails need Linux");
         assertEquals("root", System.getProperty("user.name"), "jail tests need root (namespaces, mounts, chroot)");
-        cluster = new LocalCluster(dir, 1, List.of());
+        cluster = new LocalCluster(dir, 1, List.of("--max-hops", "0"));
         cluster.startServer(60_000);
         NODES.forEach(node -> cluster.startClient(node, List.of("--labels", "pool=keep")));
         cluster.awaitNodes(NODES, 60_000);
@@ -54,6 +54,19 @@ class DeploymentFailoverEndToEndTest {
             cli("destroy", "kept", "--wait");
             cluster.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void withMaxHopsZeroARefusedPlacementFailsAtOnceSayingSo() {
+        CliRun.Result refused = cli("exec", "--verb", "JAIL", "--placement", "spread", "--target", "k1", "--target",
+                "k2", "--wait", "--json", "--template busybox --memory 100T --project big create big1");
+        assertEquals(1, refused.exitCode(), refused.toString());
+        JsonNode job = refused.json();
+        assertEquals(1, job.path("nodes").size(), "never forwarded: " + job);
+        String node = job.path("nodes").fieldNames().next();
+        String info = job.path("nodes").path(node).path("info").asText();
+        assertTrue(info.startsWith("no node took it within --max-hops 0: " + node + ": memory: "), info);
     }
 
     @Test

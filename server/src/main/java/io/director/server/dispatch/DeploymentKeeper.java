@@ -129,7 +129,7 @@ public final class DeploymentKeeper {
         return views;
     }
 
-    /** Forgets a deployment (its workloads stay); false when there is none with that id or id prefix. */
+    /** Forgets a deployment (its workloads stay); its id, or empty when no deployment has that id or unique prefix. */
     public Optional<String> drop(String idOrPrefix) {
         Optional<String> id = kept.keySet().stream().filter(k -> k.equals(idOrPrefix)).findFirst()
                 .or(() -> {
