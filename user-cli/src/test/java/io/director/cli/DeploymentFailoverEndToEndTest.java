@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code orchestrate --keep}: a kept scaled block scales down to min after its stabilisation
+ * {@code orchestrate --keep}: a kept scaled block scales up while a holder is over its threshold,
+ * down to min after its stabilisation
  * window, and one whose node is killed is placed again on the other node within a few
  * heartbeat intervals; dropping the deployment stops that. A real
  * server and two real clients, 1 s heartbeats (a node expires after 3 s of silence).
@@ -108,6 +109,27 @@ class DeploymentFailoverEndToEndTest {
 
     @Test
     @Order(2)
+    void aKeptDeploymentAddsAReplicaWhileAHolderIsOverItsThreshold() throws Exception {
+        Path hot = Files.writeString(dir.resolve("hot.yaml"), """
+                - placement: {scale: {min: 1, max: 2, memory_above: 0.001}}
+                  targets: [k1, k2]
+                  jobs:
+                    - JAIL: --template busybox --project hot create hot1
+                """);
+        CliRun.Result run = cli("orchestrate", hot.toString(), "--keep", "--wait");
+        assertEquals(0, run.exitCode(), run.toString());
+        // any node uses more than 0.1 % of its memory: the keeper adds the second replica, and no third
+        awaitHolders("hot", Set.of("k1", "k2"), 20_000);
+        JsonNode deployment = cli("manage", "--list-deployments", "--json").json().path("deployments").get(0);
+        assertTrue(deployment.path("last_action").asText().startsWith("over a threshold: placed on "),
+                deployment.toString());
+        assertEquals(0, cli("manage", "--drop-deployment", deployment.path("id").asText()).exitCode());
+        assertEquals(0, cli("destroy", "hot", "--wait").exitCode());
+        awaitHolders("hot", Set.of(), 20_000);
+    }
+
+    @Test
+    @Order(3)
     void aKeptReplicaWhoseNodeDiesIsPlacedOnAnotherNodeUntilTheDeploymentIsDropped() throws Exception {
         Path file = Files.writeString(dir.resolve("kept.yaml"), """
                 - placement: {scale: {min: 1, max: 1}}
