@@ -23,11 +23,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code orchestrate --keep}: a kept scaled block scales up while a holder is over its threshold,
- * down to min after its stabilisation
- * window, and one whose node is killed is placed again on the other node within a few
- * heartbeat intervals; dropping the deployment stops that. A real
- * server and two real clients, 1 s heartbeats (a node expires after 3 s of silence).
+ * {@code orchestrate --keep}: a kept scaled block scales up while a holder is over its threshold
+ * and down to min after its stabilisation window; one whose node is killed is placed again on
+ * the other node within a few heartbeat intervals; dropping the deployment stops that; and
+ * {@code --max-hops 0} fails a refused placement at once. A real server and two real clients,
+ * 1 s heartbeats (a node expires after 3 s of silence).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the second test kills a node
 class DeploymentFailoverEndToEndTest {
