@@ -1,5 +1,7 @@
 package io.director.client;
 
+import io.director.dsl.wire.NodeReport;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +16,15 @@ import java.util.Objects;
  * @param serverKey        the server's public key (Z85) or a file holding it, or null: derived from
  *                         the shared key, else the key pinned in the cache path
  * @param encrypted        CurveZMQ to the server (the default); false only for benchmarks on a trusted network
+ * @param limits           what the node takes at most ({@code --max-jails}, {@code --max-vms},
+ *                         {@code --reserve-memory}, {@code --reserve-disk}); creates past them are refused
  */
 public record ClientConfig(String serverAddress, int jobPort, int transferPort, String identity, Path cachePath,
                            Map<String, String> labels, String sharedKey, double heartbeatSeconds, String serverKey,
-                           boolean encrypted) {
+                           boolean encrypted, NodeReport.Limits limits) {
 
     public ClientConfig {
+        limits = limits == null ? NodeReport.Limits.NONE : limits;
         Objects.requireNonNull(serverAddress, "serverAddress");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(cachePath, "cachePath");
@@ -34,6 +39,14 @@ public record ClientConfig(String serverAddress, int jobPort, int transferPort, 
                         Map<String, String> labels, String sharedKey, double heartbeatSeconds) {
         this(serverAddress, jobPort, transferPort, identity, cachePath, labels, sharedKey, heartbeatSeconds, null,
                 true);
+    }
+
+    /** Without limits. */
+    public ClientConfig(String serverAddress, int jobPort, int transferPort, String identity, Path cachePath,
+                        Map<String, String> labels, String sharedKey, double heartbeatSeconds, String serverKey,
+                        boolean encrypted) {
+        this(serverAddress, jobPort, transferPort, identity, cachePath, labels, sharedKey, heartbeatSeconds, serverKey,
+                encrypted, NodeReport.Limits.NONE);
     }
 
     public long heartbeatMillis() {

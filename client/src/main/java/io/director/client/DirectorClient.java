@@ -2,6 +2,8 @@ package io.director.client;
 
 import io.director.client.cache.NodeCache;
 import io.director.client.cache.NodeVariables;
+import io.director.client.capacity.CapacityCheck;
+import io.director.client.capacity.NodeProbe;
 import io.director.client.driver.Supervisor;
 import io.director.client.driver.jail.JailDriver;
 import io.director.client.driver.jail.JailDrivers;
@@ -90,13 +92,15 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         Map<String, String> facts = facts();
         facts.put("jail_driver", jails.name());
         facts.put("vm_driver", vms.name());
+        NodeProbe probe = new NodeProbe(config.cachePath(), config.limits(), jails, vms, cache);
+        CapacityCheck capacity = new CapacityCheck(probe);
         link = new ServerLink(config.serverAddress(), config.jobPort(), config.identity(), machineId, config.labels(),
-                facts, config.sharedKey(), security, config.heartbeatMillis(), this);
+                facts, config.sharedKey(), security, config.heartbeatMillis(), this, probe::report);
         NodeVariables variables = new NodeVariables(cache);
         ExecutorRegistry executors = ExecutorRegistry.standard(processes)
                 .with(new QueryExecutor(link::send, queryAnswers),
                         new AddExecutor(AddVerb.NAME, files), new AddExecutor(CopyVerb.NAME, files),
-                        new JailExecutor(jails), new VmExecutor(vms));
+                        new JailExecutor(jails, capacity, cache), new VmExecutor(vms, capacity, cache));
         runner = new JobRunner(cache, variables, templates, executors, VerbRegistry.standard(), link::send,
                 () -> outputCap, config.identity(), config.labels());
         planner = new Planner(cache, variables, templates, VerbRegistry.standard(), executors, config.identity(),

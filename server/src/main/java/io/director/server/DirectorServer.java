@@ -3,6 +3,7 @@ package io.director.server;
 import io.director.dsl.DirectorVersion;
 import io.director.server.api.ApiServer;
 import io.director.server.api.ApiService;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.QueryCoordinator;
@@ -93,11 +94,14 @@ public final class DirectorServer implements AutoCloseable {
         LOG.info(() -> "serving files on " + config.bindAddress() + ":" + transfer.port());
 
         loop = new ServerLoop(config.bindAddress(), config.jobPort(), security);
-        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes(), permissions);
+        JobDispatcher dispatcher = new JobDispatcher(store, registry, loop, config.outputCapBytes(), permissions,
+                config.maxHops());
         QueryCoordinator queries = new QueryCoordinator(store, registry, loop);
         PlanCoordinator plans = new PlanCoordinator(store, dispatcher, loop);
+        DeploymentKeeper deployments = new DeploymentKeeper(store, registry, dispatcher, config.heartbeatMillis());
+        deployments.restore(store.loadDeployments());
         try {
-            loop.start(new NodeMessageHandlers(registry, nodeKeys, dispatcher, queries, plans, store, loop,
+            loop.start(new NodeMessageHandlers(registry, nodeKeys, dispatcher, queries, plans, deployments, store, loop,
                     config.heartbeatMillis(), config.outputCapBytes()));
         } catch (RuntimeException e) {
             close();
@@ -107,7 +111,7 @@ public final class DirectorServer implements AutoCloseable {
 
         // The API opens last, so a CLI request never reaches a half-started server.
         api = new ApiServer(config.socketPath(), config.socketGroup(),
-                new ApiService(loop, registry, nodeKeys, security, dispatcher, plans, store)::handle);
+                new ApiService(loop, registry, nodeKeys, security, dispatcher, plans, deployments, store)::handle);
         try {
             api.start();
         } catch (IOException e) {

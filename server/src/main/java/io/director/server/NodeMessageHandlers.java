@@ -3,6 +3,7 @@ package io.director.server;
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.WireCodec;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.QueryCoordinator;
@@ -33,6 +34,7 @@ final class NodeMessageHandlers implements InboundHandler {
     private final JobDispatcher dispatcher;
     private final QueryCoordinator queries;
     private final PlanCoordinator plans;
+    private final DeploymentKeeper deployments;
     private final ServerStore store;
     private final Outbound outbound;
     private final long heartbeatMillis;
@@ -42,8 +44,9 @@ final class NodeMessageHandlers implements InboundHandler {
 
     /** @param keys the enrolled keys, or null without encryption (nodes are then enrolled by hello alone) */
     NodeMessageHandlers(NodeRegistry registry, NodeKeys keys, JobDispatcher dispatcher, QueryCoordinator queries,
-                        PlanCoordinator plans, ServerStore store, Outbound outbound, long heartbeatMillis,
-                        int outputCap) {
+                        PlanCoordinator plans, DeploymentKeeper deployments, ServerStore store, Outbound outbound,
+                        long heartbeatMillis, int outputCap) {
+        this.deployments = deployments;
         this.registry = registry;
         this.keys = keys;
         this.dispatcher = dispatcher;
@@ -99,6 +102,7 @@ final class NodeMessageHandlers implements InboundHandler {
             queries.progressed();
             plans.expired(expired);
         }
+        deployments.tick(now);
         if (now >= nextFlush) {
             // Heartbeats are kept in memory and written in one batch per interval, not one write each.
             store.touchNodes(registry.takeUnflushedHeartbeats());
@@ -147,7 +151,7 @@ final class NodeMessageHandlers implements InboundHandler {
     }
 
     private void heartbeat(Peer peer, Message.Heartbeat heartbeat) {
-        Optional<Node> node = registry.heartbeat(peer.connection(), System.currentTimeMillis());
+        Optional<Node> node = registry.heartbeat(peer.connection(), heartbeat.report(), System.currentTimeMillis());
         if (node.isPresent()) {
             outbound.send(peer.connection(), new Message.HeartbeatAck(heartbeat.sentAt()));
         } else {

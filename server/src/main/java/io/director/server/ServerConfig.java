@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param sharedKey         key nodes must prove they know, or null
  * @param outputCapBytes    stdout and stderr kept per job and node
  * @param encrypted         CurveZMQ on both ports (the default); false only for benchmarks on a trusted network
+ * @param maxHops           how often work placed by the server is forwarded after capacity refusals, at most
  */
 public record ServerConfig(String bindAddress, int jobPort, int transferPort, Path socketPath, String socketGroup,
                            String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes,
-                           boolean encrypted) {
+                           boolean encrypted, int maxHops) {
+
+    /** {@code --max-hops} when not given. */
+    public static final int DEFAULT_MAX_HOPS = 5;
 
     public ServerConfig {
+        if (maxHops < 0) {
+            throw new IllegalArgumentException("--max-hops must be 0 or more, got " + maxHops);
+        }
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(socketPath, "socketPath");
         Objects.requireNonNull(datastore, "datastore");
@@ -39,6 +46,14 @@ public record ServerConfig(String bindAddress, int jobPort, int transferPort, Pa
                         String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes) {
         this(bindAddress, jobPort, transferPort, socketPath, socketGroup, datastore, heartbeatSeconds, sharedKey,
                 outputCapBytes, true);
+    }
+
+    /** With the default {@code --max-hops}. */
+    public ServerConfig(String bindAddress, int jobPort, int transferPort, Path socketPath, String socketGroup,
+                        String datastore, double heartbeatSeconds, String sharedKey, int outputCapBytes,
+                        boolean encrypted) {
+        this(bindAddress, jobPort, transferPort, socketPath, socketGroup, datastore, heartbeatSeconds, sharedKey,
+                outputCapBytes, encrypted, DEFAULT_MAX_HOPS);
     }
 
     /** Where the server keeps its state besides the datastore (its key pair): the datastore's directory. */

@@ -75,6 +75,12 @@ public final class NodeCache implements AutoCloseable {
                           record TEXT NOT NULL,
                           updated_at INTEGER NOT NULL,
                           PRIMARY KEY (kind, name))""");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS workload_projects (
+                          kind TEXT NOT NULL,
+                          name TEXT NOT NULL,
+                          project TEXT NOT NULL,
+                          PRIMARY KEY (kind, name))""");
                 st.execute("CREATE TABLE IF NOT EXISTS outbox (job_id TEXT PRIMARY KEY, result TEXT NOT NULL)");
                 st.execute("""
                         CREATE TABLE IF NOT EXISTS succeeded (
@@ -458,6 +464,39 @@ public final class NodeCache implements AutoCloseable {
 
     private static IllegalStateException fail(String what, Exception e) {
         return new IllegalStateException("node cache: cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    /** Tags a jail or VM with its project ({@code --project}); null removes the tag. */
+    public synchronized void tagProject(String kind, String name, String project) {
+        String sql = project == null ? "DELETE FROM workload_projects WHERE kind = ? AND name = ?"
+                : "INSERT INTO workload_projects (kind, name, project) VALUES (?,?,?) "
+                + "ON CONFLICT(kind, name) DO UPDATE SET project = excluded.project";
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, kind);
+            ps.setString(2, name);
+            if (project != null) {
+                ps.setString(3, project);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot tag " + kind + " " + name + " with its project: " + e.getMessage(), e);
+        }
+    }
+
+    /** The project of each tagged workload of a kind, by name. */
+    public synchronized Map<String, String> projects(String kind) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT name, project FROM workload_projects WHERE kind = ?")) {
+            ps.setString(1, kind);
+            Map<String, String> projects = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    projects.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return projects;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read workload projects: " + e.getMessage(), e);
+        }
     }
 
     @Override

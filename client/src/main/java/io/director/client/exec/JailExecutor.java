@@ -2,6 +2,8 @@ package io.director.client.exec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.director.client.cache.NodeCache;
+import io.director.client.capacity.CapacityCheck;
 import io.director.client.driver.jail.JailDriver;
 import io.director.client.driver.jail.JailException;
 import io.director.client.driver.jail.JailSpec;
@@ -9,6 +11,7 @@ import io.director.client.driver.jail.JailStatus;
 import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JailVerb;
 import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.NodeState;
 
 import java.time.Duration;
@@ -28,9 +31,22 @@ public final class JailExecutor implements Executor, Plannable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JailDriver driver;
+    private final CapacityCheck capacity;
+    private final NodeCache cache;
 
+    /** Without limits or project tags (driver tests). */
     public JailExecutor(JailDriver driver) {
+        this(driver, null, null);
+    }
+
+    /**
+     * @param capacity refuses a new jail past the node's limits, or null for none
+     * @param cache    where {@code --project} tags are kept, or null to keep none
+     */
+    public JailExecutor(JailDriver driver, CapacityCheck capacity, NodeCache cache) {
         this.driver = Objects.requireNonNull(driver, "driver");
+        this.capacity = capacity;
+        this.cache = cache;
     }
 
     @Override
@@ -55,11 +71,10 @@ public final class JailExecutor implements Executor, Plannable {
                 ? definition.timeoutSeconds() : DEFAULT_GRACE_SECONDS);
         try {
             return switch (request.action()) {
-                case "create" -> changed(driver.create(request.name(), spec(request.name(), definition)), "created");
+                case "create" -> create(request.name(), definition);
                 case "start" -> changed(driver.start(request.name(), request.command()), "started");
                 case "stop" -> changed(driver.stop(request.name(), grace), "stopped");
-                case "destroy" -> changed(driver.destroy(request.name(), definition.flag(JailVerb.FORCE), grace),
-                        "destroyed");
+                case "destroy" -> destroy(request.name(), definition.flag(JailVerb.FORCE), grace);
                 case "status" -> json(driver.status(request.name()).toMap());
                 case "list" -> json(driver.list().stream().map(JailStatus::toMap).toList());
                 case "exec" -> exec(request, definition, context.outputCapBytes());
@@ -67,6 +82,40 @@ public final class JailExecutor implements Executor, Plannable {
             };
         } catch (JailException e) {
             return Execution.failed("JAIL " + request.action() + ": " + e.getMessage());
+        }
+    }
+
+    /** A new jail is first checked against the node's limits; an existing one is compared by spec. */
+    private Execution create(String name, JobDefinition definition) throws JailException {
+        JailSpec spec = spec(name, definition);
+        if (capacity != null && !exists(name)) {
+            long memory = spec.memory() == null ? 0 : Math.max(0, JailVerb.parseSize(spec.memory()));
+            var refusal = capacity.refusal(NodeReport.Workload.JAIL, memory, 0);
+            if (refusal.isPresent()) {
+                return Execution.failed(refusal.get());
+            }
+        }
+        boolean created = driver.create(name, spec);
+        if (cache != null) {
+            cache.tagProject(NodeReport.Workload.JAIL, name, definition.text(JailVerb.PROJECT));
+        }
+        return changed(created, "created");
+    }
+
+    private Execution destroy(String name, boolean force, Duration grace) throws JailException, InterruptedException {
+        boolean destroyed = driver.destroy(name, force, grace);
+        if (cache != null) {
+            cache.tagProject(NodeReport.Workload.JAIL, name, null);
+        }
+        return changed(destroyed, "destroyed");
+    }
+
+    private boolean exists(String name) {
+        try {
+            driver.status(name);
+            return true;
+        } catch (JailException e) {
+            return false;
         }
     }
 

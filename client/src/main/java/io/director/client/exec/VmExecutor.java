@@ -1,6 +1,8 @@
 package io.director.client.exec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.director.client.cache.NodeCache;
+import io.director.client.capacity.CapacityCheck;
 import io.director.client.driver.vm.CloudInitSeed;
 import io.director.client.driver.vm.VmDriver;
 import io.director.client.driver.vm.VmState;
@@ -13,6 +15,8 @@ import io.director.dsl.verb.CommonOptions;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.VmVerb;
 import io.director.dsl.wire.Limits;
+import io.director.dsl.verb.Sizes;
+import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.NodeState;
 import io.director.dsl.wire.WireCodec;
 
@@ -32,9 +36,22 @@ public final class VmExecutor implements Executor, Plannable {
     static final long DEFAULT_STOP_GRACE_SECONDS = 60;
 
     private final VmDriver driver;
+    private final CapacityCheck capacity;
+    private final NodeCache cache;
 
+    /** Without limits or project tags (driver tests). */
     public VmExecutor(VmDriver driver) {
+        this(driver, null, null);
+    }
+
+    /**
+     * @param capacity refuses a new VM past the node's limits, or null for none
+     * @param cache    where {@code --project} tags are kept, or null to keep none
+     */
+    public VmExecutor(VmDriver driver, CapacityCheck capacity, NodeCache cache) {
         this.driver = Objects.requireNonNull(driver, "driver");
+        this.capacity = capacity;
+        this.cache = cache;
     }
 
     @Override
@@ -57,6 +74,14 @@ public final class VmExecutor implements Executor, Plannable {
                     + "starting with a letter or digit");
         }
         try {
+            if (action.equals(VmVerb.CREATE) && capacity != null && !exists(name)) {
+                VmSpec asked = spec(definition);
+                var refusal = capacity.refusal(NodeReport.Workload.VM, Math.max(0, Sizes.bytes(asked.memory())),
+                        Math.max(0, Sizes.bytes(asked.disk())));
+                if (refusal.isPresent()) {
+                    return Execution.failed(refusal.get());
+                }
+            }
             String stdout = switch (action) {
                 case VmVerb.CREATE -> driver.create(name, spec(definition)).text();
                 case VmVerb.START -> driver.start(name).text();
@@ -68,12 +93,25 @@ public final class VmExecutor implements Executor, Plannable {
                 default -> driver.console(name, (int) Math.min(Integer.MAX_VALUE,
                         definition.count(VmVerb.LINES, VmVerb.DEFAULT_LINES)));
             };
+            if (cache != null && action.equals(VmVerb.CREATE)) {
+                cache.tagProject(NodeReport.Workload.VM, name, definition.text(VmVerb.PROJECT));
+            } else if (cache != null && action.equals(VmVerb.DESTROY)) {
+                cache.tagProject(NodeReport.Workload.VM, name, null);
+            }
             String info = stdout.equals(VmOutcome.UNCHANGED) ? VmOutcome.UNCHANGED : null;
             return new Execution(NodeState.SUCCESS, null, Limits.capOutput(stdout, context.outputCapBytes()), "", info);
         } catch (VmException e) {
             return Execution.failed(e.getMessage());
         } catch (IllegalArgumentException e) {
             return Execution.failed("VM " + action + " " + name + ": " + e.getMessage());
+        }
+    }
+
+    private boolean exists(String name) {
+        try {
+            return driver.status(name) != null;
+        } catch (VmException e) {
+            return false;
         }
     }
 

@@ -3,6 +3,7 @@ package io.director.client.link;
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.HelloProof;
+import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Mailbox;
 import io.director.dsl.wire.Message;
@@ -46,6 +47,8 @@ public final class ServerLink implements AutoCloseable {
     private final LinkSecurity security;
     private final long startedAt = System.currentTimeMillis();
     private final LinkListener listener;
+    /** Read at every hello and heartbeat: what the node has, its limits and its workloads. */
+    private final java.util.function.Supplier<NodeReport> reports;
     private final Mailbox mailbox = new Mailbox();
     private final CountDownLatch finished = new CountDownLatch(1);
 
@@ -76,7 +79,7 @@ public final class ServerLink implements AutoCloseable {
 
     public ServerLink(String serverAddress, int jobPort, String identity, String machineId, Map<String, String> labels,
                       Map<String, String> facts, String sharedKey, LinkSecurity security, long heartbeatMillis,
-                      LinkListener listener) {
+                      LinkListener listener, java.util.function.Supplier<NodeReport> reports) {
         this.endpoint = "tcp://" + serverAddress + ":" + jobPort;
         this.identity = identity;
         this.machineId = machineId;
@@ -86,6 +89,17 @@ public final class ServerLink implements AutoCloseable {
         this.sharedKey = sharedKey == null || sharedKey.isEmpty() ? null : sharedKey;
         this.heartbeatMillis = heartbeatMillis;
         this.listener = listener;
+        this.reports = java.util.Objects.requireNonNull(reports, "reports");
+    }
+
+    /** The node's capacity report, or null when it cannot be made (the heartbeat goes without it). */
+    private NodeReport report() {
+        try {
+            return reports.get();
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "no node report: " + e.getMessage());
+            return null;
+        }
     }
 
     public void start() {
@@ -120,7 +134,7 @@ public final class ServerLink implements AutoCloseable {
             while (running) {
                 long now = System.currentTimeMillis();
                 if (now >= nextBeat && retryHelloAt == 0) {
-                    transmit(enrolled ? new Message.Heartbeat(now) : hello());
+                    transmit(enrolled ? new Message.Heartbeat(now, report()) : hello());
                     nextBeat = now + heartbeatMillis;
                 }
                 if (now - lastHeard > 3 * heartbeatMillis) {
@@ -366,7 +380,7 @@ public final class ServerLink implements AutoCloseable {
         String proof = sharedKey == null ? null
                 : HelloProof.compute(sharedKey, identity, machineId, nonce, security.publicKey());
         return new Message.Hello(DirectorVersion.PROTOCOL, identity, machineId, DirectorVersion.version(), labels,
-                startedAt, nonce, proof, facts);
+                startedAt, nonce, proof, facts, report());
     }
 
     private void transmit(Message message) {

@@ -12,9 +12,11 @@ import java.util.List;
  * @param async   true when the block runs in its own queue on each node, beside the others
  * @param jobs    at least one job, in file order
  * @param line    the 1-based line where the block starts
+ * @param placement how the server picks the nodes among the targets, or null: every target
+ * @param project the {@code --project} of the block's JAIL or VM create, or null
  */
 public record Block(int index, String name, List<String> targets, boolean async, List<OrchestrationJob> jobs,
-                    int line) {
+                    int line, io.director.dsl.placement.Placement placement, String project) {
 
     public Block {
         targets = List.copyOf(targets);

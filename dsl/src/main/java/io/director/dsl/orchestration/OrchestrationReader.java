@@ -1,6 +1,10 @@
 package io.director.dsl.orchestration;
 
+import io.director.dsl.placement.Placement;
+import io.director.dsl.placement.TargetSelector;
 import io.director.dsl.verb.CommonOptions;
+import io.director.dsl.verb.JailVerb;
+import io.director.dsl.verb.VmVerb;
 import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.JobParser;
@@ -55,12 +59,13 @@ import java.util.stream.Collectors;
  */
 final class OrchestrationReader {
 
-    static final List<String> BLOCK_KEYS = List.of("name", "targets", "async", "jobs");
+    static final List<String> BLOCK_KEYS = List.of("name", "targets", "async", "placement", "jobs");
 
     private static final String NAME = "name";
     private static final String TARGETS = "targets";
     private static final String ASYNC = "async";
     private static final String JOBS = "jobs";
+    private static final String PLACEMENT = "placement";
     private static final String VARS = "vars";
 
     /**
@@ -226,7 +231,159 @@ final class OrchestrationReader {
         } else {
             jobs = jobs(entries.get(JOBS));
         }
-        return new Block(index, name, targets == null ? List.of() : targets, async, jobs, line(map));
+        Placement placement = entries.containsKey(PLACEMENT) ? placement(entries.get(PLACEMENT)) : null;
+        String project = project(jobs, entries.get(PLACEMENT), placement);
+        return new Block(index, name, targets == null ? List.of() : targets, async, jobs, line(map), placement,
+                project);
+    }
+
+    /**
+     * {@code placement: STRATEGY}, {@code placement: {single: NODE}} or
+     * {@code placement: {scale: {min: N, max: M, load_above: X, memory_above: Y, stabilize: S}}}.
+     */
+    private Placement placement(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        try {
+            if (value instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR)) {
+                return Placement.parse(scalar.getValue());
+            }
+            if (value instanceof MappingNode map && map.getValue().size() == 1) {
+                NodeTuple only = map.getValue().get(0);
+                if (!(only.getKeyNode() instanceof ScalarNode)) {
+                    problem(only.getKeyNode(), "a placement key must be a word, found " + found(only.getKeyNode()));
+                    return null;
+                }
+                String strategy = keyOf(only);
+                if (strategy.equals(Placement.SINGLE)) {
+                    Node node = only.getValueNode();
+                    if (node instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR)
+                            && !scalar.getValue().isBlank()) {
+                        return Placement.single(scalar.getValue());
+                    }
+                    problem(at(only), "'single' needs a node name, found " + found(node) + quoteHint(node));
+                    return null;
+                }
+                if (strategy.equals(Placement.SCALE)) {
+                    return scale(only);
+                }
+                if (Placement.STRATEGIES.contains(strategy)) {
+                    problem(only.getKeyNode(), "placement '" + strategy + "' takes no settings: write 'placement: "
+                            + strategy + "'");
+                    return null;
+                }
+                problem(only.getKeyNode(), "unknown placement '" + strategy + "' (known: "
+                        + String.join(", ", Placement.STRATEGIES) + ")");
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            problem(at(entry), e.getMessage());
+            return null;
+        }
+        problem(at(entry), "'placement' must be one of " + String.join(", ", Placement.STRATEGIES)
+                + " (single as 'single: NODE', scale as 'scale: {min: N, max: M}'), found " + found(value));
+        return null;
+    }
+
+    private Placement scale(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (!(value instanceof MappingNode map)) {
+            problem(at(entry), "'scale' needs a map such as {min: 1, max: 3}, found " + found(value));
+            return null;
+        }
+        Map<String, NodeTuple> settings = entries(map);
+        boolean bad = false;
+        for (Map.Entry<String, NodeTuple> setting : settings.entrySet()) {
+            if (!Placement.SCALE_KEYS.contains(setting.getKey())) {
+                problem(setting.getValue().getKeyNode(), "unknown key '" + setting.getKey() + "' in scale (known: "
+                        + String.join(", ", Placement.SCALE_KEYS) + ")");
+                bad = true;
+            }
+        }
+        for (String required : List.of("min", "max")) {
+            if (!settings.containsKey(required)) {
+                problem(map, "scale needs '" + required + "': write 'scale: {min: N, max: M}'");
+                bad = true;
+            }
+        }
+        Long min = settings.containsKey("min") ? whole(settings.get("min")) : null;
+        Long max = settings.containsKey("max") ? whole(settings.get("max")) : null;
+        Double load = settings.containsKey("load_above") ? decimal(settings.get("load_above")) : null;
+        Double memory = settings.containsKey("memory_above") ? decimal(settings.get("memory_above")) : null;
+        Long stabilize = settings.containsKey("stabilize") ? whole(settings.get("stabilize")) : null;
+        if (bad || min == null || max == null || (settings.containsKey("load_above") && load == null)
+                || (settings.containsKey("memory_above") && memory == null)
+                || (settings.containsKey("stabilize") && stabilize == null)) {
+            return null;
+        }
+        try {
+            return Placement.scale(min.intValue(), max.intValue(), load, memory, stabilize);
+        } catch (IllegalArgumentException e) {
+            problem(map, e.getMessage());
+            return null;
+        }
+    }
+
+    private Long whole(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (value instanceof ScalarNode scalar && scalar.getTag().equals(Tag.INT)) {
+            try {
+                long number = Long.parseLong(scalar.getValue());
+                if (number >= 0 && number <= Integer.MAX_VALUE) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        problem(at(entry), "'" + keyOf(entry) + "' needs a whole number, found " + found(value));
+        return null;
+    }
+
+    private Double decimal(NodeTuple entry) {
+        Node value = entry.getValueNode();
+        if (value instanceof ScalarNode scalar && (scalar.getTag().equals(Tag.INT) || scalar.getTag().equals(Tag.FLOAT))) {
+            try {
+                return Double.parseDouble(scalar.getValue());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        problem(at(entry), "'" + keyOf(entry) + "' needs a number, found " + found(value));
+        return null;
+    }
+
+    /**
+     * The project of the block: the {@code --project} of its JAIL and VM creates (all the same).
+     * Strategies that count a project's workloads need one, written literally.
+     */
+    private String project(List<OrchestrationJob> jobs, NodeTuple placementEntry, Placement placement) {
+        java.util.Set<String> projects = new java.util.LinkedHashSet<>();
+        for (OrchestrationJob job : jobs) {
+            String project = job.definition().text(JailVerb.PROJECT);
+            if (project != null && List.of(JailVerb.NAME, VmVerb.NAME).contains(job.definition().verb())) {
+                projects.add(project);
+            }
+        }
+        if (projects.size() > 1) {
+            problem(placementEntry == null ? 1 : line(placementEntry.getKeyNode()),
+                    placementEntry == null ? 1 : column(placementEntry.getKeyNode()),
+                    "the block's jobs name several projects (" + String.join(", ", projects) + "): a block places one");
+            return null;
+        }
+        String project = projects.isEmpty() ? null : projects.iterator().next();
+        if (placement != null && placement.needsProject()) {
+            if (project == null) {
+                problem(placementEntry.getKeyNode(), "placement '" + placement.strategy() + "' counts a project's "
+                        + "workloads: give the block's JAIL or VM create a --project NAME");
+                return null;
+            }
+            if (project.contains("{{") || project.contains("{%")) {
+                problem(placementEntry.getKeyNode(), "placement '" + placement.strategy() + "' needs the project "
+                        + "written literally, not the template '" + project + "'");
+                return null;
+            }
+        }
+        return project;
     }
 
     private List<String> targets(NodeTuple entry) {
@@ -247,6 +404,12 @@ final class OrchestrationReader {
         List<String> targets = new ArrayList<>();
         for (Node item : list.getValue()) {
             if (item instanceof ScalarNode scalar && scalar.getTag().equals(Tag.STR) && !scalar.getValue().isEmpty()) {
+                try {
+                    TargetSelector.parse(scalar.getValue());
+                } catch (IllegalArgumentException e) {
+                    problem(item, e.getMessage());
+                    continue;
+                }
                 targets.add(scalar.getValue());
             } else {
                 problem(item, "a target must be a node name, found " + found(item) + quoteHint(item));

@@ -26,6 +26,10 @@ public final class JailVerb extends SimpleVerb {
     public static final String RESTART = "restart";
     public static final String AUTOSTART = "autostart";
     public static final String FORCE = "force";
+    /** {@code --project NAME}: tags the jail as part of a project, for placement and {@code destroy PROJECT}. */
+    public static final String PROJECT = "project";
+    /** The rule for project names (as for jail names). */
+    public static final Pattern PROJECT_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,62}");
 
     /** The actions, in the order the spec lists them. */
     public static final List<String> ACTIONS = List.of("create", "start", "exec", "stop", "destroy", "status", "list");
@@ -43,7 +47,7 @@ public final class JailVerb extends SimpleVerb {
             Map.entry(ROOT, "create"), Map.entry(TEMPLATE, "create"), Map.entry(HOSTNAME, "create"),
             Map.entry(NETWORK, "create"), Map.entry(MOUNT, "create"), Map.entry(MEMORY, "create"),
             Map.entry(CPUS, "create"), Map.entry(ENV, "create"), Map.entry(RESTART, "create"),
-            Map.entry(AUTOSTART, "create"), Map.entry(FORCE, "destroy"));
+            Map.entry(AUTOSTART, "create"), Map.entry(FORCE, "destroy"), Map.entry(PROJECT, "create"));
 
     public JailVerb() {
         super(NAME, Payload.OPTIONAL, Runs.ALWAYS,
@@ -57,7 +61,8 @@ public final class JailVerb extends SimpleVerb {
                 OptionSpec.list(ENV, true),
                 OptionSpec.text(RESTART, true),
                 OptionSpec.flag(AUTOSTART, true),
-                OptionSpec.flag(FORCE, true));
+                OptionSpec.flag(FORCE, true),
+                OptionSpec.text(PROJECT, true));
     }
 
     /** The payload read: action, jail name (null for list) and the command after {@code --} (maybe empty). */
@@ -163,6 +168,8 @@ public final class JailVerb extends SimpleVerb {
         }
         checkLiteral(definition, HOSTNAME, HOST, "option '--hostname' needs a host name (letters, digits, '-', "
                 + "dot-separated labels), got '%s'");
+        checkLiteral(definition, PROJECT, PROJECT_NAME, "option '--project' needs a project name (1 to 63 letters, "
+                + "digits, '.', '_' or '-', starting with a letter or digit), got '%s'");
         checkChoice(definition, NETWORK, NETWORKS);
         checkChoice(definition, RESTART, RESTARTS);
         for (String mount : definition.list(MOUNT)) {

@@ -39,6 +39,8 @@ public final class VmVerb extends SimpleVerb {
     public static final String ACCEL = "accel";
     public static final String FORCE = "force";
     public static final String LINES = "lines";
+    /** {@code --project NAME}: tags the VM as part of a project, for placement and {@code destroy PROJECT}. */
+    public static final String PROJECT = JailVerb.PROJECT;
 
     /** Lines {@code console} shows when {@code --lines} is not given. */
     public static final long DEFAULT_LINES = 50;
@@ -72,13 +74,14 @@ public final class VmVerb extends SimpleVerb {
                 OptionSpec.flag(AUTOSTART, true),
                 OptionSpec.text(ACCEL, true),
                 OptionSpec.flag(FORCE, true),
-                OptionSpec.count(LINES, true, DEFAULT_LINES));
+                OptionSpec.count(LINES, true, DEFAULT_LINES),
+                OptionSpec.text(PROJECT, true));
     }
 
     private static Map<String, List<String>> actionsOfOption() {
         Map<String, List<String>> actions = new LinkedHashMap<>();
         for (String option : List.of(PROFILE, MEMORY, CPUS, DISK, IMAGE, KERNEL, INITRD, APPEND, CLOUD_INIT, RESTART,
-                AUTOSTART, ACCEL)) {
+                AUTOSTART, ACCEL, PROJECT)) {
             actions.put(option, List.of(CREATE));
         }
         actions.put(FORCE, List.of(STOP, DESTROY));
@@ -179,6 +182,11 @@ public final class VmVerb extends SimpleVerb {
         }
         checkChoice(definition, RESTART, RESTART_POLICIES);
         checkChoice(definition, ACCEL, ACCELERATORS);
+        String project = definition.text(PROJECT);
+        if (project != null && !VerbChecks.hasTemplate(project) && !JailVerb.PROJECT_NAME.matcher(project).matches()) {
+            throw DslException.ofOptionValue("option '--project' needs a project name (1 to 63 letters, digits, '.', "
+                    + "'_' or '-', starting with a letter or digit), got '" + project + "'", PROJECT);
+        }
     }
 
     private static void checkChoice(JobDefinition definition, String option, List<String> choices) throws DslException {

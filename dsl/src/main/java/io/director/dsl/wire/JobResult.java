@@ -15,6 +15,18 @@ import java.util.Objects;
 public record JobResult(String jobId, NodeState state, Integer exitCode, String stdout, String stderr, String info,
                         double executionTime, long startedAt, long finishedAt) {
 
+    /**
+     * How the info of a failed {@code JAIL}/{@code VM create} starts when the node refused it
+     * because one of its limits would be exceeded; the server then forwards the work to another
+     * node (protocol.md, "Capacity refusals").
+     */
+    public static final String CAPACITY_REFUSAL = "refused for capacity: ";
+
+    /** Whether this is a node's capacity refusal, which the server may forward elsewhere. */
+    public boolean capacityRefusal() {
+        return state == NodeState.FAILED && info != null && info.startsWith(CAPACITY_REFUSAL);
+    }
+
     public JobResult {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(state, "state");

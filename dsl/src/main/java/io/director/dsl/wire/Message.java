@@ -34,10 +34,17 @@ public sealed interface Message {
 
     /** Node → server, first message of every connection. */
     record Hello(int protocol, String identity, String machineId, String version, Map<String, String> labels,
-                 long startedAt, String nonce, String keyProof, Map<String, String> facts) implements Message {
+                 long startedAt, String nonce, String keyProof, Map<String, String> facts, NodeReport report)
+            implements Message {
         public Hello {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
             facts = facts == null ? Map.of() : Map.copyOf(facts);
+        }
+
+        /** A hello without a capacity report (a node that does not send one). */
+        public Hello(int protocol, String identity, String machineId, String version, Map<String, String> labels,
+                     long startedAt, String nonce, String keyProof, Map<String, String> facts) {
+            this(protocol, identity, machineId, version, labels, startedAt, nonce, keyProof, facts, null);
         }
     }
 
@@ -59,8 +66,11 @@ public sealed interface Message {
     record HelloRequired(String reason) implements Message {
     }
 
-    /** Node → server, every heartbeat interval. */
-    record Heartbeat(long sentAt) implements Message {
+    /** Node → server, every heartbeat interval, with the node's capacity report (null: unchanged or none). */
+    record Heartbeat(long sentAt, NodeReport report) implements Message {
+        public Heartbeat(long sentAt) {
+            this(sentAt, null);
+        }
     }
 
     /** Server → node, answering a heartbeat so the node can tell a silent server. */

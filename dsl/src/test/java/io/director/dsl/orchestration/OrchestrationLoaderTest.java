@@ -4,6 +4,7 @@ import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.Fingerprint;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.JobParser;
+import io.director.dsl.placement.Placement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -181,7 +182,7 @@ class OrchestrationLoaderTest {
                         "  async: maybe"),
                 "3:14: unknown option 'colour' for RUN (known: skip_cache, run_once, timeout, stdout_arg, "
                         + "stderr_arg, name, retry)",
-                "4:3: unknown block key 'bogus' (known: name, targets, async, jobs)",
+                "4:3: unknown block key 'bogus' (known: name, targets, async, placement, jobs)",
                 "5:10: 'async' must be true or false, found 'maybe'");
     }
 
@@ -229,7 +230,7 @@ class OrchestrationLoaderTest {
     @Test
     void rejectsABlockThatIsNotAMap() throws IOException {
         rejects(yaml("- RUN: a", "- [a]", "- just text"),
-                "1:3: unknown block key 'RUN' (known: name, targets, async, jobs)",
+                "1:3: unknown block key 'RUN' (known: name, targets, async, placement, jobs)",
                 "1:3: the block has no 'jobs': add a list of jobs",
                 "2:3: a block must be a map with 'jobs', found a list",
                 "3:3: a block must be a map with 'jobs', found 'just text'");
@@ -238,7 +239,7 @@ class OrchestrationLoaderTest {
     @Test
     void rejectsUnknownAndDuplicateBlockKeys() throws IOException {
         rejects(yaml("- target: [n1]", "  jobs: [ECHO: a]", "  jobs: [ECHO: b]"),
-                "1:3: unknown block key 'target' (known: name, targets, async, jobs)",
+                "1:3: unknown block key 'target' (known: name, targets, async, placement, jobs)",
                 "3:3: duplicate key 'jobs'");
     }
 
@@ -277,6 +278,54 @@ class OrchestrationLoaderTest {
                 "7:24: a target must be a node name, found a list",
                 "7:30: a target must be a node name, found nothing",
                 "9:3: 'targets' must be a list of node names, found nothing");
+    }
+
+    @Test
+    void readsEveryPlacementAndTheBlocksProject() throws Exception {
+        Orchestration orchestration = load(
+                "- placement: random",
+                "  targets: ['web-*', 'label:role=db']",
+                "  jobs: [ECHO: a]",
+                "- placement: {single: n2}",
+                "  jobs: [ECHO: a]",
+                "- placement: once",
+                "  jobs: [JAIL: --template busybox --project shop create shop1]",
+                "- placement:",
+                "    scale: {min: 1, max: 3, load_above: 0.8, memory_above: 0.9, stabilize: 30}",
+                "  jobs: [VM: --profile CS0 --kernel /k --project api create api1]");
+        List<Block> blocks = orchestration.blocks();
+        assertEquals(Placement.of("random"), blocks.get(0).placement());
+        assertEquals(List.of("web-*", "label:role=db"), blocks.get(0).targets());
+        assertNull(blocks.get(0).project());
+        assertEquals(Placement.single("n2"), blocks.get(1).placement());
+        assertEquals("shop", blocks.get(2).project());
+        assertEquals(new Placement("scale", null, 1, 3, 0.8, 0.9, 30), blocks.get(3).placement());
+        assertEquals("api", blocks.get(3).project());
+        assertNull(load("- jobs: [ECHO: a]").blocks().get(0).placement(), "no placement: every target");
+    }
+
+    @Test
+    void rejectsBadPlacementsAndSelectorsWhereTheyAreWritten() throws IOException {
+        rejects(yaml(
+                        "- placement: everywhere",
+                        "  jobs: [ECHO: a]",
+                        "- placement: {scale: {min: 1, maxx: 3}}",
+                        "  jobs: [JAIL: --template busybox --project p create j]",
+                        "- placement: once",
+                        "  jobs: [ECHO: a]",
+                        "- placement: {single: 7}",
+                        "  targets: ['label:role', 'web-[']",
+                        "  jobs: [ECHO: a]",
+                        "- placement: {scale: {min: 3, max: 2}}",
+                        "  jobs: [JAIL: --template busybox --project p create j]"),
+                "1:14: unknown placement 'everywhere' (known: all, random, once, each, single, spread, scale)",
+                "3:22: scale needs 'max': write 'scale: {min: N, max: M}'",
+                "3:31: unknown key 'maxx' in scale (known: min, max, load_above, memory_above, stabilize)",
+                "5:3: placement 'once' counts a project's workloads: give the block's JAIL or VM create a --project NAME",
+                "7:23: 'single' needs a node name, found 7 (quote it)",
+                "8:13: label selector 'label:role' needs KEY=VALUE, e.g. 'label:role=web'",
+                "8:27: target pattern 'web-[' is not a valid glob: Missing ']",
+                "10:22: scale 'max' must be at least 1 and at least 'min' (3), got 2");
     }
 
     @Test

@@ -2,7 +2,10 @@ package io.director.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.director.dsl.verb.JobDefinition;
+import io.director.server.dispatch.DeploymentKeeper;
+import io.director.server.dispatch.PlacementStrategy;
 import io.director.server.node.NodeKeys;
+import io.director.server.store.Hop;
 import io.director.server.node.NodeView;
 
 import java.util.List;
@@ -33,8 +36,28 @@ public final class ApiReply {
     public record Purged(int purged) {
     }
 
-    /** {@code --plan}: each job (in submission order) with its outcome per node. */
-    public record Plan(List<PlannedJob> jobs) {
+    /** {@code --plan}: each job (in submission order) with its outcome per node, and each block's placement choice. */
+    public record Plan(List<PlannedJob> jobs, List<PlacementStrategy.Choice> placements) {
+    }
+
+    /** {@code --list-deployments}: the kept deployments. */
+    public record Deployments(List<DeploymentKeeper.View> deployments) {
+    }
+
+    /** {@code --drop-deployment}: the id of the deployment no longer kept. */
+    public record Dropped(String dropped) {
+    }
+
+    /** {@code --list-workloads}: every jail and VM the nodes report. */
+    public record Workloads(List<WorkloadView> workloads) {
+    }
+
+    /**
+     * One jail or VM: the node it runs on and that node's state, then the workload as the node
+     * reports it (sizes in bytes, 0 when not limited).
+     */
+    public record WorkloadView(String node, String nodeState, String kind, String name, String state, String project,
+                               long memory, double cpus, long disk) {
     }
 
     /** @param nodes outcome per node: run, cached, done-once, unchanged, always, unreachable or no answer */
@@ -44,7 +67,7 @@ public final class ApiReply {
     /** A job with its state on each target node. */
     public record JobView(String jobId, String parentId, String name, String verb, JobDefinition definition,
                           String fingerprint, String state, String created, Map<String, NodeResult> nodes,
-                          Map<String, Long> counts, Double executionTime) {
+                          Map<String, Long> counts, Double executionTime, List<Hop> hops) {
     }
 
     /** One job on one node; stdout and stderr are left out of listings. */

@@ -2,6 +2,7 @@ package io.director.server.api;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.director.dsl.placement.Placement;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
@@ -24,6 +25,10 @@ import java.util.List;
         @JsonSubTypes.Type(value = ApiRequest.PurgeNodes.class, name = "purge-nodes"),
         @JsonSubTypes.Type(value = ApiRequest.ListKeys.class, name = "list-keys"),
         @JsonSubTypes.Type(value = ApiRequest.ChangeKey.class, name = "change-key"),
+        @JsonSubTypes.Type(value = ApiRequest.ListWorkloads.class, name = "list-workloads"),
+        @JsonSubTypes.Type(value = ApiRequest.DestroyProject.class, name = "destroy-project"),
+        @JsonSubTypes.Type(value = ApiRequest.ListDeployments.class, name = "list-deployments"),
+        @JsonSubTypes.Type(value = ApiRequest.DropDeployment.class, name = "drop-deployment"),
 })
 public sealed interface ApiRequest {
 
@@ -51,12 +56,19 @@ public sealed interface ApiRequest {
      * an optional name, its targets (empty: every live node), its node queue (null: the main
      * queue; an orchestration's async block names its own), and the directory relative ADD/COPY
      * sources are resolved against (the orchestration file's; for exec the CLI's working
-     * directory; null: the request's).
+     * directory; null: the request's). Targets may be names, globs ({@code web-*}) or label
+     * selectors ({@code label:role=web}). {@code placement} (null: every target) chooses among
+     * the targets; jobs with the same {@code group} (an orchestration block) are placed together.
      */
     record JobSubmission(String verb, String arguments, String name, List<String> targets, String queue,
-                         String sourceDirectory) {
+                         String sourceDirectory, Placement placement, String group) {
         public JobSubmission {
             targets = targets == null ? List.of() : List.copyOf(targets);
+        }
+
+        public JobSubmission(String verb, String arguments, String name, List<String> targets, String queue,
+                             String sourceDirectory) {
+            this(verb, arguments, name, targets, queue, sourceDirectory, null, null);
         }
 
         public JobSubmission(String verb, String arguments, String name, List<String> targets) {
@@ -67,11 +79,16 @@ public sealed interface ApiRequest {
     /**
      * Stores and sends jobs, all under one parent (the first job's id); the reply is
      * {@code {"job_ids": [...]}}, sent only once they are stored. {@code workingDirectory} is
-     * the CLI's, for relative ADD/COPY sources.
+     * the CLI's, for relative ADD/COPY sources. With {@code keep}, every block placed with
+     * {@code scale} becomes a kept deployment ({@code orchestrate --keep}).
      */
-    record Submit(List<JobSubmission> jobs, String workingDirectory) implements ApiRequest {
+    record Submit(List<JobSubmission> jobs, String workingDirectory, boolean keep) implements ApiRequest {
         public Submit {
             jobs = listOf(jobs, "jobs");
+        }
+
+        public Submit(List<JobSubmission> jobs, String workingDirectory) {
+            this(jobs, workingDirectory, false);
         }
 
         public Submit(List<JobSubmission> jobs) {
@@ -119,5 +136,21 @@ public sealed interface ApiRequest {
      * {@code delete}; {@code fingerprint} (a prefix of one) picks one key when there are several.
      */
     record ChangeKey(String action, String identity, String fingerprint) implements ApiRequest {
+    }
+
+    /** Every jail and VM the nodes report, with where it runs; only those of {@code project} when given. */
+    record ListWorkloads(String project) implements ApiRequest {
+    }
+
+    /** The kept deployments ({@code orchestrate --keep}). */
+    record ListDeployments() implements ApiRequest {
+    }
+
+    /** Stops keeping a deployment (its id, or an unambiguous prefix of at least 4 characters); its workloads stay. */
+    record DropDeployment(String id) implements ApiRequest {
+    }
+
+    /** Destroys every jail and VM of a project on every live node that reports one: {@code director destroy}. */
+    record DestroyProject(String project) implements ApiRequest {
     }
 }

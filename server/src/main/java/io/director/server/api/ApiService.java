@@ -7,9 +7,13 @@ import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.Fingerprint;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.JobParser;
+import io.director.dsl.verb.JailVerb;
+import io.director.dsl.verb.VmVerb;
 import io.director.dsl.wire.Job;
+import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.NodeState;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.dispatch.JobDispatcher;
 import io.director.server.dispatch.PlanCoordinator;
 import io.director.server.dispatch.SubmissionException;
@@ -59,12 +63,15 @@ public final class ApiService {
     private final WireSecurity security;
     private final JobDispatcher dispatcher;
     private final PlanCoordinator plans;
+    private final DeploymentKeeper deployments;
     private final ServerStore store;
     private final JobParser parser = JobParser.standard();
 
     /** @param keys the node keys, or null without encryption */
     public ApiService(ServerLoop loop, NodeRegistry registry, NodeKeys keys, WireSecurity security,
-                      JobDispatcher dispatcher, PlanCoordinator plans, ServerStore store) {
+                      JobDispatcher dispatcher, PlanCoordinator plans, DeploymentKeeper deployments,
+                      ServerStore store) {
+        this.deployments = deployments;
         this.loop = loop;
         this.registry = registry;
         this.keys = keys;
@@ -90,7 +97,7 @@ public final class ApiService {
                 List<ApiReply.JobView> views = new ArrayList<>();
                 for (StoredJob job : store.findJobs(status.jobIds() == null ? List.of() : status.jobIds(),
                         status.withOutput())) {
-                    views.add(view(job));
+                    views.add(status.withOutput() ? withHops(view(job)) : view(job));
                 }
                 return new ApiReply.Jobs(views);
             } else if (request instanceof ApiRequest.PurgeJobs) {
@@ -104,12 +111,64 @@ public final class ApiService {
                 return listKeys();
             } else if (request instanceof ApiRequest.ChangeKey change) {
                 return changeKey(change);
+            } else if (request instanceof ApiRequest.ListWorkloads list) {
+                return new ApiReply.Workloads(onLoop(() -> workloads(list.project())));
+            } else if (request instanceof ApiRequest.DestroyProject destroy) {
+                return destroyProject(destroy.project());
+            } else if (request instanceof ApiRequest.ListDeployments) {
+                return new ApiReply.Deployments(onLoop(deployments::list));
+            } else if (request instanceof ApiRequest.DropDeployment drop) {
+                String id = drop.id() == null ? "" : drop.id();
+                return onLoop(() -> deployments.drop(id)).<Object>map(ApiReply.Dropped::new)
+                        .orElseGet(() -> new ApiReply.Failure("no deployment '" + id + "' (see 'director manage "
+                                + "--list-deployments')", ApiReply.Failure.NOT_FOUND));
             }
             return new ApiReply.Failure("unsupported request", ApiReply.Failure.INVALID);
         } catch (StoreException e) {
             LOG.severe(e.getMessage());
             return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INTERNAL);
         }
+    }
+
+    /** Loop thread: the workloads in the nodes' last reports, by node, then as each node lists them. */
+    private List<ApiReply.WorkloadView> workloads(String project) {
+        List<ApiReply.WorkloadView> views = new ArrayList<>();
+        for (var node : registry.snapshot(System.currentTimeMillis())) {
+            if (node.report() == null) {
+                continue;
+            }
+            for (NodeReport.Workload w : node.report().workloads()) {
+                if (project == null || project.equals(w.project())) {
+                    views.add(new ApiReply.WorkloadView(node.identity(), node.state(), w.kind(), w.name(), w.state(),
+                            w.project(), w.memory(), w.cpus(), w.disk()));
+                }
+            }
+        }
+        return views;
+    }
+
+    /**
+     * {@code director destroy PROJECT}: one {@code JAIL --force destroy} or {@code VM --force
+     * destroy} job per workload of the project, on the live node that reports it.
+     */
+    private Object destroyProject(String project) {
+        if (project == null || !JailVerb.PROJECT_NAME.matcher(project).matches()) {
+            return new ApiReply.Failure("a project name is required (1 to 63 letters, digits, '.', '_' or '-'), got '"
+                    + project + "'", ApiReply.Failure.INVALID);
+        }
+        List<ApiRequest.JobSubmission> jobs = new ArrayList<>();
+        for (ApiReply.WorkloadView w : onLoop(() -> workloads(project))) {
+            if (w.nodeState().equals("alive")) {
+                String verb = w.kind().equals(NodeReport.Workload.VM) ? VmVerb.NAME : JailVerb.NAME;
+                jobs.add(new ApiRequest.JobSubmission(verb, "--force destroy " + w.name(),
+                        "destroy " + project + " " + w.name(), List.of(w.node())));
+            }
+        }
+        if (jobs.isEmpty()) {
+            return new ApiReply.Failure("no live node reports a workload of project '" + project
+                    + "' (see 'director manage --list-workloads')", ApiReply.Failure.NOT_FOUND);
+        }
+        return submit(new ApiRequest.Submit(jobs, null));
     }
 
     private Object listKeys() {
@@ -210,8 +269,20 @@ public final class ApiService {
         } catch (InvalidSubmission e) {
             return e.failure;
         }
+        if (submit.keep() && submissions.stream().noneMatch(s -> s.placement() != null
+                && s.placement().strategy().equals(io.director.dsl.placement.Placement.SCALE))) {
+            return new ApiReply.Failure("--keep keeps blocks placed with 'scale', and there is none",
+                    ApiReply.Failure.INVALID);
+        }
         try {
-            List<String> ids = onLoopChecked(() -> dispatcher.submit(submissions, System.currentTimeMillis()));
+            List<String> ids = onLoopChecked(() -> {
+                long now = System.currentTimeMillis();
+                List<String> submitted = dispatcher.submit(submissions, now);
+                if (submit.keep()) {
+                    deployments.keep(submissions, now);
+                }
+                return submitted;
+            });
             return new ApiReply.JobIds(ids);
         } catch (SubmissionException e) {
             return new ApiReply.Failure(e.getMessage(), ApiReply.Failure.INVALID);
@@ -249,7 +320,7 @@ public final class ApiService {
             jobs.add(new ApiReply.PlannedJob(job.name(), job.definition().verb(), job.fingerprint(),
                     plan.outcomes().get(job.jobId())));
         }
-        return new ApiReply.Plan(jobs);
+        return new ApiReply.Plan(jobs, plan.placements());
     }
 
     /** A submission that fails validation, with the reply that says why. */
@@ -302,7 +373,7 @@ public final class ApiService {
                 }
             }
             Job job = new Job(jobId, parentId, name, definition, Fingerprint.of(definition), queue, files);
-            submissions.add(new JobDispatcher.Submission(job, s.targets()));
+            submissions.add(new JobDispatcher.Submission(job, s.targets(), s.placement(), s.group()));
         }
         return submissions;
     }
@@ -328,7 +399,15 @@ public final class ApiService {
             return new ApiReply.Failure("no job '" + jobId + "' (see 'director manage --list-jobs')",
                     ApiReply.Failure.NOT_FOUND);
         }
-        return view(job.get());
+        ApiReply.JobView view = view(job.get());
+        return withHops(view);
+    }
+
+    private ApiReply.JobView withHops(ApiReply.JobView view) {
+        List<io.director.server.store.Hop> hops = store.hops(view.jobId());
+        return hops.isEmpty() ? view : new ApiReply.JobView(view.jobId(), view.parentId(), view.name(), view.verb(),
+                view.definition(), view.fingerprint(), view.state(), view.created(), view.nodes(), view.counts(),
+                view.executionTime(), hops);
     }
 
     static ApiReply.JobView view(StoredJob stored) {
@@ -348,7 +427,7 @@ public final class ApiService {
         Job job = stored.job();
         return new ApiReply.JobView(job.jobId(), job.parentId(), job.name(), job.definition().verb(),
                 job.definition(), job.fingerprint(), stored.state(), Instant.ofEpochMilli(stored.created()).toString(),
-                nodes, counts, slowest);
+                nodes, counts, slowest, List.of());
     }
 
     private interface LoopWork<T> {

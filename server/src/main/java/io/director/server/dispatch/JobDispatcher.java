@@ -1,5 +1,9 @@
 package io.director.server.dispatch;
 
+import io.director.dsl.placement.Placement;
+import io.director.dsl.placement.TargetSelector;
+import io.director.dsl.verb.JailVerb;
+import io.director.dsl.verb.VmVerb;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Limits;
@@ -20,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -40,10 +45,16 @@ public final class JobDispatcher {
     private final Outbound outbound;
     private final int outputCap;
     private final TransferPermissions transfers;
+    private final PlacementStrategy strategy = new PlacementStrategy(new java.security.SecureRandom());
+    private final CapacityForwarding forwarding = new CapacityForwarding();
+    /** Forwards after capacity refusals, at most, per placed node ({@code --max-hops}). */
+    private final int maxHops;
+    private static final Set<String> PROJECT_VERBS = Set.of(JailVerb.NAME, VmVerb.NAME);
 
     /** @param outputCap bytes of stdout and of stderr kept per job and node, whatever a node sends */
     public JobDispatcher(ServerStore store, NodeRegistry registry, Outbound outbound, int outputCap,
-                         TransferPermissions transfers) {
+                         TransferPermissions transfers, int maxHops) {
+        this.maxHops = maxHops;
         this.store = Objects.requireNonNull(store, "store");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.outbound = Objects.requireNonNull(outbound, "outbound");
@@ -51,19 +62,89 @@ public final class JobDispatcher {
         this.transfers = Objects.requireNonNull(transfers, "transfers");
     }
 
-    /** A job and the nodes named for it (empty: every live node). */
-    public record Submission(Job job, List<String> targets) {
+    /**
+     * A job and the nodes named for it (empty: every live node): names, globs or label
+     * selectors. Jobs with the same {@code group} (an orchestration block) share a placement,
+     * which chooses among the targets the nodes that run them; null: every target.
+     */
+    public record Submission(Job job, List<String> targets, Placement placement, String group) {
         public Submission {
             targets = targets == null ? List.of() : List.copyOf(targets);
         }
+
+        public Submission(Job job, List<String> targets) {
+            this(job, targets, null, null);
+        }
+    }
+
+    /** A submission with the nodes it goes to, and the placement choice that picked them (or null). */
+    public record Placed(Submission submission, List<Node> targets, PlacementStrategy.Choice choice) {
+    }
+
+    /** Where each submission goes, with one placement choice per group (in submission order). */
+    public record Placements(List<Placed> placed, Map<String, PlacementStrategy.Choice> choices) {
+    }
+
+    /**
+     * Resolves every submission's targets and, for placed groups, chooses the nodes: once per
+     * group, so all jobs of a block go to the same nodes.
+     */
+    public Placements place(List<Submission> submissions) throws SubmissionException {
+        Map<String, PlacementStrategy.Choice> choices = new LinkedHashMap<>();
+        Map<String, List<Node>> groupTargets = new HashMap<>();
+        List<Placed> placed = new ArrayList<>();
+        for (Submission submission : submissions) {
+            if (submission.placement() == null || submission.placement().strategy().equals(Placement.ALL)) {
+                List<Node> targets = resolve(submission.targets());
+                placed.add(new Placed(submission, targets, null));
+                continue;
+            }
+            String group = submission.group() == null ? submission.job().jobId() : submission.group();
+            if (!choices.containsKey(group)) {
+                List<Node> candidates = resolve(submission.targets()).stream().filter(Node::isAlive).toList();
+                String project = projectOf(submissions, group);
+                if (submission.placement().needsProject() && project == null) {
+                    throw new SubmissionException("placement '" + submission.placement().strategy() + "' counts a "
+                            + "project's workloads: give the JAIL or VM create a --project NAME");
+                }
+                PlacementStrategy.Choice choice = strategy.choose(submission.placement(), project, candidates,
+                        registry.alive());
+                choices.put(group, choice);
+                List<Node> nodes = new ArrayList<>();
+                choice.nodes().forEach(n -> registry.find(n).ifPresent(nodes::add));
+                groupTargets.put(group, nodes);
+            }
+            placed.add(new Placed(submission, groupTargets.get(group), choices.get(group)));
+        }
+        return new Placements(placed, choices);
+    }
+
+    /** The literal --project of the group's JAIL or VM create, if any. */
+    private static String projectOf(List<Submission> submissions, String group) {
+        for (Submission s : submissions) {
+            String g = s.group() == null ? s.job().jobId() : s.group();
+            String project = s.job().definition().text(JailVerb.PROJECT);
+            if (g.equals(group) && project != null && !project.contains("{")
+                    && PROJECT_VERBS.contains(s.job().definition().verb())) {
+                return project;
+            }
+        }
+        return null;
     }
 
     /** Stores the jobs (all or none), then sends them to their connected targets. */
     public List<String> submit(List<Submission> submissions, long now) throws SubmissionException {
         List<NewJob> newJobs = new ArrayList<>();
         Map<String, String> runOnceInBatch = new HashMap<>();
-        for (Submission submission : submissions) {
-            List<Node> targets = resolve(submission.targets());
+        Placements placements = place(submissions);
+        Map<String, List<String>> jobsOfGroup = new LinkedHashMap<>();
+        for (Placed placed : placements.placed()) {
+            Submission submission = placed.submission();
+            if (placed.choice() != null) {
+                jobsOfGroup.computeIfAbsent(submission.group() == null ? submission.job().jobId() : submission.group(),
+                        g -> new ArrayList<>()).add(submission.job().jobId());
+            }
+            List<Node> targets = placed.targets();
             Map<String, NodeState> states = new LinkedHashMap<>();
             Map<String, String> infos = new HashMap<>();
             for (Node node : targets) {
@@ -81,6 +162,13 @@ public final class JobDispatcher {
             newJobs.add(new NewJob(job, states, infos));
         }
         store.insertJobs(newJobs, now);
+        jobsOfGroup.forEach((group, jobIds) -> {
+            PlacementStrategy.Choice choice = placements.choices().get(group);
+            var nodes = CapacityForwarding.groupNodes(choice.nodes());
+            choice.alternatives().forEach((node, alternatives) -> forwarding.add(jobIds, node, alternatives, nodes));
+            LOG.info(() -> "placement " + choice.strategy() + ": " + (choice.nodes().isEmpty() ? "no node"
+                    : String.join(", ", choice.nodes())) + " (" + choice.reason() + ")");
+        });
 
         Map<Node, List<String>> sent = new LinkedHashMap<>();
         for (NewJob newJob : newJobs) {
@@ -100,7 +188,11 @@ public final class JobDispatcher {
         return ids;
     }
 
-    /** The nodes named (all must be known), or every live node when none is named. */
+    /**
+     * The nodes selected, or every live node when none is named: the union of what each word
+     * selects. A name must be a known node (an expired one gets the job as unreachable); a glob
+     * or label selector selects live nodes and must select at least one.
+     */
     List<Node> resolve(List<String> names) throws SubmissionException {
         if (names.isEmpty()) {
             List<Node> alive = registry.alive();
@@ -110,16 +202,41 @@ public final class JobDispatcher {
             }
             return alive;
         }
-        List<Node> nodes = new ArrayList<>();
+        Map<String, Node> nodes = new LinkedHashMap<>();
         Set<String> unknown = new LinkedHashSet<>();
+        Set<String> unmatched = new LinkedHashSet<>();
         for (String name : new LinkedHashSet<>(names)) {
-            registry.find(name).ifPresentOrElse(nodes::add, () -> unknown.add(name));
+            TargetSelector selector;
+            try {
+                selector = TargetSelector.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new SubmissionException(e.getMessage());
+            }
+            if (selector.kind() == TargetSelector.Kind.NAME) {
+                registry.find(name).ifPresentOrElse(n -> nodes.putIfAbsent(n.identity(), n), () -> unknown.add(name));
+                continue;
+            }
+            boolean any = false;
+            for (Node node : registry.alive()) {
+                if (selector.matches(node.identity(), node.labels())) {
+                    nodes.putIfAbsent(node.identity(), node);
+                    any = true;
+                }
+            }
+            if (!any) {
+                unmatched.add(name);
+            }
         }
         if (!unknown.isEmpty()) {
             throw new SubmissionException("unknown target node" + (unknown.size() > 1 ? "s" : "") + " '"
                     + String.join("', '", unknown) + "' (see 'director manage --list-nodes')");
         }
-        return nodes;
+        if (!unmatched.isEmpty()) {
+            throw new SubmissionException("target" + (unmatched.size() > 1 ? "s" : "") + " '"
+                    + String.join("', '", unmatched) + "' select" + (unmatched.size() > 1 ? "" : "s")
+                    + " no live node (see 'director manage --list-nodes')");
+        }
+        return new ArrayList<>(nodes.values());
     }
 
     /**
@@ -187,8 +304,59 @@ public final class JobDispatcher {
         store.markStarted(node.identity(), started.jobId(), started.startedAt());
     }
 
+    /**
+     * A node refused, for capacity, a job the server placed there: the job and the rest of its
+     * block go to the next candidate that is alive and connected and does not run the block
+     * already; when none is left, the job fails naming every node that refused and why.
+     * Returns false when the server did not place it (the refusal is then an ordinary failure).
+     */
+    private boolean forward(Node node, JobResult refused, long now) {
+        var found = forwarding.slot(refused.jobId(), node.identity());
+        if (found.isEmpty()) {
+            return false;
+        }
+        CapacityForwarding.Slot slot = found.get();
+        String reason = refused.info().substring(JobResult.CAPACITY_REFUSAL.length());
+        slot.refusals.add(node.identity() + ": " + reason);
+        transfers.revoke(node.identity(), refused.jobId());
+        while (!slot.alternatives.isEmpty() && slot.refusals.size() <= maxHops) {
+            String next = slot.alternatives.remove(0);
+            Optional<Node> candidate = registry.find(next);
+            if (candidate.isEmpty() || !candidate.get().isAlive() || !candidate.get().connected()
+                    || slot.groupNodes.contains(next)) {
+                continue;
+            }
+            Node to = candidate.get();
+            store.forward(slot.jobIds, node.identity(), next, reason, "forwarded to " + next + ": " + node.identity()
+                    + " " + refused.info(), now);
+            forwarding.moved(slot, next);
+            LOG.info(() -> node.identity() + " refused job " + refused.jobId() + " (" + reason + "); forwarded "
+                    + slot.jobIds.size() + " job(s) to " + next);
+            List<String> sent = new ArrayList<>();
+            for (Job job : store.openJobs(next)) {
+                if (slot.jobIds.contains(job.jobId()) && send(to, new Message.Dispatch(job))) {
+                    sent.add(job.jobId());
+                }
+            }
+            store.markDispatched(next, sent, now);
+            return true;
+        }
+        String info = (slot.refusals.size() > maxHops && !slot.alternatives.isEmpty()
+                ? "no node took it within --max-hops " + maxHops + ": " : "no node could take it: ")
+                + String.join("; ", slot.refusals);
+        store.failForwarding(slot.jobIds, refused.jobId(), node.identity(), reason, info, now);
+        forwarding.drop(slot);
+        LOG.warning(() -> "job " + refused.jobId() + " failed: " + info);
+        return true;
+    }
+
     /** Stores a result, then acknowledges it so the node can forget it. */
     public void result(Node node, JobResult reported, long now) {
+        if (reported.capacityRefusal() && forward(node, reported, now)) {
+            send(node, new Message.ResultAck(reported.jobId()));
+            return;
+        }
+        forwarding.finished(reported.jobId(), node.identity());
         // Nodes cut their output to the cap they were given; a node that did not is cut here.
         JobResult result = new JobResult(reported.jobId(), reported.state(), reported.exitCode(),
                 Limits.capOutput(reported.stdout(), outputCap), Limits.capOutput(reported.stderr(), outputCap),

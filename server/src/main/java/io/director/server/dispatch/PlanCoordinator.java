@@ -39,7 +39,8 @@ public final class PlanCoordinator {
     }
 
     /** Outcome per job id (in submission order), per node identity (in target order). */
-    public record Plan(List<Job> jobs, Map<String, Map<String, String>> outcomes) {
+    public record Plan(List<Job> jobs, Map<String, Map<String, String>> outcomes,
+                       List<PlacementStrategy.Choice> placements) {
     }
 
     private static final class Pending {
@@ -48,10 +49,15 @@ public final class PlanCoordinator {
         final Map<String, Map<String, String>> outcomes = new LinkedHashMap<>();
         final Map<String, List<String>> asked = new HashMap<>();
         final CompletableFuture<Plan> future = new CompletableFuture<>();
+        List<PlacementStrategy.Choice> placements = List.of();
 
         Pending(String planId, List<Job> jobs) {
             this.planId = planId;
             this.jobs = jobs;
+        }
+
+        Plan plan() {
+            return new Plan(jobs, outcomes, placements);
         }
     }
 
@@ -61,14 +67,16 @@ public final class PlanCoordinator {
         List<Job> jobs = submissions.stream().map(JobDispatcher.Submission::job).toList();
         Pending plan = new Pending(planId, jobs);
         Map<Node, List<Job>> perNode = new LinkedHashMap<>();
-        for (JobDispatcher.Submission submission : submissions) {
-            Job job = submission.job();
+        JobDispatcher.Placements placements = dispatcher.place(submissions);
+        plan.placements = List.copyOf(placements.choices().values());
+        for (JobDispatcher.Placed placed : placements.placed()) {
+            Job job = placed.submission().job();
             Map<String, String> outcomes = new LinkedHashMap<>();
             plan.outcomes.put(job.jobId(), outcomes);
             // Done somewhere, or under way somewhere: a real submission would skip it everywhere.
             boolean doneOnce = job.definition().runOnce() && store.runOnceHolder(job.fingerprint()).isPresent();
             boolean first = true;
-            for (Node node : dispatcher.resolve(submission.targets())) {
+            for (Node node : placed.targets()) {
                 if (!node.isAlive() || !node.connected()) {
                     outcomes.put(node.identity(), UNREACHABLE);
                     continue;
@@ -91,7 +99,7 @@ public final class PlanCoordinator {
             }
         });
         if (plan.asked.isEmpty()) {
-            plan.future.complete(new Plan(jobs, plan.outcomes));
+            plan.future.complete(plan.plan());
         } else {
             pending.put(planId, plan);
         }
@@ -136,7 +144,7 @@ public final class PlanCoordinator {
     public void finish(String planId) {
         Pending plan = pending.remove(planId);
         if (plan != null) {
-            plan.future.complete(new Plan(plan.jobs, plan.outcomes));
+            plan.future.complete(plan.plan());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.director.server.node;
 
+import io.director.dsl.wire.NodeReport;
+
 import java.util.Map;
 
 /**
@@ -20,6 +22,8 @@ public final class Node {
     private final long firstSeen;
     private long lastHeartbeat;
     private State state = State.ALIVE;
+    /** Its last capacity report (kept in memory only: every heartbeat brings a new one), or null. */
+    private NodeReport report;
     /** Said hello on its current connection since this server started: safe to send jobs to. */
     private boolean connected;
 
@@ -84,6 +88,16 @@ public final class Node {
 
     void heardAt(long now) {
         this.lastHeartbeat = now;
+    }
+
+    public NodeReport report() {
+        return report;
+    }
+
+    void report(NodeReport report) {
+        if (report != null) {
+            this.report = report;
+        }
     }
 
     public State state() {

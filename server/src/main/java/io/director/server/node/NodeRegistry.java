@@ -1,6 +1,7 @@
 package io.director.server.node;
 
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.NodeReport;
 import io.director.server.store.StoredNode;
 
 import java.util.ArrayList;
@@ -118,6 +119,7 @@ public final class NodeRegistry {
                     hello.startedAt());
         }
         byRoutingId.put(routingId, node);
+        node.report(hello.report());
         node.state(Node.State.ALIVE);
         node.connected(true);
         heard(node, now);
@@ -126,10 +128,16 @@ public final class NodeRegistry {
 
     /** A heartbeat: the live, connected node it came from, or empty when it must say hello first. */
     public Optional<Node> heartbeat(String routingId, long now) {
+        return heartbeat(routingId, null, now);
+    }
+
+    /** A heartbeat with the node's capacity report (null: keep the last one). */
+    public Optional<Node> heartbeat(String routingId, NodeReport report, long now) {
         Node node = byRoutingId.get(routingId);
         if (node == null || !node.connected() || !node.isAlive()) {
             return Optional.empty();
         }
+        node.report(report);
         heard(node, now);
         return Optional.of(node);
     }
@@ -228,7 +236,7 @@ public final class NodeRegistry {
                     ? Math.max(0, (node.lastHeartbeat() + expiryMillis - now) / 1000.0) : 0;
             views.add(new NodeView(node.identity(), node.isAlive() ? "alive" : "expired", expiresIn,
                     node.version(), node.machineId(), node.labels(), node.lastHeartbeat(), node.startedAt(),
-                    node.facts()));
+                    node.facts(), node.report()));
         }
         return views;
     }

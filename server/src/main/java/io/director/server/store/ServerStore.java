@@ -119,6 +119,20 @@ public final class ServerStore implements AutoCloseable {
                           address TEXT,
                           first_seen INTEGER NOT NULL,
                           last_seen INTEGER NOT NULL)""");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS job_hops (
+                          job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+                          seq INTEGER NOT NULL,
+                          from_node TEXT NOT NULL,
+                          to_node TEXT,
+                          reason TEXT NOT NULL,
+                          at INTEGER NOT NULL,
+                          PRIMARY KEY (job_id, seq))""");
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS deployments (
+                          id TEXT PRIMARY KEY,
+                          document TEXT NOT NULL,
+                          created INTEGER NOT NULL)""");
                 st.execute("CREATE INDEX IF NOT EXISTS job_nodes_open ON job_nodes(identity) WHERE state IN "
                         + OPEN_STATES);
                 st.execute("CREATE INDEX IF NOT EXISTS jobs_run_once ON jobs(fingerprint) WHERE run_once = 1");
@@ -524,12 +538,148 @@ public final class ServerStore implements AutoCloseable {
     public record RunOnceHolder(String identity, boolean done) {
     }
 
+    // ---- kept deployments --------------------------------------------------------------------
+
+    public void saveDeployment(Deployment deployment) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement(
+                    "INSERT OR REPLACE INTO deployments (id, document, created) VALUES (?,?,?)")) {
+                ps.setString(1, deployment.id());
+                ps.setString(2, json(deployment));
+                ps.setLong(3, deployment.created());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail("store deployment " + deployment.id(), e);
+            }
+        }
+    }
+
+    public void deleteDeployment(String id) {
+        synchronized (writer) {
+            try (PreparedStatement ps = writer.prepareStatement("DELETE FROM deployments WHERE id = ?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw fail("delete deployment " + id, e);
+            }
+        }
+    }
+
+    public List<Deployment> loadDeployments() {
+        synchronized (reader) {
+            try (Statement st = reader.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT document FROM deployments ORDER BY created")) {
+                List<Deployment> deployments = new ArrayList<>();
+                while (rs.next()) {
+                    deployments.add(JSON.readValue(rs.getString(1), Deployment.class));
+                }
+                return deployments;
+            } catch (SQLException | JsonProcessingException e) {
+                throw fail("load deployments", e);
+            }
+        }
+    }
+
+    // ---- capacity forwarding ----------------------------------------------------------------
+
+    /**
+     * Moves jobs from a node that refused them for capacity to another one, in one transaction:
+     * their open targets on {@code from} become {@code skipped} with {@code info}, {@code to}
+     * becomes a new {@code queued} target of each (after the others), and the hop is recorded.
+     */
+    public void forward(List<String> jobIds, String from, String to, String reason, String info, long now) {
+        synchronized (writer) {
+            inTransaction(writer, "forward jobs from " + from + " to " + to, () -> {
+                try (PreparedStatement skip = writer.prepareStatement("UPDATE job_nodes SET state = 'skipped', "
+                        + "info = ?, finished_at = ? WHERE job_id = ? AND identity = ? AND state IN " + OPEN_STATES);
+                     PreparedStatement add = writer.prepareStatement("""
+                             INSERT OR IGNORE INTO job_nodes (job_id, identity, position, state)
+                             VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM job_nodes WHERE job_id = ?),
+                                     'queued')""")) {
+                    for (String jobId : jobIds) {
+                        skip.setString(1, info);
+                        skip.setLong(2, now);
+                        skip.setString(3, jobId);
+                        skip.setString(4, from);
+                        skip.executeUpdate();
+                        add.setString(1, jobId);
+                        add.setString(2, to);
+                        add.setString(3, jobId);
+                        add.executeUpdate();
+                        insertHop(jobId, from, to, reason, now);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * No candidate is left: {@code jobId} fails on {@code from} with {@code info}, and the targets
+     * its group was forwarded from (skipped so far) fail too, so the job reads as failed.
+     */
+    public void failForwarding(List<String> jobIds, String refusedJobId, String from, String reason, String info,
+                               long now) {
+        synchronized (writer) {
+            inTransaction(writer, "fail forwarded jobs", () -> {
+                try (PreparedStatement fail = writer.prepareStatement("UPDATE job_nodes SET state = 'failed', "
+                        + "info = ?, finished_at = ? WHERE job_id = ? AND identity = ? AND state IN " + OPEN_STATES);
+                     PreparedStatement earlier = writer.prepareStatement("UPDATE job_nodes SET state = 'failed' "
+                             + "WHERE job_id = ? AND state = 'skipped' AND info LIKE 'forwarded to %'")) {
+                    fail.setString(1, info);
+                    fail.setLong(2, now);
+                    fail.setString(3, refusedJobId);
+                    fail.setString(4, from);
+                    fail.executeUpdate();
+                    for (String jobId : jobIds) {
+                        earlier.setString(1, jobId);
+                        earlier.executeUpdate();
+                        insertHop(jobId, from, null, reason, now);
+                    }
+                }
+            });
+        }
+    }
+
+    private void insertHop(String jobId, String from, String to, String reason, long now) throws SQLException {
+        try (PreparedStatement hop = writer.prepareStatement("""
+                INSERT INTO job_hops (job_id, seq, from_node, to_node, reason, at)
+                VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM job_hops WHERE job_id = ?), ?, ?, ?, ?)""")) {
+            hop.setString(1, jobId);
+            hop.setString(2, jobId);
+            hop.setString(3, from);
+            hop.setString(4, to);
+            hop.setString(5, reason);
+            hop.setLong(6, now);
+            hop.executeUpdate();
+        }
+    }
+
+    /** The hops of a job, oldest first (reader connection). */
+    public List<Hop> hops(String jobId) {
+        synchronized (reader) {
+            try (PreparedStatement ps = reader.prepareStatement(
+                    "SELECT from_node, to_node, reason, at FROM job_hops WHERE job_id = ? ORDER BY seq")) {
+                ps.setString(1, jobId);
+                List<Hop> hops = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        hops.add(new Hop(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    }
+                }
+                return hops;
+            } catch (SQLException e) {
+                throw fail("read the hops of " + jobId, e);
+            }
+        }
+    }
+
     public int purgeJobs() {
         synchronized (writer) {
             int[] count = new int[1];
             inTransaction(writer, "purge jobs", () -> {
                 try (Statement st = writer.createStatement()) {
                     st.executeUpdate("DELETE FROM job_nodes");
+                    st.executeUpdate("DELETE FROM job_hops");
                     count[0] = st.executeUpdate("DELETE FROM jobs");
                 }
             });

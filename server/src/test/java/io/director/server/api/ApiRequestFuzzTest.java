@@ -58,7 +58,11 @@ class ApiRequestFuzzTest {
             new ApiRequest.Submit(List.of(
                     new ApiRequest.JobSubmission("RUN", "--timeout 5 echo hi", "hello", List.of("web-1", "web-2")),
                     new ApiRequest.JobSubmission("ADD", "files/app.conf /etc/", null, List.of(), "parent/async",
-                            "/srv/orchestrations")), "/home/ops"),
+                            "/srv/orchestrations"),
+                    new ApiRequest.JobSubmission("JAIL", "--template busybox --project shop create shop1", null,
+                            List.of("label:role=web", "web-*"), null, "/srv/orchestrations",
+                            io.director.dsl.placement.Placement.scale(1, 3, 0.8, 0.9, 60L), "block-0-1")),
+                    "/home/ops", true),
             new ApiRequest.Plan(List.of(new ApiRequest.JobSubmission("ECHO", "hi", null, List.of())), null),
             new ApiRequest.ListNodes(),
             new ApiRequest.ListJobs("failed"),
@@ -67,7 +71,11 @@ class ApiRequestFuzzTest {
             new ApiRequest.PurgeJobs(),
             new ApiRequest.PurgeNodes(),
             new ApiRequest.ListKeys(),
-            new ApiRequest.ChangeKey("accept", "web-1", "SHA256:3f1c9a52"));
+            new ApiRequest.ChangeKey("accept", "web-1", "SHA256:3f1c9a52"),
+            new ApiRequest.ListWorkloads("shop"),
+            new ApiRequest.DestroyProject("shop"),
+            new ApiRequest.ListDeployments(),
+            new ApiRequest.DropDeployment("3f1c9a52"));
 
     static final List<byte[]> ENCODED_SEEDS = SEEDS.stream().map(ApiRequestFuzzTest::encode).toList();
 

@@ -410,4 +410,41 @@ class ServerStoreTest {
         store.upsertNode(node);
         assertFalse(store.loadNodes().get(0).expired(), "a hello makes it alive again");
     }
+
+    @Test
+    void forwardingMovesOpenTargetsToTheNextNodeAndRecordsEveryHop() throws DslException {
+        Job create = job("f1", "create");
+        Job start = job("f2", "start");
+        store.insertJobs(List.of(queued(create, "full"), queued(start, "full")), 1000L);
+
+        store.forward(List.of("f1", "f2"), "full", "web", "max-jails 0 reached", "forwarded to web: full refused", 2000L);
+        assertEquals(NodeState.SKIPPED, outcome("f1", "full").state());
+        assertEquals("forwarded to web: full refused", outcome("f1", "full").info());
+        assertEquals(List.of("full", "web"), List.copyOf(find("f1").nodes().keySet()), "the new target comes last");
+        assertEquals(NodeState.QUEUED, outcome("f2", "web").state());
+        assertEquals(List.of("f1", "f2"), store.openJobs("web").stream().map(Job::jobId).toList());
+        assertEquals(List.of(new Hop("full", "web", "max-jails 0 reached", 2000L)), store.hops("f1"));
+
+        store.failForwarding(List.of("f1", "f2"), "f1", "web", "memory: 1 MiB free", "no node could take it: …", 3000L);
+        assertEquals(NodeState.FAILED, outcome("f1", "web").state());
+        assertEquals("no node could take it: …", outcome("f1", "web").info());
+        assertEquals(NodeState.FAILED, outcome("f1", "full").state(), "forwarded-from targets fail with the job");
+        assertEquals("failed", find("f1").state());
+        assertEquals(List.of(new Hop("full", "web", "max-jails 0 reached", 2000L),
+                new Hop("web", null, "memory: 1 MiB free", 3000L)), store.hops("f1"));
+        assertEquals(2, store.purgeJobs());
+        assertEquals(List.of(), store.hops("f1"), "purged with their jobs");
+    }
+
+    @Test
+    void keepsDeploymentsAcrossReopening() throws DslException {
+        Deployment deployment = new Deployment("d1", "api", io.director.dsl.placement.Placement.scale(1, 2, 0.5, null,
+                30L), List.of("label:role=web"), List.of(job("j1", "echo hi")), 5L);
+        store.saveDeployment(deployment);
+        store.close();
+        store = ServerStore.open(file);
+        assertEquals(List.of(deployment), store.loadDeployments());
+        store.deleteDeployment("d1");
+        assertEquals(List.of(), store.loadDeployments());
+    }
 }

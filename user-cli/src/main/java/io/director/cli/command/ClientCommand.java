@@ -6,7 +6,9 @@ import io.director.cli.LogSetup;
 import io.director.client.ClientConfig;
 import io.director.client.DirectorClient;
 import io.director.client.ServerKeys;
+import io.director.dsl.verb.Sizes;
 import io.director.dsl.wire.KeyFiles;
+import io.director.dsl.wire.NodeReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,12 +59,31 @@ final class ClientCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "K=V[,K=V…]", split = ",", description = "Labels used for placement.")
     Map<String, String> labels = new LinkedHashMap<>();
 
+    @Option(names = "--max-jails", paramLabel = "N", defaultValue = "-1",
+            description = "Jails this node takes at most; a create past it is refused and the server forwards it "
+                    + "(default: no limit).")
+    int maxJails;
+
+    @Option(names = "--max-vms", paramLabel = "N", defaultValue = "-1",
+            description = "VMs this node takes at most (default: no limit).")
+    int maxVms;
+
+    @Option(names = "--reserve-memory", paramLabel = "SIZE", defaultValue = "0",
+            description = "Memory a new jail or VM must leave free, e.g. 512M (default: 0).")
+    String reserveMemory;
+
+    @Option(names = "--reserve-disk", paramLabel = "SIZE", defaultValue = "0",
+            description = "Disk under --cache-path a new VM must leave free, e.g. 2G (default: 0).")
+    String reserveDisk;
+
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
+        NodeReport.Limits limits = new NodeReport.Limits(maxJails < 0 ? -1 : maxJails, maxVms < 0 ? -1 : maxVms,
+                size("--reserve-memory", reserveMemory), size("--reserve-disk", reserveDisk));
         DirectorClient client = new DirectorClient(new ClientConfig(serverAddress, cluster.jobPort, cluster.transferPort,
                 identity == null ? hostName() : identity, cachePath, labels, cluster.sharedKey, cluster.heartbeatInterval,
-                serverKey, cluster.encryption == ClusterOptions.Encryption.curve));
+                serverKey, cluster.encryption == ClusterOptions.Encryption.curve, limits));
         try {
             client.start();
         } catch (ServerKeys.ServerKeyException e) {
@@ -81,6 +102,15 @@ final class ClientCommand implements Callable<Integer> {
             return ExitCodes.REFUSED;
         }
         return ExitCodes.OK;
+    }
+
+    private static long size(String option, String value) {
+        long bytes = Sizes.bytes(value.trim());
+        if (bytes < 0) {
+            throw new CliException(ExitCodes.INVALID_INPUT, "option '" + option + "' needs a size such as 512M or 2G, "
+                    + "got '" + value + "'");
+        }
+        return bytes;
     }
 
     private static String hostName() {

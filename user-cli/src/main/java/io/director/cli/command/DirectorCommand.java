@@ -22,6 +22,7 @@ import java.nio.file.Path;
                 ExecCommand.class,
                 OrchestrateCommand.class,
                 ManageCommand.class,
+                DestroyCommand.class,
                 KeysCommand.class,
                 QuickstartCommand.class,
                 ServiceFilesCommand.class,

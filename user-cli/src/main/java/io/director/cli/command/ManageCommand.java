@@ -7,7 +7,10 @@ import io.director.cli.ExitCodes;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
+import io.director.dsl.wire.NodeReport;
+import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.node.NodeView;
+import io.director.server.store.Hop;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,8 +39,21 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
 
     /** The action; picocli makes sure exactly one is given. */
     static final class Action {
-        @Option(names = "--list-nodes", description = "Identity, state, seconds to expiry, version, uptime, labels.")
+        @Option(names = "--list-nodes", description = "Identity, state, seconds to expiry, version, uptime, CPUs, "
+                + "memory, disk, load, jails and VMs (count/limit), labels.")
         boolean listNodes;
+
+        @Option(names = "--list-workloads", description = "Every jail and VM the nodes report: node, kind, name, "
+                + "state, project, memory, CPUs (with --project: only that project's).")
+        boolean listWorkloads;
+
+        @Option(names = "--list-deployments", description = "The deployments kept by 'orchestrate --keep': id, "
+                + "project, placement, replicas, last action.")
+        boolean listDeployments;
+
+        @Option(names = "--drop-deployment", paramLabel = "ID", description = "Stop keeping a deployment (its id or "
+                + "a prefix of at least 4 characters); its workloads stay (see 'director destroy PROJECT').")
+        String dropDeployment;
 
         @Option(names = "--list-jobs", description = "Every job with its state and per-node counts.")
         boolean listJobs;
@@ -80,6 +96,9 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
             description = "With --list-jobs: success, failed (also partial) or processing.")
     Filter filter;
 
+    @Option(names = "--project", paramLabel = "NAME", description = "With --list-workloads: only this project's.")
+    String project;
+
     @Mixin
     JsonOption json;
 
@@ -97,6 +116,17 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
             if (action.listNodes) {
                 ApiReply.Nodes nodes = api.call(new ApiRequest.ListNodes(), ApiReply.Nodes.class);
                 print(out, nodes, () -> listNodes(out, nodes));
+            } else if (action.listWorkloads) {
+                ApiReply.Workloads workloads = api.call(new ApiRequest.ListWorkloads(project), ApiReply.Workloads.class);
+                print(out, workloads, () -> listWorkloads(out, workloads));
+            } else if (action.listDeployments) {
+                ApiReply.Deployments deployments = api.call(new ApiRequest.ListDeployments(),
+                        ApiReply.Deployments.class);
+                print(out, deployments, () -> listDeployments(out, deployments));
+            } else if (action.dropDeployment != null) {
+                ApiReply.Dropped dropped = api.call(new ApiRequest.DropDeployment(action.dropDeployment),
+                        ApiReply.Dropped.class);
+                print(out, dropped, () -> out.println("dropped deployment " + dropped.dropped()));
             } else if (action.listJobs) {
                 ApiReply.Jobs jobs = api.call(new ApiRequest.ListJobs(filter == null ? null : filter.name()),
                         ApiReply.Jobs.class);
@@ -178,14 +208,58 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
     }
 
     private static void listNodes(PrintWriter out, ApiReply.Nodes nodes) {
-        String format = "%-24s %-8s %-8s %-10s %-8s %-22s %s%n";
-        out.printf(format, "IDENTITY", "STATE", "EXPIRES", "VERSION", "UPTIME", "DRIVERS (JAIL/VM)", "LABELS");
+        String format = "%-24s %-8s %-8s %-10s %-8s %-22s %4s %-13s %-8s %-5s %-7s %-7s %s%n";
+        out.printf(format, "IDENTITY", "STATE", "EXPIRES", "VERSION", "UPTIME", "DRIVERS (JAIL/VM)", "CPUS",
+                "MEM FREE/ALL", "DISK", "LOAD", "JAILS", "VMS", "LABELS");
         long now = System.currentTimeMillis();
         for (NodeView node : nodes.nodes()) {
             String drivers = node.facts().getOrDefault("jail_driver", "-") + "/"
                     + node.facts().getOrDefault("vm_driver", "-");
+            NodeReport r = node.report();
             out.printf(format, node.identity(), node.state(), String.format("%.1fs", node.expiresIn()),
-                    node.version(), TextRender.duration(now - node.startedAt()), drivers, labels(node.labels()));
+                    node.version(), TextRender.duration(now - node.startedAt()), drivers,
+                    r == null ? "-" : Integer.toString(r.cpus()),
+                    r == null ? "-" : size(r.memoryFree()) + "/" + size(r.memoryTotal()),
+                    r == null ? "-" : size(r.diskFree()),
+                    r == null || r.load() < 0 ? "-" : String.format("%.2f", r.load()),
+                    r == null ? "-" : count(r.count(NodeReport.Workload.JAIL), r.limits().maxJails()),
+                    r == null ? "-" : count(r.count(NodeReport.Workload.VM), r.limits().maxVms()),
+                    labels(node.labels()));
+        }
+    }
+
+    /** {@code 3/10}, or {@code 3} without a limit. */
+    private static String count(long count, int limit) {
+        return limit < 0 ? Long.toString(count) : count + "/" + limit;
+    }
+
+    /** Bytes as G or M, one decimal for G; {@code -} when unknown. */
+    static String size(long bytes) {
+        if (bytes < 0) {
+            return "-";
+        }
+        if (bytes >= 1L << 30) {
+            return String.format("%.1fG", bytes / (double) (1L << 30));
+        }
+        return (bytes >> 20) + "M";
+    }
+
+    private static void listDeployments(PrintWriter out, ApiReply.Deployments deployments) {
+        String format = "%-36s %-16s %-12s %-24s %s%n";
+        out.printf(format, "ID", "PROJECT", "PLACEMENT", "REPLICAS", "LAST ACTION");
+        for (DeploymentKeeper.View d : deployments.deployments()) {
+            out.printf(format, d.id(), d.project(), d.placement(),
+                    d.replicas().isEmpty() ? "-" : String.join(",", d.replicas()), d.lastAction());
+        }
+    }
+
+    private static void listWorkloads(PrintWriter out, ApiReply.Workloads workloads) {
+        String format = "%-24s %-8s %-5s %-24s %-10s %-16s %-8s %s%n";
+        out.printf(format, "NODE", "NODE", "KIND", "NAME", "STATE", "PROJECT", "MEMORY", "CPUS");
+        for (ApiReply.WorkloadView w : workloads.workloads()) {
+            out.printf(format, w.node(), w.nodeState(), w.kind(), w.name(), w.state(),
+                    w.project() == null ? "-" : w.project(), w.memory() == 0 ? "-" : size(w.memory()),
+                    w.cpus() == 0 ? "-" : (w.cpus() == Math.rint(w.cpus()) ? Long.toString((long) w.cpus()) : Double.toString(w.cpus())));
         }
     }
 
@@ -216,6 +290,10 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
         out.println("fingerprint: " + job.fingerprint());
         out.println("state:       " + job.state());
         out.println("created:     " + job.created());
+        for (Hop hop : job.hops() == null ? List.<Hop>of() : job.hops()) {
+            out.println("hop:         " + hop.from() + " refused (" + hop.reason() + ") -> "
+                    + (hop.to() == null ? "no node left" : hop.to()));
+        }
         job.nodes().forEach((node, result) -> {
             StringBuilder head = new StringBuilder("node " + node + ": " + result.state());
             if (result.exitCode() != null) {

@@ -8,7 +8,9 @@ import io.director.dsl.orchestration.Orchestration;
 import io.director.dsl.orchestration.OrchestrationException;
 import io.director.dsl.orchestration.OrchestrationLoader;
 import io.director.dsl.wire.WireCodec;
+import io.director.dsl.placement.TargetSelector;
 import io.director.server.api.ApiReply;
+import io.director.server.dispatch.PlacementStrategy;
 import io.director.server.api.ApiRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +47,8 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Orchestration YAML files, run in order.")
     List<Path> files;
 
-    @Option(names = "--target", paramLabel = "ID", description = "Overrides the targets of every block (repeatable).")
+    @Option(names = "--target", paramLabel = "ID", description = "Overrides the targets of every block: a name, a "
+            + "glob such as 'web-*' or a label selector such as 'label:role=web' (repeatable, the union).")
     List<String> targets = new ArrayList<>();
 
     @Option(names = "--restrict", paramLabel = "FINGERPRINT",
@@ -63,6 +66,11 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
     @Option(names = "--plan", fallbackValue = "true",
             description = "Ask the nodes what would run, running nothing; exit 2 if anything would.")
     boolean plan;
+
+    @Option(names = "--keep", fallbackValue = "true",
+            description = "Keep every block placed with 'scale' as a deployment: the server replaces replicas on "
+                    + "nodes that expire and scales them, until 'director manage --drop-deployment ID'.")
+    boolean keep;
 
     @Mixin
     WaitOptions waitOptions;
@@ -86,6 +94,13 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
             throw new CliException(ExitCodes.INVALID_INPUT, e.problems().size() + " error(s) in "
                     + (files.size() == 1 ? files.get(0) : files.size() + " files") + "; nothing was submitted");
         }
+        for (String target : targets) {
+            try {
+                TargetSelector.parse(target);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCodes.INVALID_INPUT, "--target: " + e.getMessage());
+            }
+        }
         List<OrchestrationJobs.Entry> entries = OrchestrationJobs.entries(orchestrations, ignoreCache,
                 new TreeSet<>(restrict));
         PrintWriter out = spec.commandLine().getOut();
@@ -104,8 +119,8 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
                 ApiReply.Plan reply = api.call(new ApiRequest.Plan(submissions, workingDirectory), ApiReply.Plan.class);
                 return printPlan(out, reply);
             }
-            List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory), ApiReply.JobIds.class)
-                    .jobIds();
+            List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory, keep),
+                    ApiReply.JobIds.class).jobIds();
             return JobWaiter.report(api, ids, out, spec.commandLine().getErr(), waitOptions, json.enabled(), false);
         }
     }
@@ -141,9 +156,15 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
         if (json.enabled()) {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("jobs", plan.jobs());
+            document.put("placements", plan.placements() == null ? List.of() : plan.placements());
             document.put("would_run", wouldRun);
             out.println(WireCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(document));
         } else {
+            for (PlacementStrategy.Choice choice : plan.placements() == null ? List.<PlacementStrategy.Choice>of()
+                    : plan.placements()) {
+                out.println("placement " + choice.strategy() + ": " + (choice.nodes().isEmpty() ? "no node"
+                        : String.join(", ", choice.nodes())) + " (" + choice.reason() + ")");
+            }
             String format = "%-4s %-10s %-24s %-20s %s%n";
             out.printf(format, "#", "VERB", "NAME", "NODE", "OUTCOME");
             int n = 1;

@@ -30,7 +30,8 @@ final class OrchestrationJobs {
             String queue = block.async() ? "async-" + fileIndex + "-" + block.index() : null;
             Path directory = file.file().toAbsolutePath().getParent();
             return new ApiRequest.JobSubmission(definition.verb(), definition.toArguments(), job.name(), targets, queue,
-                    directory.toString());
+                    directory.toString(), block.placement(), block.placement() == null ? null
+                    : "block-" + fileIndex + "-" + block.index());
         }
     }
 

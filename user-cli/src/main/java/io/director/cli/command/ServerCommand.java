@@ -39,12 +39,17 @@ final class ServerCommand implements Callable<Integer> {
             description = "Bytes of stdout and of stderr kept per job and node (default: ${DEFAULT-VALUE}).")
     int outputCap;
 
+    @Option(names = "--max-hops", paramLabel = "N", defaultValue = "" + ServerConfig.DEFAULT_MAX_HOPS,
+            description = "How often a JAIL/VM create placed by the server is forwarded to another node after capacity "
+                    + "refusals before it fails (default: ${DEFAULT-VALUE}).")
+    int maxHops;
+
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
         DirectorServer server = new DirectorServer(new ServerConfig(bindAddress, cluster.jobPort, cluster.transferPort,
                 root.socketPath(), socketGroup, datastore, cluster.heartbeatInterval, cluster.sharedKey, outputCap,
-                cluster.encryption == ClusterOptions.Encryption.curve));
+                cluster.encryption == ClusterOptions.Encryption.curve, maxHops));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
         server.awaitStop();
