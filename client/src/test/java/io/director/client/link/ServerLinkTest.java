@@ -27,7 +27,7 @@ class ServerLinkTest {
             router.setReceiveTimeOut(10_000);
             int port = router.bindToRandomPort("tcp://127.0.0.1");
             ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
-                    LinkSecurity.plaintext(), 60_000, new NoListener());
+                    LinkSecurity.plaintext(), 60_000, new NoListener(), () -> null);
             link.start();
             try {
                 Received hello = receive(router);
