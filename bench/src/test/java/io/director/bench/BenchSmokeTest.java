@@ -96,6 +96,23 @@ class BenchSmokeTest {
     }
 
     @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void fanoutTimesOneJobToEveryCount() throws Exception {
+        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
+        Path output = dir.resolve("fanout.json");
+        Run run = run("fanout", "--clients", "1,2", "--repeats", "2", "--heartbeat", "1", "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        JsonNode runs = WireCodec.mapper().readTree(output.toFile()).path("runs");
+        assertEquals(2, runs.size());
+        for (JsonNode fanout : runs) {
+            assertEquals(2, fanout.path("seconds").size());
+            assertTrue(fanout.path("p50_seconds").asDouble() > 0, fanout.toString());
+            assertTrue(fanout.path("max_seconds").asDouble() >= fanout.path("p50_seconds").asDouble(), fanout.toString());
+        }
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void overheadMeasuresBothTransportsBothWays() throws Exception {
         Path output = dir.resolve("overhead.json");
