@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 final class FootprintCommand implements Callable<Integer> {
 
     /** The client's JVM flags in bin/director, for the idle-JVM baseline. */
-    private static final List<String> CLIENT_FLAGS = List.of("-Xmx64m", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
+    private static final List<String> CLIENT_FLAGS = List.of("-Xms8m", "-Xmx64m",
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
             "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     /** The user commands' JVM flags in bin/director. */
     private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
