@@ -142,6 +142,18 @@ final class FaultCluster implements AutoCloseable {
         return info.json();
     }
 
+    /** One node as {@code --list-nodes --json} shows it. */
+    JsonNode nodes(String identity) {
+        CliRun.Result result = cli("manage", "--list-nodes", "--json");
+        assertEquals(0, result.exitCode(), result.toString());
+        for (JsonNode node : result.json().path("nodes")) {
+            if (node.path("identity").asText().equals(identity)) {
+                return node;
+            }
+        }
+        return fail("no node " + identity + " in " + result.out());
+    }
+
     static String nodeState(JsonNode job, String node) {
         return job.path("nodes").path(node).path("state").asText();
     }
