@@ -103,6 +103,31 @@ class StoreFaultTest {
     }
 
     @Test
+    void aResultThatCannotBeStoredArrivesOnceThereIsRoom() throws Exception {
+        Path store = smallFileSystem("2m");
+        try (FaultCluster cluster = new FaultCluster(dir, 1, List.of())) {
+            cluster.local().useDatastore(store.resolve("server.db"));
+            cluster.start(List.of("n1"), DEADLINE_MILLIS);
+            // Output large enough that storing the result needs new pages.
+            String id = cluster.submit("RUN", "sleep 2; head -c 300000 /dev/zero | tr '\\0' r", "n1");
+            cluster.awaitJob(id, j -> FaultCluster.nodeState(j, "n1").equals("processing"), DEADLINE_MILLIS);
+            fill(store.resolve("filler"));
+            FaultCluster.sleep(4000); // the job ends and reports while the disk is full
+            assertEquals("processing", FaultCluster.nodeState(cluster.job(id), "n1"),
+                    "a result that could not be stored is not shown as stored");
+            Files.delete(store.resolve("filler"));
+            long freed = System.currentTimeMillis();
+            JsonNode done = cluster.awaitJob(id, j -> FaultCluster.nodeState(j, "n1").equals("success"),
+                    DEADLINE_MILLIS);
+            long arrivedAfter = System.currentTimeMillis() - freed;
+            assertEquals(300_000, done.path("nodes").path("n1").path("stdout").asText().length());
+            assertTrue(arrivedAfter <= 10_000, "the node sent its result again within 10 s: " + arrivedAfter + " ms");
+            Figures.print("disk full (2 MiB tmpfs)", "a result refused while full: room again to stored",
+                    Figures.millis(arrivedAfter));
+        }
+    }
+
+    @Test
     void readOnlyStoreIsRefusedClearly() throws Exception {
         Path store = smallFileSystem("8m");
         try (FaultCluster cluster = new FaultCluster(dir, 1, List.of())) {
