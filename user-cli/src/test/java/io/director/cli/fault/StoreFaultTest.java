@@ -2,6 +2,7 @@ package io.director.cli.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.director.cli.CliRun;
+import io.director.cli.ExitCodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class StoreFaultTest {
                 }
             }
             assertTrue(refused != null, "a full disk never refused a job; acknowledged " + acknowledged.size());
-            assertNotEquals(0, refused.exitCode());
+            assertEquals(ExitCodes.FAILED, refused.exitCode(), refused.toString());
             String error = refused.err().strip();
             assertEquals(1, error.lines().count(), "one line: " + error);
             assertTrue(error.contains("datastore") && error.contains("full"), error);
