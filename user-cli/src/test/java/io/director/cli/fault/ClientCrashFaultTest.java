@@ -46,11 +46,13 @@ class ClientCrashFaultTest {
         String restarted = clients.get(1);
         List<String> healthy = clients.subList(2, clients.size());
         try (FaultCluster cluster = new FaultCluster(dir, HEARTBEAT_SECONDS, List.of()).start(clients, 60_000)) {
-            // Each job takes a moment, so the kills land in the middle of one.
-            List<String> lines = IntStream.range(0, jobCount)
-                    .mapToObj(i -> "sleep 0.3; " + cluster.effectLine("job-" + i)).toList();
+            // One job runs 60 s on the two nodes to be killed, so the kills land in the middle of it.
+            int victimIndex = jobCount / 4;
+            String longOnVictims = "case {{ node.identity }} in " + gone + "|" + restarted + ") sleep 60;; esac; ";
+            List<String> lines = IntStream.range(0, jobCount).mapToObj(i -> (i == victimIndex ? longOnVictims
+                    : "sleep 0.2; ") + cluster.effectLine("job-" + i)).toList();
             List<String> ids = cluster.submitOrchestration(cluster.orchestration("crash", clients, lines));
-            String victim = ids.get(jobCount / 4);
+            String victim = ids.get(victimIndex);
             cluster.awaitJob(victim, j -> FaultCluster.nodeState(j, gone).equals("processing")
                     && FaultCluster.nodeState(j, restarted).equals("processing"), DEADLINE_MILLIS);
             long killedAt = System.currentTimeMillis();

@@ -232,8 +232,32 @@ final class FaultCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every process, then copies the logs to {@code target/fault-logs/DIRECTORY}, so a
+     * failed case (or a CI run) can be read afterwards.
+     */
     @Override
     public void close() {
         cluster.close();
+        Path keep = Path.of("target", "fault-logs", cluster.dir().getFileName().toString());
+        try (Stream<Path> files = Files.list(cluster.dir())) {
+            List<Path> logs = files.filter(f -> f.getFileName().toString().endsWith(".log")).toList();
+            Files.createDirectories(keep);
+            for (Path log : logs) {
+                Files.copy(log, keep.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            System.err.println("cannot keep the logs of " + cluster.dir() + ": " + e.getMessage());
+        }
+    }
+
+    /** Lines of the server's log that say a node expired: each one is a node found silent. */
+    List<String> expiries() {
+        try {
+            return Files.readString(cluster.dir().resolve("server.log")).lines()
+                    .filter(l -> l.contains("expired: silent for")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
