@@ -220,7 +220,8 @@ class BadInputFaultTest {
     void anAddOfAMissingFileStoresNothing() throws Exception {
         int before = jobCount();
         Path missing = dir.resolve("no-such-file.conf");
-        CliRun.Result exec = cluster.cli("exec", "--verb", "ADD", missing + " /tmp/director-fault-never-written");
+        Path destination = dir.resolve("never-written.conf");
+        CliRun.Result exec = cluster.cli("exec", "--verb", "ADD", missing + " " + destination);
         assertTrue(exec.exitCode() == ExitCodes.INVALID_INPUT, exec.toString());
         assertEquals(1, exec.err().strip().lines().count(), "one line: " + exec.err());
         assertTrue(exec.err().contains(missing.toString()), "names the file: " + exec.err());
@@ -228,7 +229,7 @@ class BadInputFaultTest {
         // In an orchestration, after jobs that are fine: none of them is stored either.
         Path file = dir.resolve("add-missing.yaml");
         Files.writeString(file, "- name: add\n  targets: [n1]\n  jobs:\n    - RUN: echo first\n    - RUN: echo second\n"
-                + "    - ADD: " + missing + " /tmp/director-fault-never-written\n");
+                + "    - ADD: " + missing + " " + destination + "\n");
         CliRun.Result orchestration = cluster.cli("orchestrate", file.toString());
         assertTrue(orchestration.exitCode() != 0, orchestration.toString());
         assertTrue(orchestration.err().contains(missing.toString()), orchestration.err());
