@@ -62,6 +62,13 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
                 t.setDaemon(true);
                 return t;
             });
+    /** Sends results again that the server has not acknowledged (see {@link #resendUnacknowledged}). */
+    private final java.util.concurrent.ScheduledExecutorService resender =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "outbox-resend");
+                t.setDaemon(true);
+                return t;
+            });
     private Planner planner;
     private NodeCache cache;
     private ProcessRunner processes;
@@ -109,6 +116,9 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         runner.start();
         supervisor.start();
         link.start();
+        long resendMillis = Math.max(1000, 3 * config.heartbeatMillis());
+        resender.scheduleWithFixedDelay(() -> resendUnacknowledged(resendMillis), resendMillis, resendMillis,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         LOG.info(() -> "director client " + DirectorVersion.version() + " started as " + config.identity()
                 + " (machine " + machineId + ", cache " + config.cachePath() + (security.encrypted()
                 ? ", key fingerprint " + security.keys().fingerprint() : "") + ")");
@@ -118,6 +128,28 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     public String awaitStop() throws InterruptedException {
         stopped.await();
         return refusal;
+    }
+
+    /**
+     * A result the server received but could not store (its disk full, say) is not acknowledged,
+     * and the link stays up, so the hello that resends the outbox never comes. Results still
+     * unacknowledged some time after they were made are therefore sent again now and then; the
+     * server stores a repeat once and acknowledges it.
+     */
+    private void resendUnacknowledged(long olderThanMillis) {
+        try {
+            if (!link.enrolled()) {
+                return; // the next welcome sends them all
+            }
+            long before = System.currentTimeMillis() - olderThanMillis;
+            for (JobResult result : cache.unacknowledged()) {
+                if (result.finishedAt() < before) {
+                    link.send(new Message.Result(result));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "cannot send unacknowledged results again: " + e.getMessage());
+        }
     }
 
     @Override
@@ -206,6 +238,7 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
             runner.stop();
         }
         planning.shutdownNow();
+        resender.shutdownNow();
         if (processes != null) {
             processes.close();
         }

@@ -88,6 +88,7 @@ public final class NodeCache implements AutoCloseable {
                           job_id TEXT NOT NULL,
                           finished_at INTEGER NOT NULL)""");
                 addJobFingerprintColumn(st);
+                addInboxOutcomeColumn(st);
                 st.execute("CREATE TABLE IF NOT EXISTS args (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 st.execute("CREATE TABLE IF NOT EXISTS envs (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
@@ -175,6 +176,27 @@ public final class NodeCache implements AutoCloseable {
     }
 
     /**
+     * Orchestrations (parent ids) with a job that failed here, each with the first such job, as
+     * the inbox remembers them: a restarted client goes on cancelling the rest of an
+     * orchestration that failed before the restart, "client restarted" included.
+     */
+    public synchronized Map<String, String> failedOrchestrations() {
+        Map<String, String> failed = new LinkedHashMap<>();
+        try (Statement st = db.createStatement();
+             ResultSet rs = st.executeQuery("SELECT job FROM inbox WHERE outcome = 'failed' ORDER BY seq")) {
+            while (rs.next()) {
+                Job job = JSON.readValue(rs.getString(1), Job.class);
+                if (job.parentId() != null) {
+                    failed.putIfAbsent(job.parentId(), job.jobId());
+                }
+            }
+            return failed;
+        } catch (SQLException | JsonProcessingException e) {
+            throw fail("read failed orchestrations", e);
+        }
+    }
+
+    /**
      * Stores a job's result in the outbox and marks it done, in one transaction; when
      * {@code cacheFingerprint} is given, the job also counts as succeeded here.
      */
@@ -188,8 +210,10 @@ public final class NodeCache implements AutoCloseable {
                     ps.setString(2, JSON.writeValueAsString(result));
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = db.prepareStatement("UPDATE inbox SET state = 'done' WHERE job_id = ?")) {
-                    ps.setString(1, result.jobId());
+                try (PreparedStatement ps = db.prepareStatement(
+                        "UPDATE inbox SET state = 'done', outcome = ? WHERE job_id = ?")) {
+                    ps.setString(1, result.state().wireName());
+                    ps.setString(2, result.jobId());
                     ps.executeUpdate();
                 }
                 if (cacheFingerprint != null) {
@@ -334,6 +358,16 @@ public final class NodeCache implements AutoCloseable {
      * Caches made before {@code job_fingerprint} existed get the column, filled from the inbox
      * where the job is still remembered.
      */
+    /** Caches made before the inbox kept each job's outcome get the column (empty for old rows). */
+    private static void addInboxOutcomeColumn(Statement st) throws SQLException {
+        try (ResultSet columns = st.executeQuery("SELECT 1 FROM pragma_table_info('inbox') WHERE name = 'outcome'")) {
+            if (columns.next()) {
+                return;
+            }
+        }
+        st.execute("ALTER TABLE inbox ADD COLUMN outcome TEXT");
+    }
+
     private static void addJobFingerprintColumn(Statement st) throws SQLException {
         try (ResultSet columns = st.executeQuery("SELECT 1 FROM pragma_table_info('succeeded') "
                 + "WHERE name = 'job_fingerprint'")) {

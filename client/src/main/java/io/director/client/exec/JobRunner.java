@@ -84,6 +84,8 @@ public final class JobRunner {
         for (JobResult interrupted : cache.failInterrupted(System.currentTimeMillis())) {
             LOG.warning(() -> "job " + interrupted.jobId() + " was running when the client stopped: reported failed");
         }
+        // Fail-fast survives a restart: what failed before it still cancels the rest of its orchestration.
+        cache.failedOrchestrations().forEach(failedParents::putIfAbsent);
         synchronized (workers) {
             workers.computeIfAbsent(Job.MAIN_QUEUE, Worker::new);
         }

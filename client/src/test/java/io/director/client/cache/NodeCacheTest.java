@@ -74,6 +74,27 @@ class NodeCacheTest {
     }
 
     @Test
+    void anOrchestrationThatFailedHereIsRememberedAcrossARestart() throws Exception {
+        JobDefinition definition = JobParser.standard().parse("RUN", "sleep 100");
+        Job interrupted = new Job("j7", "parent-a", null, definition, Fingerprint.of(definition));
+        Job failed = job("j8", "exit 1");
+        Job ok = new Job("j9", "parent-b", null, definition, Fingerprint.of(definition));
+        try (NodeCache cache = NodeCache.open(dir)) {
+            cache.receive(interrupted, 1);
+            cache.markRunning("j7");
+            cache.receive(failed, 1);
+            cache.finish(new JobResult("j8", NodeState.FAILED, 1, "", "", null, 0, 1, 2), null);
+            cache.receive(ok, 1);
+            cache.finish(success("j9"), null);
+        }
+        try (NodeCache reopened = NodeCache.open(dir)) {
+            reopened.failInterrupted(3);
+            // j8's parent is itself (an exec job); j9 succeeded, so parent-b did not fail here.
+            assertEquals(java.util.Map.of("parent-a", "j7", "j8", "j8"), reopened.failedOrchestrations());
+        }
+    }
+
+    @Test
     void aJobRunningAtACrashIsReportedFailedAsClientRestarted() throws Exception {
         Job running = job("j4", "sleep 100");
         Job waiting = job("j5", "echo later");

@@ -41,11 +41,28 @@ public final class Limits {
             return "";
         }
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (bytes.length <= cap) {
+        if (bytes.length <= cap || alreadyCut(text, bytes.length, cap)) {
             return text;
         }
         int kept = utf8Boundary(bytes, cap);
         return new String(bytes, 0, kept, java.nio.charset.StandardCharsets.UTF_8) + cutMarker(bytes.length - kept);
+    }
+
+    private static final java.util.regex.Pattern CUT_MARKER =
+            java.util.regex.Pattern.compile("\n\\[director: output cut, \\d{1,19} more bytes not kept]\n");
+
+    /**
+     * Whether the text is at most {@code cap} bytes followed by a cut marker, as a node sends it
+     * when it cut the output itself: that marker counts the bytes really lost, and cutting again
+     * would replace it with one that counts only the marker's own bytes.
+     */
+    private static boolean alreadyCut(String text, int byteLength, int cap) {
+        int marker = text.lastIndexOf("\n[director: output cut, ");
+        if (marker < 0 || !CUT_MARKER.matcher(text.substring(marker)).matches()) {
+            return false;
+        }
+        int markerBytes = text.length() - marker; // the marker is ASCII: as many bytes as characters
+        return byteLength - markerBytes <= cap;
     }
 
     /** The longest length up to {@code cap} that does not end inside a UTF-8 character of {@code bytes}. */

@@ -141,8 +141,20 @@ public final class ServerStore implements AutoCloseable {
             Connection reader = connect(file);
             return new ServerStore(file, writer, reader);
         } catch (SQLException | java.io.IOException e) {
-            throw new StoreException("cannot open the datastore " + file + ": " + e.getMessage(), e);
+            throw new StoreException("cannot open the datastore " + file + readOnlyHint(file) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** SQLite says only "unable to open": name the usual cause, a store the server may not write. */
+    private static String readOnlyHint(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            return " (read-only: the server cannot write the file)";
+        }
+        if (parent != null && Files.isDirectory(parent) && !Files.isWritable(parent)) {
+            return " (read-only: the server cannot write its directory " + parent + ")";
+        }
+        return "";
     }
 
     private static Connection connect(Path file) throws SQLException {
@@ -805,17 +817,27 @@ public final class ServerStore implements AutoCloseable {
     private void inTransaction(Connection connection, String what, SqlWork work) {
         try {
             connection.setAutoCommit(false);
-            try {
-                work.run();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
         } catch (SQLException e) {
             throw fail(what, e);
+        }
+        try {
+            work.run();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            // SQLite rolls back by itself on some errors (SQLITE_FULL, SQLITE_IOERR): then our
+            // rollback and the commit in setAutoCommit fail too, and must not hide the cause.
+            try {
+                connection.rollback();
+            } catch (SQLException alreadyRolledBack) {
+                e.addSuppressed(alreadyRolledBack);
+            }
+            throw e instanceof SQLException sql ? fail(what, sql) : (RuntimeException) e;
+        } finally {
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException noTransaction) {
+                // The transaction ended already (committed or rolled back); the flag is set anyway.
+            }
         }
     }
 

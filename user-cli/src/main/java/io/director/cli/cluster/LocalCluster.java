@@ -34,6 +34,8 @@ public final class LocalCluster implements AutoCloseable {
     private final List<String> launcher;
     /** The cluster key given to the server and to clients started without keys of their own, or null. */
     private final String sharedKey;
+    /** The server's SQLite file: in the cluster directory unless a test puts it elsewhere. */
+    private Path datastore;
     private Process server;
     private final Map<String, Process> clients = new LinkedHashMap<>();
     private final List<Process> launched = new ArrayList<>();
@@ -55,6 +57,7 @@ public final class LocalCluster implements AutoCloseable {
         // Encrypted by default, enrolled by a fresh shared key: the nodes of a local cluster accept themselves.
         this.sharedKey = serverArgs.contains("--shared-key") || serverArgs.contains("--encryption") ? null
                 : java.util.HexFormat.of().formatHex(randomBytes(24));
+        this.datastore = dir.resolve("server.db");
         this.jobPort = freePort();
         this.transferPort = freePort();
     }
@@ -67,6 +70,11 @@ public final class LocalCluster implements AutoCloseable {
         return dir.resolve("director.sock");
     }
 
+    /** Keeps the server's datastore at {@code file} from the next server start on (e.g. on a small file system). */
+    public void useDatastore(Path file) {
+        this.datastore = file;
+    }
+
     public int jobPort() {
         return jobPort;
     }
@@ -75,7 +83,7 @@ public final class LocalCluster implements AutoCloseable {
     public void startServer(long timeoutMillis) {
         List<String> args = new ArrayList<>(List.of("server", "--bind-address", "127.0.0.1",
                 "--job-port", Integer.toString(jobPort), "--transfer-port", Integer.toString(transferPort),
-                "--socket-path", socketPath().toString(), "--datastore", "sqlite:" + dir.resolve("server.db"),
+                "--socket-path", socketPath().toString(), "--datastore", "sqlite:" + datastore,
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(serverArgs);
         if (sharedKey != null) {
