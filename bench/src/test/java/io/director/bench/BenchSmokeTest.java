@@ -113,6 +113,22 @@ class BenchSmokeTest {
     }
 
     @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void scaleHoldsASwarmSplitOverProcessesAndMeasuresTheServer() throws Exception {
+        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
+        Path output = dir.resolve("scale.json");
+        Run run = run("scale", "--nodes", "20", "--nodes-per-process", "10", "--heartbeat", "1", "--idle", "1",
+                "--cpu-window", "1", "--timeout", "120", "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        JsonNode figures = WireCodec.mapper().readTree(output.toFile()).path("runs").get(0);
+        assertEquals(20, figures.path("alive").asLong(), "every node of both swarm processes is listed alive");
+        assertTrue(figures.path("server_rss_mib").asDouble() > 0, figures.toString());
+        assertTrue(figures.path("enrol_seconds").asDouble() > 0, figures.toString());
+        assertTrue(figures.path("server_cpu_percent").asDouble() >= 0, figures.toString());
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void overheadMeasuresBothTransportsBothWays() throws Exception {
         Path output = dir.resolve("overhead.json");

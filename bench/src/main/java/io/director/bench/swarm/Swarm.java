@@ -34,9 +34,17 @@ public final class Swarm implements AutoCloseable {
      * @param nodesPerThread nodes driven by one thread
      * @param nodesPerContext nodes sharing one ZContext (1: each its own)
      * @param seed           seeds identities' machine ids and the jitter, so runs are comparable
+     * @param firstIndex     the number of the first node's identity (swarms in several processes
+     *                       share one server without sharing a name)
      */
     public record Config(int count, String host, int jobPort, String sharedKey, String serverKey,
-                         long heartbeatMillis, int nodesPerThread, int nodesPerContext, long seed) {
+                         long heartbeatMillis, int nodesPerThread, int nodesPerContext, long seed, int firstIndex) {
+        /** A swarm whose nodes are numbered from 0. */
+        public Config(int count, String host, int jobPort, String sharedKey, String serverKey, long heartbeatMillis,
+                      int nodesPerThread, int nodesPerContext, long seed) {
+            this(count, host, jobPort, sharedKey, serverKey, heartbeatMillis, nodesPerThread, nodesPerContext, seed, 0);
+        }
+
         public Config {
             Objects.requireNonNull(host, "host");
             if (count < 1) {
@@ -71,7 +79,7 @@ public final class Swarm implements AutoCloseable {
         Random seeds = new Random(config.seed());
         List<Function<ZContext, SwarmNode>> batch = new ArrayList<>();
         for (int i = 0; i < config.count(); i++) {
-            String identity = String.format("swarm-%05d", i);
+            String identity = String.format("swarm-%05d", config.firstIndex() + i);
             byte[] machine = new byte[16];
             seeds.nextBytes(machine);
             String machineId = HexFormat.of().formatHex(machine);
