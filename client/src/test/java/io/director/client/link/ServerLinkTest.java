@@ -24,7 +24,9 @@ class ServerLinkTest {
     void aMalformedMessageFromTheServerIsReportedAndTheNodeSaysHelloAgainOncePerInterval() throws Exception {
         try (ZContext context = new ZContext()) {
             ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
-            router.setReceiveTimeOut(10_000);
+            // A fresh JeroMQ connection now and then sits out a whole handshake interval (10 s on
+            // the link) before it connects again (docs/protocol.md): wait for a few of them.
+            router.setReceiveTimeOut(35_000);
             int port = router.bindToRandomPort("tcp://127.0.0.1");
             ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
                     LinkSecurity.plaintext(), 60_000, new NoListener(), () -> null);
@@ -32,6 +34,7 @@ class ServerLinkTest {
             try {
                 Received hello = receive(router);
                 assertInstanceOf(Message.Hello.class, hello.message());
+                router.setReceiveTimeOut(10_000);
                 send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
                         "test", 60_000, 1024)));
 
