@@ -33,7 +33,7 @@ class CurveHandshakeTest {
             router.setCurveServer(true);
             router.setCurveSecretKey(ZMQ.Curve.z85Decode(server.secretKey));
             int port = router.bindToRandomPort("tcp://127.0.0.1");
-            router.setReceiveTimeOut(10_000);
+            router.setReceiveTimeOut(20_000);
 
             ZMQ.Socket dealer = context.createSocket(SocketType.DEALER);
             curveClient(dealer, client, server.publicKey);
@@ -70,7 +70,7 @@ class CurveHandshakeTest {
             router.setCurveSecretKey(ZMQ.Curve.z85Decode(server.secretKey));
             router.setSndHWM(100_000);
             router.setRcvHWM(0);
-            router.setReceiveTimeOut(10_000);
+            router.setReceiveTimeOut(20_000);
             int port = router.bindToRandomPort("tcp://127.0.0.1");
             ZMQ.Socket dealer = clientContext.createSocket(SocketType.DEALER);
             curveClient(dealer, client, server.publicKey);
@@ -114,5 +114,8 @@ class CurveHandshakeTest {
         socket.setCurveSecretKey(ZMQ.Curve.z85Decode(own.secretKey));
         socket.setCurveServerKey(ZMQ.Curve.z85Decode(serverPublicKey));
         socket.setLinger(0);
+        // A fresh JeroMQ connection now and then sits out a whole handshake interval before it
+        // connects again; a short interval (and the waits below) keep that from failing a test.
+        socket.setHandshakeIvl(5_000);
     }
 }
