@@ -2,6 +2,7 @@ package io.director.bench;
 
 import io.director.bench.cluster.BenchCluster;
 import io.director.bench.cluster.ProcessFigures;
+import io.director.bench.cluster.TempTrees;
 import io.director.cli.ApiClient;
 import io.director.cli.cluster.LocalCluster;
 import io.director.dsl.wire.CurveKeys;
@@ -17,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +125,7 @@ final class ScaleCommand implements Callable<Integer> {
             }
         } finally {
             cluster.close();
-            deleteTree(dir);
+            TempTrees.delete(dir);
         }
         Table table = new Table("scale", "measured", "target");
         table.row("nodes enrolled (s)", Results.fixed(figures.enrolSeconds(), 1), "-");
@@ -159,11 +159,4 @@ final class ScaleCommand implements Callable<Integer> {
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

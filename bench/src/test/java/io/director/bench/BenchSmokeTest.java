@@ -2,6 +2,7 @@ package io.director.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.director.dsl.wire.WireCodec;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,12 @@ class BenchSmokeTest {
 
     @TempDir
     Path dir;
+
+    /** The process benchmarks start this tree's own launcher (bin/director), one directory up. */
+    @BeforeAll
+    static void launcherOfThisTree() {
+        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
+    }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -58,7 +65,6 @@ class BenchSmokeTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void throughputRunsEveryJobOnEveryClientAndMeasuresTheSpawnFloor() throws Exception {
-        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
         Path output = dir.resolve("throughput.json");
         Run run = run("throughput", "--jobs", "30", "--clients", "2", "--heartbeat", "1", "--timeout", "120",
                 "--output", output.toString());
@@ -79,7 +85,6 @@ class BenchSmokeTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void footprintMeasuresTheIdleProcessesAndTheCliAgainstTheirBaselines() throws Exception {
-        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
         Path output = dir.resolve("footprint.json");
         Run run = run("footprint", "--idle", "1", "--cpu-window", "1", "--cli-runs", "2", "--heartbeat", "1",
                 "--output", output.toString());
@@ -98,7 +103,6 @@ class BenchSmokeTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void fanoutTimesOneJobToEveryCount() throws Exception {
-        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
         Path output = dir.resolve("fanout.json");
         Run run = run("fanout", "--clients", "1,2", "--repeats", "2", "--heartbeat", "1", "--output", output.toString());
 
@@ -115,7 +119,6 @@ class BenchSmokeTest {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void scaleHoldsASwarmSplitOverProcessesAndMeasuresTheServer() throws Exception {
-        System.setProperty("director.home", Path.of("..").toAbsolutePath().normalize().toString());
         Path output = dir.resolve("scale.json");
         Run run = run("scale", "--nodes", "20", "--nodes-per-process", "10", "--heartbeat", "1", "--idle", "1",
                 "--cpu-window", "1", "--timeout", "120", "--output", output.toString());

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -157,10 +156,8 @@ public final class BenchCluster implements AutoCloseable {
             System.err.println("kept the cluster's directory (logs, datastore, caches): " + dir);
             return;
         }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            TempTrees.delete(dir);
         } catch (IOException e) {
             // A leftover temporary directory is not worth failing a finished benchmark for.
         }

@@ -1,6 +1,7 @@
 package io.director.bench.storm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.director.bench.cluster.TempTrees;
 import io.director.bench.swarm.FileDescriptors;
 import io.director.bench.swarm.Swarm;
 import io.director.dsl.wire.CurveKeys;
@@ -77,7 +78,7 @@ public final class ReconnectStorm {
         try {
             return run(dir);
         } finally {
-            deleteTree(dir);
+            TempTrees.delete(dir);
         }
     }
 
@@ -247,14 +248,6 @@ public final class ReconnectStorm {
 
     private static String format(double seconds) {
         return String.format(java.util.Locale.ROOT, "%.2f", seconds);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 
     /** A phase that did not finish in time: the run ends, and says where it stopped. */
