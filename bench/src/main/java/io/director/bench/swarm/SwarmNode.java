@@ -7,6 +7,7 @@ import io.director.dsl.wire.HelloProof;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Limits;
+import io.director.dsl.wire.Liveness;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.NodeState;
 import io.director.dsl.wire.ProtocolException;
@@ -30,8 +31,8 @@ import java.util.Random;
 final class SwarmNode {
 
     /** The same values as the real node's link, so the swarm reconnects as a fleet would. */
-    private static final long BACKOFF_MIN_MILLIS = 1000;
-    private static final long BACKOFF_MAX_MILLIS = 30_000;
+    private static final long BACKOFF_MIN_MILLIS = Liveness.BACKOFF_MIN_MILLIS;
+    private static final long BACKOFF_MAX_MILLIS = Liveness.BACKOFF_MAX_MILLIS;
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
 
     private final String identity;

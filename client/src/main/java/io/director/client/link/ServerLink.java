@@ -3,6 +3,7 @@ package io.director.client.link;
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.HelloProof;
+import io.director.dsl.wire.Liveness;
 import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Mailbox;
@@ -32,8 +33,8 @@ import java.util.logging.Logger;
 public final class ServerLink implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ServerLink.class.getName());
-    private static final long BACKOFF_MIN_MILLIS = 1000;
-    private static final long BACKOFF_MAX_MILLIS = 30_000;
+    private static final long BACKOFF_MIN_MILLIS = Liveness.BACKOFF_MIN_MILLIS;
+    private static final long BACKOFF_MAX_MILLIS = Liveness.BACKOFF_MAX_MILLIS;
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
     private static final long QUICK_DROP_MILLIS = 2_000;
     private static final int HANDSHAKE_DROPS_TO_GIVE_UP = 3;
@@ -137,7 +138,7 @@ public final class ServerLink implements AutoCloseable {
                     transmit(enrolled ? new Message.Heartbeat(now, report()) : hello());
                     nextBeat = now + heartbeatMillis;
                 }
-                if (now - lastHeard > 3 * heartbeatMillis) {
+                if (now - lastHeard > Liveness.SILENT_INTERVALS * heartbeatMillis) {
                     reconnectAfterBackoff();
                     lastHeard = System.currentTimeMillis();
                     nextBeat = 0;
@@ -145,7 +146,7 @@ public final class ServerLink implements AutoCloseable {
                     continue;
                 }
                 long wakeAt = retryHelloAt > 0 ? retryHelloAt : nextBeat;
-                poller.poll(Math.max(1, Math.min(wakeAt, lastHeard + 3 * heartbeatMillis + 1) - now));
+                poller.poll(Math.max(1, Math.min(wakeAt, lastHeard + Liveness.SILENT_INTERVALS * heartbeatMillis + 1) - now));
                 if (poller.pollin(mailboxIndex)) {
                     mailbox.runAll();
                 }
@@ -263,7 +264,7 @@ public final class ServerLink implements AutoCloseable {
         enrolled = false;
         closeSocket();
         long wait = (long) (backoffMillis * (0.5 + ThreadLocalRandom.current().nextDouble()));
-        LOG.warning(() -> "no answer from the server at " + endpoint + " for " + 3 * heartbeatMillis
+        LOG.warning(() -> "no answer from the server at " + endpoint + " for " + Liveness.SILENT_INTERVALS * heartbeatMillis
                 + " ms; reconnecting in " + wait + " ms");
         backoffMillis = Math.min(BACKOFF_MAX_MILLIS, backoffMillis * 2);
         long until = System.currentTimeMillis() + wait;

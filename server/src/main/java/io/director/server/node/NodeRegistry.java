@@ -1,5 +1,6 @@
 package io.director.server.node;
 
+import io.director.dsl.wire.Liveness;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.NodeReport;
 import io.director.server.store.StoredNode;
@@ -23,14 +24,13 @@ public final class NodeRegistry {
 
     private static final Logger LOG = Logger.getLogger(NodeRegistry.class.getName());
 
-    /**
-     * How long nodes restored at a server start have to come back, at least: a node reconnects
-     * with backoff while the server is down (and must finish a CURVE handshake), which may take
-     * longer than three short heartbeat intervals.
-     */
-    public static final long RESTORE_GRACE_MILLIS = 15_000;
-
     private final long expiryMillis;
+    /**
+     * How long nodes restored at a server start have to come back: a node reconnects with
+     * backoff while the server is down (and must finish a CURVE handshake), which takes longer
+     * than three short heartbeat intervals.
+     */
+    private final long restoreGraceMillis;
     private final HelloCheck helloCheck;
     private final Map<String, Node> byIdentity = new TreeMap<>();
     private final Map<String, Node> byRoutingId = new HashMap<>();
@@ -42,7 +42,8 @@ public final class NodeRegistry {
 
     /** @param heartbeatMillis the interval; a node is expired after three of them in silence */
     public NodeRegistry(long heartbeatMillis, HelloCheck helloCheck) {
-        this.expiryMillis = 3 * heartbeatMillis;
+        this.expiryMillis = Liveness.SILENT_INTERVALS * heartbeatMillis;
+        this.restoreGraceMillis = Liveness.restoreGraceMillis(heartbeatMillis);
         this.helloCheck = helloCheck;
     }
 
@@ -75,7 +76,7 @@ public final class NodeRegistry {
                 awaitedAfterRestore.add(node.identity());
             }
         }
-        graceEnds = now + Math.max(expiryMillis, RESTORE_GRACE_MILLIS);
+        graceEnds = now + restoreGraceMillis;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.director.server.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.HelloProof;
+import io.director.dsl.wire.Liveness;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.store.StoredNode;
@@ -238,7 +239,7 @@ class NodeRegistryTest {
         assertEquals(now, registry.find("b").orElseThrow().lastHeartbeat());
         assertEquals(2L, registry.find("b").orElseThrow().firstSeen());
         assertTrue(registry.expireDue(now + EXPIRY).isEmpty(), "they may be reconnecting with backoff");
-        long grace = Math.max(EXPIRY, NodeRegistry.RESTORE_GRACE_MILLIS);
+        long grace = Liveness.restoreGraceMillis(HEARTBEAT);
         assertTrue(registry.expireDue(now + grace - 1).isEmpty());
         assertEquals(List.of("a", "b"), identities(registry.expireDue(now + grace)));
     }
@@ -352,7 +353,7 @@ class NodeRegistryTest {
                 new StoredNode("live", "m-l", "live@m-l", "v", Map.of(), Map.of(), 1L, 2L, 3L, false)), 1000L);
         assertEquals(List.of("live"), identities(registry.alive()));
         assertEquals(Node.State.EXPIRED, registry.find("gone").orElseThrow().state());
-        long grace = Math.max(EXPIRY, NodeRegistry.RESTORE_GRACE_MILLIS);
+        long grace = Liveness.restoreGraceMillis(HEARTBEAT);
         assertEquals(List.of(), identities(registry.expireDue(1000L + grace - 1)), "live got the whole grace");
         assertEquals(List.of("live"), identities(registry.expireDue(1000L + grace)));
     }
