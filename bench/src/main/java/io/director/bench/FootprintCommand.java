@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,7 +58,8 @@ final class FootprintCommand implements Callable<Integer> {
     Path output;
 
     record Figures(double clientRssMib, double idleJvmRssMib, double serverRssMib, double serverCpuPercent,
-                   double cliMedianSeconds, double cliMaxSeconds, double jvmStartMedianSeconds) {
+                   double cliMedianSeconds, double cliMaxSeconds, double cliWithoutArchiveMedianSeconds,
+                   boolean cliArchiveMade, double jvmStartMedianSeconds) {
     }
 
     @Override
@@ -81,22 +83,35 @@ final class FootprintCommand implements Callable<Integer> {
                 Thread.sleep(Math.round(cpuWindowSeconds * 1000));
                 double cpu = ProcessFigures.cpuSeconds(serverPid) - cpuBefore;
                 double window = (System.nanoTime() - windowStart) / 1e9;
-                out.println("timing " + cliRuns + " cold CLI round trips");
+                List<String> listNodes = List.of(BenchCluster.launcher().toString(), "manage", "--list-nodes",
+                        "--socket-path", cluster.socketPath().toString());
+                // The launcher's class-data archive for user commands, in this run's own file: the
+                // first command makes it in the background, the timed ones use it.
+                Path archive = cluster.directory().resolve("cli.jsa");
+                Map<String, String> withArchive = Map.of("DIRECTOR_CDS_ARCHIVE", archive.toString());
+                out.println("making the CLI's class-data archive");
+                out.flush();
+                timed(listNodes, withArchive);
+                boolean archiveMade = awaitFile(archive, 120_000);
+                out.println("timing " + cliRuns + " cold CLI round trips, with the archive"
+                        + (archiveMade ? "" : " (NOT made: timed without it)") + ", then without it");
                 out.flush();
                 double[] cli = new double[cliRuns];
+                double[] plain = new double[cliRuns];
                 double[] jvm = new double[cliRuns];
                 for (int i = 0; i < cliRuns; i++) {
-                    cli[i] = timed(List.of(BenchCluster.launcher().toString(), "manage", "--list-nodes",
-                            "--socket-path", cluster.socketPath().toString()));
+                    cli[i] = timed(listNodes, withArchive);
+                    plain[i] = timed(listNodes, Map.of("DIRECTOR_CDS", "off"));
                     List<String> version = new ArrayList<>(List.of(java));
                     version.addAll(CLI_FLAGS);
                     version.add("-version");
-                    jvm[i] = timed(version);
+                    jvm[i] = timed(version, Map.of());
                 }
                 Arrays.sort(cli);
+                Arrays.sort(plain);
                 Arrays.sort(jvm);
                 figures = new Figures(clientRss, idleRss, serverRss, 100 * cpu / window, cli[cliRuns / 2],
-                        cli[cliRuns - 1], jvm[cliRuns / 2]);
+                        cli[cliRuns - 1], plain[cliRuns / 2], archiveMade, jvm[cliRuns / 2]);
             } finally {
                 idle.destroyForcibly();
                 idle.waitFor(10, TimeUnit.SECONDS);
@@ -112,6 +127,9 @@ final class FootprintCommand implements Callable<Integer> {
                 Results.fixed(figures.jvmStartMedianSeconds(), 3) + " (java -version, CLI flags)",
                 Results.fixed(figures.cliMedianSeconds() / figures.jvmStartMedianSeconds(), 2));
         table.row("CLI manage --list-nodes, max (s)", Results.fixed(figures.cliMaxSeconds(), 3), "-", "-");
+        table.row("CLI manage --list-nodes without the archive, median (s)",
+                Results.fixed(figures.cliWithoutArchiveMedianSeconds(), 3), "-",
+                Results.fixed(figures.cliWithoutArchiveMedianSeconds() / figures.jvmStartMedianSeconds(), 2));
         table.print(out);
         Map<String, Double> ratios = new LinkedHashMap<>();
         ratios.put("client_rss_over_idle_jvm", figures.clientRssMib() / figures.idleJvmRssMib());
@@ -135,11 +153,25 @@ final class FootprintCommand implements Callable<Integer> {
                 .start();
     }
 
-    /** Wall seconds of one run of {@code command}, which must succeed. */
-    private static double timed(List<String> command) throws IOException, InterruptedException {
+    /** Whether the file appeared (non-empty) within the time given. */
+    private static boolean awaitFile(Path file, long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.isRegularFile(file) && file.toFile().length() > 0) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** Wall seconds of one run of {@code command} with these variables added, which must succeed. */
+    private static double timed(List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IOException(String.join(" ", command) + " failed or hung");

@@ -92,12 +92,14 @@ class BenchSmokeTest {
         assertEquals(0, run.exitCode, run.out);
         JsonNode figures = WireCodec.mapper().readTree(output.toFile()).path("runs").get(0);
         for (String figure : new String[]{"client_rss_mib", "idle_jvm_rss_mib", "server_rss_mib",
-                "cli_median_seconds", "jvm_start_median_seconds"}) {
+                "cli_median_seconds", "cli_without_archive_median_seconds", "jvm_start_median_seconds"}) {
             assertTrue(figures.path(figure).asDouble() > 0, figure + " = " + figures.path(figure));
         }
         assertTrue(figures.path("client_rss_mib").asDouble() > figures.path("idle_jvm_rss_mib").asDouble(),
                 "a client holds more than an empty JVM: " + figures);
         assertTrue(figures.path("server_cpu_percent").asDouble() >= 0, figures.toString());
+        assertTrue(figures.path("cli_archive_made").asBoolean(), "the launcher made the CLI's class-data archive: "
+                + figures);
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Defaults that come from outside the command line, in the spec's order: an environment
@@ -59,6 +60,17 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
      * explicitly must exist; an unknown key is an error naming it.
      */
     public static ConfigDefaults load(String[] args, Map<String, String> environment, Set<String> knownOptions) {
+        return load(args, environment, knownOptions, () -> knownOptions);
+    }
+
+    /**
+     * As {@link #load(String[], Map, Set)}, for a command line built with only the sub-command
+     * that runs: a key none of its options knows is checked against every option of every
+     * sub-command, which are only then gathered (a server's file sets server options, and a
+     * {@code manage} on that host must accept them).
+     */
+    public static ConfigDefaults load(String[] args, Map<String, String> environment, Set<String> loadedOptions,
+                                      Supplier<Set<String>> everyOption) {
         String named = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config-file") && i + 1 < args.length) {
@@ -76,12 +88,12 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         }
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, KeyLine> origins = new HashMap<>();
-        readFile(path, knownOptions, values, origins);
+        readFile(path, loadedOptions, everyOption, values, origins);
         return new ConfigDefaults(environment, path, values, origins);
     }
 
-    private static void readFile(Path path, Set<String> knownOptions, Map<String, String> values,
-                                 Map<String, KeyLine> origins) {
+    private static void readFile(Path path, Set<String> loadedOptions, Supplier<Set<String>> everyOption,
+                                 Map<String, String> values, Map<String, KeyLine> origins) {
         Optional<Node> document;
         try {
             // Composed, not constructed: a value keeps the text written (identity: 007 stays "007").
@@ -111,9 +123,9 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
                 throw new CliException(ExitCodes.INVALID_INPUT, "config file " + where
                         + ": 'config-file' cannot be set in a config file (use --config-file or DIRECTOR_CONFIG_FILE)");
             }
-            if (!knownOptions.contains(key)) {
+            if (!loadedOptions.contains(key) && !everyOption.get().contains(key)) {
                 throw new CliException(ExitCodes.INVALID_INPUT, "config file " + where + ": unknown key '" + written
-                        + "' (known: " + String.join(", ", new TreeSet<>(knownOptions)) + ")");
+                        + "' (known: " + String.join(", ", new TreeSet<>(everyOption.get())) + ")");
             }
             KeyLine first = origins.putIfAbsent(key, new KeyLine(written, line(keyNode)));
             if (first != null) {

@@ -9,6 +9,8 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /** Entry point of the executable jar and of {@code bin/director}. */
@@ -32,10 +34,22 @@ public final class Main {
         if (args.length == 0 && ("server".equals(mode) || "client".equals(mode))) {
             args = new String[] {mode};
         }
-        CommandLine commandLine = DirectorCommand.commandLine(out, err);
+        CommandLine commandLine = DirectorCommand.commandLineFor(args, out, err);
         ConfigDefaults defaults;
         try {
-            defaults = ConfigDefaults.load(args, environment, ConfigDefaults.optionNames(commandLine));
+            Set<String> loaded = ConfigDefaults.optionNames(commandLine);
+            Supplier<Set<String>> every = new Supplier<>() {
+                private Set<String> names;
+
+                @Override
+                public Set<String> get() {
+                    if (names == null) {
+                        names = ConfigDefaults.optionNames(DirectorCommand.commandLine(out, err));
+                    }
+                    return names;
+                }
+            };
+            defaults = ConfigDefaults.load(args, environment, loaded, every);
         } catch (CliException e) {
             err.println("director: " + e.getMessage());
             err.flush();

@@ -121,6 +121,20 @@ class DistributionEndToEndTest {
         assertEquals("success", result.path("state").asText(), job.output());
         assertEquals("hello from dist-node", result.path("nodes").path("dist-node").path("stdout").asText().strip());
 
+        // The first user command had the launcher make the CLI's class-data archive next to the jar,
+        // in the background; the commands after it map their classes from it.
+        Path archive = unpacked.resolve("lib/director-cli.jsa");
+        long archiveDeadline = System.currentTimeMillis() + 120_000;
+        while (!Files.isRegularFile(archive) && System.currentTimeMillis() < archiveDeadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(Files.isRegularFile(archive), "the launcher made " + archive);
+        Path classLog = dir.resolve("classes.log");
+        Run mapped = run(List.of(director, "version"), Map.of("DIRECTOR_JAVA_OPTS", "-Xlog:class+load:file=" + classLog));
+        assertEquals(0, mapped.exitCode(), mapped.output());
+        assertTrue(Files.readString(classLog).contains("io.director.cli.Main source: shared objects file (top)"),
+                "the CLI's classes come from the archive");
+
         if (Files.isReadable(Path.of("/proc", Long.toString(client.pid()), "status"))) {
             long residentKib = residentKib(client.pid());
             assertTrue(residentKib < 128 * 1024, "the client stays small for 512 MB nodes: " + residentKib + " KiB");

@@ -73,6 +73,11 @@ public final class BenchCluster implements AutoCloseable {
         return cluster.socketPath();
     }
 
+    /** The cluster's temporary directory, deleted when it is closed. */
+    public Path directory() {
+        return dir;
+    }
+
     public ApiClient api() {
         return ApiClient.connect(cluster.socketPath());
     }

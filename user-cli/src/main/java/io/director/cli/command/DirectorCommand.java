@@ -10,28 +10,36 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 
-/** The root {@code director} command: lists every sub-command and holds the options they share. */
+/**
+ * The root {@code director} command: holds the options every sub-command shares, and adds the
+ * sub-commands itself so that a command line can be built with only the one it runs.
+ */
 @Command(name = "director",
         mixinStandardHelpOptions = true,
         versionProvider = DirectorCommand.Version.class,
-        description = "Run work on fleets of machines: a server, node clients, and this CLI.",
-        subcommands = {
-                ServerCommand.class,
-                ClientCommand.class,
-                ExecCommand.class,
-                OrchestrateCommand.class,
-                ManageCommand.class,
-                DestroyCommand.class,
-                KeysCommand.class,
-                QuickstartCommand.class,
-                ServiceFilesCommand.class,
-                VersionCommand.class,
-                CommandLine.HelpCommand.class,
-        })
+        description = "Run work on fleets of machines: a server, node clients, and this CLI.")
 public final class DirectorCommand implements Runnable {
 
     public static final String DEFAULT_SOCKET = "/run/director/director.sock";
+
+    /** Every sub-command, in the order {@code director --help} lists them ({@code help} comes last). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ServerCommand.class,
+            ClientCommand.class,
+            ExecCommand.class,
+            OrchestrateCommand.class,
+            ManageCommand.class,
+            DestroyCommand.class,
+            KeysCommand.class,
+            QuickstartCommand.class,
+            ServiceFilesCommand.class,
+            VersionCommand.class);
+
+    /** Root options that take a value, so the word after them is not the sub-command. */
+    private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--socket-path", "--config-file");
 
     @Spec
     CommandSpec spec;
@@ -49,15 +57,59 @@ public final class DirectorCommand implements Runnable {
             description = "Verbose logs on stderr.")
     boolean debug;
 
-    /** Builds the command line with the given writers; tests use this with the real parser. */
+    /** Builds the whole command line (every sub-command) with the given writers; tests use this with the real parser. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return build(SUBCOMMANDS, true, out, err);
+    }
+
+    /**
+     * Builds the command line these arguments need: only the sub-command they name when they
+     * name one, else the whole tree (for {@code --help}, {@code help}, and the suggestions of an
+     * unknown word). picocli reads every option's annotations through reflection when it builds a
+     * command; building only the one that runs is most of a short command's start-up.
+     */
+    public static CommandLine commandLineFor(String[] args, PrintWriter out, PrintWriter err) {
+        String word = subcommandWord(args);
+        if (word != null) {
+            for (Class<?> type : SUBCOMMANDS) {
+                if (type.getAnnotation(Command.class).name().equals(word)) {
+                    return build(List.of(type), false, out, err);
+                }
+            }
+        }
+        return commandLine(out, err);
+    }
+
+    /** The first word that is not a root option or an option's value, or null. */
+    private static String subcommandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (ROOT_OPTIONS_WITH_VALUE.contains(arg)) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine build(List<Class<?>> subcommands, boolean withHelp, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new DirectorCommand());
+        for (Class<?> type : subcommands) {
+            commandLine.addSubcommand(type);
+        }
+        if (withHelp) {
+            commandLine.addSubcommand(CommandLine.HelpCommand.class);
+        }
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        // A job's argument string usually starts with its own options ('--skip-cache echo hi'):
-        // exec passes what it does not know itself to the job parser, which names any bad option.
-        commandLine.getSubcommands().get("exec").setUnmatchedOptionsArePositionalParams(true);
+        CommandLine exec = commandLine.getSubcommands().get("exec");
+        if (exec != null) {
+            // A job's argument string usually starts with its own options ('--skip-cache echo hi'):
+            // exec passes what it does not know itself to the job parser, which names any bad option.
+            exec.setUnmatchedOptionsArePositionalParams(true);
+        }
         return commandLine;
     }
 
