@@ -29,7 +29,10 @@ final class FootprintCommand implements Callable<Integer> {
     /** The client's JVM flags in bin/director, for the idle-JVM baseline. */
     private static final List<String> CLIENT_FLAGS = List.of("-Xms8m", "-Xmx64m",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
-            "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+            "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
+            "-XX:Tier3CompileThreshold=20000", "-XX:Tier3BackEdgeThreshold=600000",
+            "-Dsun.reflect.inflationThreshold=2147483647");
     /** The user commands' JVM flags in bin/director. */
     private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Xshare:auto");
@@ -57,7 +60,7 @@ final class FootprintCommand implements Callable<Integer> {
             description = "Where the JSON results go (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    record Figures(double clientRssMib, double idleJvmRssMib, double serverRssMib, double serverCpuPercent,
+    record Figures(double clientRssMib, boolean clientArchive, double idleJvmRssMib, double serverRssMib, double serverCpuPercent,
                    double cliMedianSeconds, double cliMaxSeconds, double cliWithoutArchiveMedianSeconds,
                    boolean cliArchiveMade, double jvmStartMedianSeconds) {
     }
@@ -68,6 +71,13 @@ final class FootprintCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String java = ProcessHandle.current().info().command().orElse("java");
         Figures figures;
+        // A client records its class-data archive when it stops, the first time this jar runs one:
+        // one start and stop first, so the client measured runs as it will from then on.
+        out.println("starting and stopping a client once (its class-data archive)");
+        out.flush();
+        try (BenchCluster prime = BenchCluster.start(1, heartbeatSeconds, true)) {
+            prime.identities(); // started, enrolled, and stopped by close()
+        }
         out.println("starting a server and a client; idling " + idleSeconds + " s");
         out.flush();
         try (BenchCluster cluster = BenchCluster.start(1, heartbeatSeconds, true)) {
@@ -75,6 +85,9 @@ final class FootprintCommand implements Callable<Integer> {
             try {
                 Thread.sleep(Math.round(idleSeconds * 1000));
                 double clientRss = ProcessFigures.rssMib(cluster.client("node-1").pid());
+                boolean clientArchive = ProcessHandle.of(cluster.client("node-1").pid())
+                        .flatMap(p -> p.info().arguments()).map(List::of).orElse(List.of()).stream()
+                        .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile="));
                 double idleRss = ProcessFigures.rssMib(idle.pid());
                 long serverPid = cluster.server().pid();
                 double serverRss = ProcessFigures.rssMib(serverPid);
@@ -87,8 +100,8 @@ final class FootprintCommand implements Callable<Integer> {
                         "--socket-path", cluster.socketPath().toString());
                 // The launcher's class-data archive for user commands, in this run's own file: the
                 // first command makes it in the background, the timed ones use it.
-                Path archive = cluster.directory().resolve("cli.jsa");
-                Map<String, String> withArchive = Map.of("DIRECTOR_CDS_ARCHIVE", archive.toString());
+                Path archive = cluster.directory().resolve("director-cli.jsa");
+                Map<String, String> withArchive = Map.of("DIRECTOR_CDS_DIR", cluster.directory().toString());
                 out.println("making the CLI's class-data archive");
                 out.flush();
                 timed(listNodes, withArchive);
@@ -110,7 +123,7 @@ final class FootprintCommand implements Callable<Integer> {
                 Arrays.sort(cli);
                 Arrays.sort(plain);
                 Arrays.sort(jvm);
-                figures = new Figures(clientRss, idleRss, serverRss, 100 * cpu / window, cli[cliRuns / 2],
+                figures = new Figures(clientRss, clientArchive, idleRss, serverRss, 100 * cpu / window, cli[cliRuns / 2],
                         cli[cliRuns - 1], plain[cliRuns / 2], archiveMade, jvm[cliRuns / 2]);
             } finally {
                 idle.destroyForcibly();
@@ -118,7 +131,8 @@ final class FootprintCommand implements Callable<Integer> {
             }
         }
         Table table = new Table("footprint", "measured", "baseline (same run)", "ratio");
-        table.row("client idle RSS (MiB)", Results.fixed(figures.clientRssMib(), 1),
+        table.row("client idle RSS (MiB)" + (figures.clientArchive() ? "" : ", no class-data archive"),
+                Results.fixed(figures.clientRssMib(), 1),
                 Results.fixed(figures.idleJvmRssMib(), 1) + " (idle JVM, client flags)",
                 Results.fixed(figures.clientRssMib() / figures.idleJvmRssMib(), 2));
         table.row("server idle RSS (MiB), 1 node", Results.fixed(figures.serverRssMib(), 1), "-", "-");
