@@ -35,7 +35,7 @@ final class FootprintCommand implements Callable<Integer> {
             "-Dsun.reflect.inflationThreshold=2147483647");
     /** The user commands' JVM flags in bin/director. */
     private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto");
+            "-Xshare:auto", "-Dsun.reflect.inflationThreshold=2147483647");
 
     @Spec
     CommandSpec spec;
