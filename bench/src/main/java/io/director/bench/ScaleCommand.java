@@ -62,7 +62,7 @@ final class ScaleCommand implements Callable<Integer> {
     Path output;
 
     record Figures(int nodes, double enrolSeconds, long alive, double serverRssMib, double serverCpuPercent,
-                   double heartbeatsPerSecond) {
+                   double heartbeatsPerSecond, double cpuMicrosPerHeartbeat) {
     }
 
     @Override
@@ -112,7 +112,9 @@ final class ScaleCommand implements Callable<Integer> {
                     alive = api.call(new ApiRequest.ListNodes(), ApiReply.Nodes.class).nodes().stream()
                             .filter(node -> "alive".equals(node.state())).count();
                 }
-                figures = new Figures(nodes, enrol, alive, rss, 100 * cpu / window, nodes / heartbeatSeconds);
+                double heartbeatsPerSecond = nodes / heartbeatSeconds;
+                figures = new Figures(nodes, enrol, alive, rss, 100 * cpu / window, heartbeatsPerSecond,
+                        1e6 * cpu / (window * heartbeatsPerSecond));
             } finally {
                 for (Process swarm : swarms) {
                     swarm.getOutputStream().close(); // the swarm's signal to stop
@@ -133,6 +135,7 @@ final class ScaleCommand implements Callable<Integer> {
         table.row("heartbeats per second", Results.fixed(figures.heartbeatsPerSecond(), 0), "-");
         table.row("server RSS (MiB)", Results.fixed(figures.serverRssMib(), 1), "< 1024");
         table.row("server CPU (% of a core)", Results.fixed(figures.serverCpuPercent(), 2), "< 5");
+        table.row("server CPU per heartbeat (µs)", Results.fixed(figures.cpuMicrosPerHeartbeat(), 1), "-");
         table.print(out);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("nodes", nodes);

@@ -41,6 +41,16 @@ final class NodeMessageHandlers implements InboundHandler {
     private final int outputCap;
     private final Map<Class<? extends Message>, BiConsumer<Peer, Message>> handlers;
     private long nextFlush;
+    /**
+     * Heartbeat answers not sent yet: connections and the {@code sent_at} each echoes. They go
+     * out together on the next tick (at most 250 ms late; a node gives up on a silent server only
+     * after three intervals). One burst costs JeroMQ's I/O thread one pass over its sockets where
+     * an answer sent at once costs two (it re-registers every socket's interest after each change
+     * of one), which grows with the node count: 10,000 nodes made that most of the server's CPU.
+     */
+    private String[] ackConnections = new String[64];
+    private long[] ackSentAt = new long[64];
+    private int acks;
 
     /** @param keys the enrolled keys, or null without encryption (nodes are then enrolled by hello alone) */
     NodeMessageHandlers(NodeRegistry registry, NodeKeys keys, JobDispatcher dispatcher, QueryCoordinator queries,
@@ -96,6 +106,7 @@ final class NodeMessageHandlers implements InboundHandler {
 
     @Override
     public void onTick(long now) {
+        sendAcks();
         List<Node> expired = registry.expireDue(now);
         if (!expired.isEmpty()) {
             dispatcher.expired(expired, now);
@@ -153,11 +164,30 @@ final class NodeMessageHandlers implements InboundHandler {
     private void heartbeat(Peer peer, Message.Heartbeat heartbeat) {
         Optional<Node> node = registry.heartbeat(peer.connection(), heartbeat.report(), System.currentTimeMillis());
         if (node.isPresent()) {
-            outbound.send(peer.connection(), new Message.HeartbeatAck(heartbeat.sentAt()));
+            queueAck(peer.connection(), heartbeat.sentAt());
         } else {
             outbound.send(peer.connection(),
                     new Message.HelloRequired("this server does not know the connection; say hello"));
         }
+    }
+
+    private void queueAck(String connection, long sentAt) {
+        if (acks == ackConnections.length) {
+            ackConnections = java.util.Arrays.copyOf(ackConnections, acks * 2);
+            ackSentAt = java.util.Arrays.copyOf(ackSentAt, acks * 2);
+        }
+        ackConnections[acks] = connection;
+        ackSentAt[acks] = sentAt;
+        acks++;
+    }
+
+    /** Sends the queued heartbeat answers in one burst (a node gone meanwhile just misses its own). */
+    private void sendAcks() {
+        for (int i = 0; i < acks; i++) {
+            outbound.send(ackConnections[i], new Message.HeartbeatAck(ackSentAt[i]));
+            ackConnections[i] = null;
+        }
+        acks = 0;
     }
 
     private void fromNode(Peer peer, java.util.function.Consumer<Node> work) {

@@ -9,6 +9,7 @@ import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Liveness;
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.NodeState;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
@@ -140,7 +141,7 @@ final class SwarmNode {
         }
         if (now >= nextBeat && retryHelloAt == 0) {
             if (enrolled) {
-                transmit(new Message.Heartbeat(now));
+                transmit(new Message.Heartbeat(now, report()));
                 counters.heartbeats.increment();
             } else {
                 transmit(hello(now));
@@ -247,6 +248,15 @@ final class SwarmNode {
         // instance from one restored out of the datastore (shown alive for a grace period).
         return new Message.Hello(DirectorVersion.PROTOCOL, identity, machineId, DirectorVersion.version(), Map.of(),
                 startedAt, nonce, proof, Map.of("swarm", "true", "hello_at", Long.toString(now)));
+    }
+
+    /**
+     * A capacity report of the size a real node sends with every heartbeat (its values vary, as
+     * free memory and load do), so the server decodes what it would from a fleet.
+     */
+    private NodeReport report() {
+        return new NodeReport(4, 8L << 30, (4L << 30) + random.nextInt(1 << 30), (100L << 30) + random.nextInt(1 << 30),
+                random.nextInt(400) / 100.0, NodeReport.Limits.NONE, java.util.List.of());
     }
 
     private void transmit(Message message) {

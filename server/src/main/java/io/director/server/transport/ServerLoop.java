@@ -27,6 +27,14 @@ public final class ServerLoop implements Outbound, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ServerLoop.class.getName());
     private static final int PER_PEER_QUEUE = 100_000;
     private static final int BATCH = 1000;
+    /**
+     * After a read that found messages, the job socket is left alone this long (the mailbox is
+     * still watched), so under steady traffic (10,000 nodes heartbeating: 1,000 messages a
+     * second) one wake-up of this thread, and one signal from JeroMQ's I/O thread, serve several
+     * messages instead of one each. A message after a quiet spell is read at once; one during
+     * traffic waits at most this long.
+     */
+    static final long REST_MILLIS = 5;
 
     private final String bindAddress;
     private final int jobPort;
@@ -120,37 +128,49 @@ public final class ServerLoop implements Outbound, AutoCloseable {
         ZMQ.Poller poller = context.createPoller(2);
         int jobsIndex = poller.register(jobs, ZMQ.Poller.POLLIN);
         int mailboxIndex = poller.register(mailbox.channel(), ZMQ.Poller.POLLIN);
+        // While messages keep coming, the job socket rests between reads and only the mailbox is watched.
+        ZMQ.Poller mailboxOnly = context.createPoller(1);
+        int restingMailboxIndex = mailboxOnly.register(mailbox.channel(), ZMQ.Poller.POLLIN);
         long nextTick = System.currentTimeMillis() + TICK_MILLIS;
+        long restUntil = 0;
         while (running && !Thread.currentThread().isInterrupted()) {
-            long wait = Math.max(0, nextTick - System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            boolean resting = now < restUntil;
+            long wait = Math.max(0, Math.min(nextTick, resting ? restUntil : nextTick) - now);
             try {
-                poller.poll(wait);
+                (resting ? mailboxOnly : poller).poll(wait);
             } catch (ZMQException e) {
                 if (!running) {
                     break;
                 }
                 throw e;
             }
-            if (poller.pollin(mailboxIndex)) {
+            if (resting ? mailboxOnly.pollin(restingMailboxIndex) : poller.pollin(mailboxIndex)) {
                 mailbox.runAll();
             }
-            if (poller.pollin(jobsIndex)) {
-                receive(jobs, handler);
+            if (!resting && poller.pollin(jobsIndex)) {
+                int received = receive(jobs, handler);
+                // A full batch: more are waiting, read on at once. Some: let the next ones gather.
+                restUntil = received > 0 && received < BATCH ? System.currentTimeMillis() + REST_MILLIS : 0;
             }
-            long now = System.currentTimeMillis();
+            now = System.currentTimeMillis();
             if (now >= nextTick) {
-                guarded(() -> handler.onTick(now));
+                long tick = now;
+                guarded(() -> handler.onTick(tick));
                 nextTick = now + TICK_MILLIS;
             }
         }
+        mailboxOnly.close();
         poller.close();
     }
 
-    private void receive(ZMQ.Socket socket, InboundHandler handler) {
-        for (int i = 0; i < BATCH; i++) {
+    /** Reads and handles up to {@link #BATCH} messages; returns how many it read. */
+    private int receive(ZMQ.Socket socket, InboundHandler handler) {
+        int i = 0;
+        for (; i < BATCH; i++) {
             byte[] routing = socket.recv(ZMQ.DONTWAIT);
             if (routing == null) {
-                return;
+                return i;
             }
             // The body carries the peer's metadata: its authenticated key and its address.
             zmq.Msg body = socket.hasReceiveMore() ? socket.recvMsg(0) : null;
@@ -173,6 +193,7 @@ public final class ServerLoop implements Outbound, AutoCloseable {
             }
             guarded(() -> handler.onMessage(peer, message));
         }
+        return i;
     }
 
     /** A handler bug must never stop the loop: log it and go on with the next message. */
