@@ -35,6 +35,12 @@ public final class NodeKeys {
     private final Map<String, StoredKey> byKey = new HashMap<>();
     /** Accepted key → identity; read by other threads. */
     private final Map<String, String> acceptedIdentity = new ConcurrentHashMap<>();
+    /**
+     * Identity → its accepted key, and the number of pending keys: a hello asks both, and with
+     * thousands of nodes a scan of every key per hello made enrolling them all quadratic.
+     */
+    private final Map<String, String> acceptedKeyByIdentity = new HashMap<>();
+    private int pendingKeys;
     /** The connection a pending key last said hello on, to tell it at once when it is accepted. */
     private final Map<String, String> pendingConnection = new HashMap<>();
 
@@ -78,12 +84,7 @@ public final class NodeKeys {
     }
 
     public void restore(List<StoredKey> keys) {
-        for (StoredKey key : keys) {
-            byKey.put(key.publicKey(), key);
-            if (ACCEPTED.equals(key.state())) {
-                acceptedIdentity.put(key.publicKey(), key.identity());
-            }
-        }
+        keys.forEach(this::put);
     }
 
     /**
@@ -192,8 +193,7 @@ public final class NodeKeys {
         }
         List<Changed> changed = new ArrayList<>();
         for (StoredKey key : keys) {
-            byKey.remove(key.publicKey());
-            acceptedIdentity.remove(key.publicKey());
+            unindex(byKey.remove(key.publicKey()));
             store.deleteKey(key.publicKey());
             changed.add(new Changed(view(key), key.state(), pendingConnection.remove(key.publicKey())));
         }
@@ -231,9 +231,8 @@ public final class NodeKeys {
     }
 
     private Optional<StoredKey> acceptedKeyOf(String identity) {
-        return byKey.values().stream()
-                .filter(k -> ACCEPTED.equals(k.state()) && k.identity().equals(identity))
-                .findFirst();
+        String key = acceptedKeyByIdentity.get(identity);
+        return key == null ? Optional.empty() : Optional.ofNullable(byKey.get(key));
     }
 
     private List<StoredKey> select(String identity, String fingerprint, String... states) {
@@ -246,8 +245,7 @@ public final class NodeKeys {
     }
 
     private boolean roomForPending(String identity) {
-        long pending = byKey.values().stream().filter(k -> PENDING.equals(k.state())).count();
-        return pending < maxPending;
+        return pendingKeys < maxPending;
     }
 
     private Admission tooMany(String identity) {
@@ -264,13 +262,33 @@ public final class NodeKeys {
     }
 
     private void save(StoredKey key) {
+        put(key);
+        store.upsertKey(key);
+    }
+
+    /** Keeps a key in memory with its indexes. */
+    private void put(StoredKey key) {
+        unindex(byKey.get(key.publicKey()));
         byKey.put(key.publicKey(), key);
         if (ACCEPTED.equals(key.state())) {
             acceptedIdentity.put(key.publicKey(), key.identity());
-        } else {
-            acceptedIdentity.remove(key.publicKey());
+            acceptedKeyByIdentity.put(key.identity(), key.publicKey());
+        } else if (PENDING.equals(key.state())) {
+            pendingKeys++;
         }
-        store.upsertKey(key);
+    }
+
+    /** Takes a key that is no longer in memory, or is about to change, out of the indexes. */
+    private void unindex(StoredKey key) {
+        if (key == null) {
+            return;
+        }
+        if (ACCEPTED.equals(key.state())) {
+            acceptedIdentity.remove(key.publicKey());
+            acceptedKeyByIdentity.remove(key.identity(), key.publicKey());
+        } else if (PENDING.equals(key.state())) {
+            pendingKeys--;
+        }
     }
 
     /** Keeps when and where a decided key was last seen; written only when where changed (no write per hello). */
@@ -278,7 +296,7 @@ public final class NodeKeys {
         StoredKey updated = new StoredKey(key.publicKey(), key.identity(), key.state(), machineId, address,
                 key.firstSeen(), now);
         if (java.util.Objects.equals(key.machineId(), machineId) && java.util.Objects.equals(key.address(), address)) {
-            byKey.put(key.publicKey(), updated);
+            put(updated);
         } else {
             save(updated);
         }

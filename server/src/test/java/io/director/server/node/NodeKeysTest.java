@@ -141,6 +141,32 @@ class NodeKeysTest {
         assertEquals(3, keys.list().size(), "the fourth key was not stored");
     }
 
+    /** The count of pending keys follows every decision, and a restart counts the restored ones. */
+    @Test
+    void aDecidedPendingKeyMakesRoomForAnother() {
+        for (int i = 0; i < 3; i++) {
+            hello("n" + i, CurveKeys.generate().publicKey(), false);
+        }
+        assertFalse(hello("n3", CurveKeys.generate().publicKey(), false).accepted());
+        assertNull(keys.accept("n0", null, 0L).error());
+        assertTrue(hello("n4", CurveKeys.generate().publicKey(), false).refusal().contains("is pending"),
+                "accepting one made room");
+        assertNull(keys.reject("n1", null).error());
+        assertTrue(hello("n5", CurveKeys.generate().publicKey(), false).refusal().contains("is pending"),
+                "rejecting one made room");
+        assertNull(keys.delete("n2", null).error());
+        assertTrue(hello("n6", CurveKeys.generate().publicKey(), false).refusal().contains("is pending"),
+                "deleting one made room");
+        String over = hello("n7", CurveKeys.generate().publicKey(), false).refusal();
+        assertTrue(over.startsWith("the server already has 3 pending keys"), over);
+
+        NodeKeys restarted = new NodeKeys(store, 3);
+        restarted.restore(store.loadKeys());
+        String afterRestart = restarted.admit("n8", "m-n8", CurveKeys.generate().publicKey(), "10.0.0.1", null,
+                false, 300L).refusal();
+        assertTrue(afterRestart.startsWith("the server already has 3 pending keys"), afterRestart);
+    }
+
     @Test
     void decisionsSurviveARestart() {
         hello("web-1", web1, true);
