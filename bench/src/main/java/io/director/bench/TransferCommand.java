@@ -2,6 +2,7 @@ package io.director.bench;
 
 import io.director.bench.cluster.BenchCluster;
 import io.director.bench.cluster.CopyFloor;
+import io.director.bench.cluster.ProcessFigures;
 import io.director.bench.cluster.TempTrees;
 import io.director.server.api.ApiRequest;
 import picocli.CommandLine.Command;
@@ -80,7 +81,12 @@ final class TransferCommand implements Callable<Integer> {
     record Run(String security, int nodes, long bytes, int repeats, long verifiedCopies,
                double[] floorSeconds, double[] directorSeconds, double floorP50Seconds, double directorP50Seconds,
                double floorP50MbPerSecond, double directorP50MbPerSecond, double directorMinMbPerSecond,
-               double directorOverFloorSeconds) {
+               double directorOverFloorSeconds, double floorCpuSeconds, double serverCpuSeconds,
+               double clientsCpuSeconds, double directorCpuOverFloorCpu, double clientMaxRssMib) {
+    }
+
+    /** One timed transfer: wall time, and the CPU the server and all clients used for it. */
+    private record Transfer(double seconds, double serverCpuSeconds, double clientsCpuSeconds) {
     }
 
     @Override
@@ -108,11 +114,14 @@ final class TransferCommand implements Callable<Integer> {
             TempTrees.delete(work);
         }
         Table table = new Table("transfer, " + sizeMib + " MiB to " + nodes + " nodes", "copy floor p50 (MB/s)",
-                "Director p50 (MB/s)", "Director min (MB/s)", "Director / floor (time)");
+                "Director p50 (MB/s)", "Director min (MB/s)", "Director / floor (time)", "CPU floor (s)",
+                "CPU server (s)", "CPU clients (s)", "Director / floor (CPU)", "client RSS (MiB)");
         for (Run run : runs) {
             table.row(run.security(), Results.fixed(run.floorP50MbPerSecond(), 0),
                     Results.fixed(run.directorP50MbPerSecond(), 0), Results.fixed(run.directorMinMbPerSecond(), 0),
-                    Results.fixed(run.directorOverFloorSeconds(), 2));
+                    Results.fixed(run.directorOverFloorSeconds(), 2), Results.fixed(run.floorCpuSeconds(), 2),
+                    Results.fixed(run.serverCpuSeconds(), 2), Results.fixed(run.clientsCpuSeconds(), 2),
+                    Results.fixed(run.directorCpuOverFloorCpu(), 2), Results.fixed(run.clientMaxRssMib(), 1));
         }
         out.println();
         table.print(out);
@@ -142,22 +151,36 @@ final class TransferCommand implements Callable<Integer> {
         out.flush();
         double[] floor = new double[repeats];
         double[] director = new double[repeats];
+        double[] floorCpu = new double[repeats];
+        double[] serverCpu = new double[repeats];
+        double[] clientsCpu = new double[repeats];
+        double clientRss = 0;
         long verified = 0;
+        long self = ProcessHandle.current().pid();
         try (BenchCluster cluster = BenchCluster.start(nodes, heartbeatSeconds, encrypted)) {
             // Untimed: the first transfer loads and compiles what the others reuse.
             transfer(cluster, source, sha256, bytes, destinations.resolve(security + "-warmup"));
             for (int i = 0; i < repeats; i++) {
                 Path floorDir = Files.createDirectories(destinations.resolve(security + "-floor-" + i));
+                double cpu = ProcessFigures.cpuSeconds(self);
                 floor[i] = CopyFloor.seconds(source, sha256, nodes, floorDir);
+                floorCpu[i] = ProcessFigures.cpuSeconds(self) - cpu;
                 TempTrees.delete(floorDir);
-                director[i] = transfer(cluster, source, sha256, bytes, destinations.resolve(security + "-" + i));
+                Transfer timed = transfer(cluster, source, sha256, bytes, destinations.resolve(security + "-" + i));
+                director[i] = timed.seconds();
+                serverCpu[i] = timed.serverCpuSeconds();
+                clientsCpu[i] = timed.clientsCpuSeconds();
                 verified += nodes;
                 out.println(security + " " + (i + 1) + "/" + repeats + ": Director "
                         + Results.fixed(bytes * nodes / director[i] / MB, 0) + " MB/s ("
                         + Results.fixed(director[i], 2) + " s), copy floor "
                         + Results.fixed(bytes * nodes / floor[i] / MB, 0) + " MB/s (" + Results.fixed(floor[i], 2)
-                        + " s)");
+                        + " s); CPU: server " + Results.fixed(serverCpu[i], 2) + " s, clients "
+                        + Results.fixed(clientsCpu[i], 2) + " s, floor " + Results.fixed(floorCpu[i], 2) + " s");
                 out.flush();
+            }
+            for (String node : cluster.identities()) {
+                clientRss = Math.max(clientRss, ProcessFigures.rssMib(cluster.client(node).pid()));
             }
         }
         double floorP50 = median(floor);
@@ -165,7 +188,9 @@ final class TransferCommand implements Callable<Integer> {
         double directorMax = Arrays.stream(director).max().orElseThrow();
         return new Run(security, nodes, bytes, repeats, verified, floor, director, floorP50, directorP50,
                 bytes * nodes / floorP50 / MB,
-                bytes * nodes / directorP50 / MB, bytes * nodes / directorMax / MB, directorP50 / floorP50);
+                bytes * nodes / directorP50 / MB, bytes * nodes / directorMax / MB, directorP50 / floorP50,
+                median(floorCpu), median(serverCpu), median(clientsCpu),
+                (median(serverCpu) + median(clientsCpu)) / median(floorCpu), clientRss);
     }
 
     /**
@@ -173,12 +198,16 @@ final class TransferCommand implements Callable<Integer> {
      * checked and deleted. Each node writes under a directory of its own, new for each call, and
      * the job skips the cache, so every call transfers the whole file to every node.
      */
-    private double transfer(BenchCluster cluster, Path source, String sha256, long bytes, Path directory)
+    private Transfer transfer(BenchCluster cluster, Path source, String sha256, long bytes, Path directory)
             throws Exception {
+        double serverCpu = ProcessFigures.cpuSeconds(cluster.server().pid());
+        double clientsCpu = clientsCpu(cluster);
         String arguments = "--skip-cache " + source + " " + directory + "/{{ node.identity }}/payload.bin";
         List<ApiRequest.JobSubmission> job = List.of(new ApiRequest.JobSubmission("ADD", arguments,
                 "bench-transfer", cluster.identities()));
         double seconds = cluster.runAndWait(job, nodes, timeoutSeconds).seconds();
+        serverCpu = ProcessFigures.cpuSeconds(cluster.server().pid()) - serverCpu;
+        clientsCpu = clientsCpu(cluster) - clientsCpu;
         for (String node : cluster.identities()) {
             Path copy = directory.resolve(node).resolve("payload.bin");
             if (!Files.isRegularFile(copy) || Files.size(copy) != bytes) {
@@ -191,6 +220,14 @@ final class TransferCommand implements Callable<Integer> {
             }
         }
         TempTrees.delete(directory);
+        return new Transfer(seconds, serverCpu, clientsCpu);
+    }
+
+    private static double clientsCpu(BenchCluster cluster) throws IOException {
+        double seconds = 0;
+        for (String node : cluster.identities()) {
+            seconds += ProcessFigures.cpuSeconds(cluster.client(node).pid());
+        }
         return seconds;
     }
 
