@@ -17,7 +17,8 @@ import java.util.logging.SimpleFormatter;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Director benchmarks: real servers and client processes, or a swarm of simulated nodes against an in-process server.",
         subcommands = {StormCommand.class, OverheadCommand.class, ThroughputCommand.class,
-                FootprintCommand.class, FanoutCommand.class, ScaleCommand.class, SwarmCommand.class})
+                FootprintCommand.class, FanoutCommand.class, ScaleCommand.class, TransferCommand.class,
+                SwarmCommand.class})
 public final class Bench {
 
     /** A scenario ran, but did not complete (a phase timed out); its JSON says where. */

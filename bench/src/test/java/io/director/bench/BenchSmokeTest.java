@@ -118,6 +118,39 @@ class BenchSmokeTest {
         }
     }
 
+    /** Both transports; the command itself fails unless every node's copy has the file's size and SHA-256. */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void transferCopiesTheFileToEveryNodeAndMeasuresTheCopyFloor() throws Exception {
+        Path output = dir.resolve("transfer.json");
+        Run run = run("transfer", "--size-mib", "4", "--nodes", "2", "--repeats", "2", "--heartbeat", "1",
+                "--timeout", "120", "--output", output.toString());
+
+        assertEquals(0, run.exitCode, run.out);
+        JsonNode document = WireCodec.mapper().readTree(output.toFile());
+        JsonNode runs = document.path("runs");
+        assertEquals(2, runs.size());
+        assertEquals("none", runs.get(0).path("security").asText());
+        assertEquals("curve", runs.get(1).path("security").asText());
+        for (JsonNode transfer : runs) {
+            String security = transfer.path("security").asText();
+            assertEquals(4L * 1024 * 1024, transfer.path("bytes").asLong(), security);
+            assertEquals(4, transfer.path("verified_copies").asLong(), security + ": 2 nodes x 2 repeats checked");
+            assertEquals(2, transfer.path("director_seconds").size(), security);
+            for (String figure : new String[]{"floor_p50_mb_per_second", "director_p50_mb_per_second",
+                    "director_min_mb_per_second", "director_over_floor_seconds", "server_cpu_seconds",
+                    "clients_cpu_seconds", "client_max_rss_mib"}) {
+                assertTrue(transfer.path(figure).asDouble() > 0, security + ": " + figure + " = " + transfer.path(figure));
+            }
+            // 2 nodes x 4 MiB in the median time, in MB/s
+            assertEquals(2 * 4.0 * 1024 * 1024 / 1e6 / transfer.path("director_p50_seconds").asDouble(),
+                    transfer.path("director_p50_mb_per_second").asDouble(), 1e-6, security);
+            assertTrue(transfer.path("director_min_mb_per_second").asDouble()
+                    <= transfer.path("director_p50_mb_per_second").asDouble(), security);
+        }
+        assertTrue(document.path("ratios").path("seconds_curve_over_none").asDouble() > 0);
+    }
+
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void scaleHoldsASwarmSplitOverProcessesAndMeasuresTheServer() throws Exception {

@@ -40,7 +40,7 @@ public final class BenchCluster implements AutoCloseable {
     public static BenchCluster start(int clients, double heartbeatSeconds, boolean encrypted) throws IOException {
         Path dir = Files.createTempDirectory("director-bench-");
         List<String> plaintext = encrypted ? List.of() : List.of("--encryption", "none");
-        LocalCluster cluster = new LocalCluster(dir, heartbeatSeconds, plaintext, List.of(launcher().toString()));
+        LocalCluster cluster = new LocalCluster(dir, heartbeatSeconds, plaintext, launcherCommand());
         List<String> identities = IntStream.rangeClosed(1, clients).mapToObj(i -> "node-" + i).toList();
         BenchCluster bench = new BenchCluster(dir, cluster, identities);
         try {
@@ -52,6 +52,20 @@ public final class BenchCluster implements AutoCloseable {
             bench.close();
             throw e;
         }
+    }
+
+    /**
+     * The command that starts the cluster's processes: the launcher, under {@code env} with
+     * {@code DIRECTOR_JAVA_OPTS} set to {@code BENCH_DIRECTOR_JAVA_OPTS} when that is set (the
+     * cluster does not pass its own environment's {@code DIRECTOR_*} on), for instance to profile
+     * the server and the clients with {@code -XX:StartFlightRecording=…}.
+     */
+    static List<String> launcherCommand() {
+        String options = System.getenv("BENCH_DIRECTOR_JAVA_OPTS");
+        if (options == null || options.isBlank()) {
+            return List.of(launcher().toString());
+        }
+        return List.of("env", "DIRECTOR_JAVA_OPTS=" + options, launcher().toString());
     }
 
     /** {@code bin/director} of the tree {@code bench/run} runs from (system property {@code director.home}). */

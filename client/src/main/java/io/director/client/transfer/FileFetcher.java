@@ -46,10 +46,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class FileFetcher implements AutoCloseable {
 
-    /** Requests outstanding at once. */
+    /**
+     * Requests outstanding at once. At most 4: the server takes in at most 16 requests per node,
+     * and a refused fetch leaves its window's requests queued there when the next fetch sends
+     * its own; past that limit, JeroMQ's CURVE garbled a request (FileFetcherTest, with 8).
+     */
     public static final int WINDOW = 4;
-    /** Bytes asked for per request: the server's largest chunk. */
-    public static final int CHUNK_BYTES = 1024 * 1024;
+    /**
+     * Bytes asked for per request, a quarter of the server's largest chunk: with CURVE, JeroMQ
+     * decrypts each message into new arrays of its own, and chunks of 1 MiB outlived the
+     * client's small young generation, so most collections were full ones (bench/run transfer).
+     */
+    public static final int CHUNK_BYTES = 256 * 1024;
     /** As on the job port: shorter ones are risky under CURVE reconnect bursts. */
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
     private static final long CLOSE_WAIT_SECONDS = 5;
@@ -59,6 +67,7 @@ public final class FileFetcher implements AutoCloseable {
     private final LinkSecurity security;
     private final int handshakeMillis;
     private final ReentrantLock turn = new ReentrantLock();
+    private final ChunkBuffers buffers = new ChunkBuffers(CHUNK_BYTES, WINDOW + 1);
     /** Guarded by {@link #turn}; null while not connected (the address did not resolve) and once closed. */
     private Connection connection;
     private boolean closed;
@@ -187,14 +196,15 @@ public final class FileFetcher implements AutoCloseable {
                     outstanding.add(request);
                     requested += length;
                 }
-                byte[] data = receiveChunk(socket, outstanding.peek(), file, deadline);
+                ByteBuffer data = receiveChunk(socket, outstanding.peek(), file, deadline);
                 outstanding.poll();
-                ByteBuffer buffer = ByteBuffer.wrap(data);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
+                int length = data.remaining();
+                digest.update(data.duplicate());
+                while (data.hasRemaining()) {
+                    out.write(data);
                 }
-                digest.update(data);
-                received += data.length;
+                buffers.release(data);
+                received += length;
             }
         } catch (IOException e) {
             throw new Answered("cannot write '" + file.source() + "' to " + temporary + ": " + e.getMessage());
@@ -222,11 +232,11 @@ public final class FileFetcher implements AutoCloseable {
      * The bytes answering {@code expected}, the oldest request outstanding. Answers to other
      * requests are left over from a failed fetch and are dropped.
      */
-    private byte[] receiveChunk(ZMQ.Socket socket, Message.ChunkRequest expected, TransferFile file, Deadline deadline)
-            throws TransferException, InterruptedException, Answered {
+    private ByteBuffer receiveChunk(ZMQ.Socket socket, Message.ChunkRequest expected, TransferFile file,
+                                    Deadline deadline) throws TransferException, InterruptedException, Answered {
         while (true) {
-            byte[] frame = receive(socket, file, deadline);
-            byte[] data = socket.hasReceiveMore() ? receive(socket, file, deadline) : null;
+            byte[] frame = receive(socket, file, deadline).data();
+            ByteBuffer data = socket.hasReceiveMore() ? receive(socket, file, deadline).buf() : null;
             while (socket.hasReceiveMore()) {
                 socket.recv(0);
             }
@@ -253,22 +263,22 @@ public final class FileFetcher implements AutoCloseable {
             if (chunk.error() != null) {
                 throw new Answered("the server refused '" + file.source() + "': " + Limits.reason(chunk.error()));
             }
-            if (chunk.length() != expected.length() || data == null || data.length != expected.length()) {
+            if (chunk.length() != expected.length() || data == null || data.remaining() != expected.length()) {
                 throw new Answered("bad chunk of '" + file.source() + "' from " + endpoint + ": expected "
                         + expected.length() + " bytes at offset " + expected.offset() + ", got "
-                        + (data == null ? "none" : Integer.toString(data.length)));
+                        + (data == null ? "none" : Integer.toString(data.remaining())));
             }
             return data;
         }
     }
 
-    private byte[] receive(ZMQ.Socket socket, TransferFile file, Deadline deadline)
+    private zmq.Msg receive(ZMQ.Socket socket, TransferFile file, Deadline deadline)
             throws TransferException, InterruptedException {
         try {
             long left = deadline.remainingMillis();
             if (left > 0) {
                 socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, left));
-                byte[] frame = socket.recv(0);
+                zmq.Msg frame = socket.recvMsg(0);
                 if (frame != null) {
                     return frame;
                 }
@@ -316,6 +326,11 @@ public final class FileFetcher implements AutoCloseable {
             socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
             // JeroMQ can stall a handshake for its whole 30 s default; a shorter one recovers sooner.
             socket.setHandshakeIvl(handshakeMillis);
+            if (!security.encrypted()) {
+                // Chunks arrive in reused buffers outside the heap (see ChunkBuffers). With CURVE,
+                // JeroMQ decrypts each message into arrays of its own, so this would not help.
+                socket.setMsgAllocator(buffers);
+            }
             try {
                 // Resolves the server's name at once: an unknown name throws here.
                 socket.connect(endpoint);

@@ -43,6 +43,12 @@ public final class TransferEndpoint implements AutoCloseable {
     static final int PER_PEER_QUEUE = 16;
     private static final Logger LOG = Logger.getLogger(TransferEndpoint.class.getName());
     private static final int BATCH = 256;
+    /**
+     * ZeroMQ I/O threads of the transfer port, one per core up to 4: with CURVE each chunk is
+     * encrypted on the I/O thread of its connection, so with one thread all nodes' chunks queued
+     * behind one core (bench/run transfer).
+     */
+    static final int IO_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final String bindAddress;
     private final int port;
@@ -88,7 +94,7 @@ public final class TransferEndpoint implements AutoCloseable {
     }
 
     private void run() {
-        ZContext context = new ZContext(1);
+        ZContext context = new ZContext(IO_THREADS);
         ZapHandler zap = null;
         ZMQ.Socket router = null;
         ZMQ.Poller poller = null;
