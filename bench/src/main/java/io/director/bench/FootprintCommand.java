@@ -30,8 +30,6 @@ final class FootprintCommand implements Callable<Integer> {
     private static final List<String> CLIENT_FLAGS = List.of("-Xms8m", "-Xmx64m",
             "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss512k", "-XX:MaxMetaspaceSize=64m",
             "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:Tier3InvocationThreshold=2000", "-XX:Tier3MinInvocationThreshold=1000",
-            "-XX:Tier3CompileThreshold=20000", "-XX:Tier3BackEdgeThreshold=600000",
             "-Dsun.reflect.inflationThreshold=2147483647");
     /** The user commands' JVM flags in bin/director. */
     private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

@@ -56,6 +56,8 @@ public final class ServerLink implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean enrolled;
     private long heartbeatMillis;
+    /** When the next heartbeat (or hello) is due; 0: at once. */
+    private long nextBeat;
     /** When the server was last heard from; 0 forces a reconnect after backoff. */
     private long lastHeard;
     private long backoffMillis = BACKOFF_MIN_MILLIS;
@@ -131,13 +133,10 @@ public final class ServerLink implements AutoCloseable {
         try {
             connect();
             lastHeard = System.currentTimeMillis();
-            long nextBeat = 0;
+            nextBeat = 0;
             while (running) {
+                beatIfDue();
                 long now = System.currentTimeMillis();
-                if (now >= nextBeat && retryHelloAt == 0) {
-                    transmit(enrolled ? new Message.Heartbeat(now, report()) : hello());
-                    nextBeat = now + heartbeatMillis;
-                }
                 if (now - lastHeard > Liveness.SILENT_INTERVALS * heartbeatMillis) {
                     reconnectAfterBackoff();
                     lastHeard = System.currentTimeMillis();
@@ -299,6 +298,18 @@ public final class ServerLink implements AutoCloseable {
                 continue;
             }
             handle(message);
+            // A burst (a thousand jobs submitted at once) takes a while to take in: the server
+            // must keep hearing from this node meanwhile, or it expires it.
+            beatIfDue();
+        }
+    }
+
+    /** Sends the heartbeat (or, not enrolled, the hello) when one is due. */
+    private void beatIfDue() {
+        long now = System.currentTimeMillis();
+        if (now >= nextBeat && retryHelloAt == 0 && socket != null) {
+            transmit(enrolled ? new Message.Heartbeat(now, report()) : hello());
+            nextBeat = now + heartbeatMillis;
         }
     }
 
