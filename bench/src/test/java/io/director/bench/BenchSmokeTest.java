@@ -100,6 +100,8 @@ class BenchSmokeTest {
         assertTrue(figures.path("server_cpu_percent").asDouble() >= 0, figures.toString());
         assertTrue(figures.path("cli_archive_made").asBoolean(), "the launcher made the CLI's class-data archive: "
                 + figures);
+        assertTrue(figures.path("client_archive").asBoolean(), "the measured client mapped the archive the first "
+                + "client recorded when it stopped: " + figures);
     }
 
     @Test

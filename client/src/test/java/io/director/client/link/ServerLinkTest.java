@@ -16,6 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The node's link against a real ROUTER on loopback that plays the server. */
 class ServerLinkTest {
@@ -58,6 +59,70 @@ class ServerLinkTest {
         }
     }
 
+    /**
+     * A thousand jobs at once take a while to take in (here 3 ms each: 3 s, six heartbeat
+     * intervals); the server must hear a heartbeat every interval meanwhile, or it expires the node.
+     */
+    @Test
+    void heartbeatsGoOutWhileABurstOfJobsIsTakenIn() throws Exception {
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+            router.setReceiveTimeOut(35_000);
+            int port = router.bindToRandomPort("tcp://127.0.0.1");
+            java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+            LinkListener slow = new NoListener() {
+                @Override
+                public void onJob(Job job) {
+                    try {
+                        Thread.sleep(3);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    taken.incrementAndGet();
+                }
+            };
+            long interval = 500;
+            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
+                    LinkSecurity.plaintext(), interval, slow, () -> null);
+            link.start();
+            try {
+                Received hello = receive(router);
+                assertInstanceOf(Message.Hello.class, hello.message());
+                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
+                        "test", interval, 1024)));
+                io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
+                        .parse("ECHO", "hello");
+                int burst = 1000;
+                for (int i = 0; i < burst; i++) {
+                    Job job = new Job("job-" + i, "job-" + i, null, definition,
+                            io.director.dsl.verb.Fingerprint.of(definition));
+                    send(router, hello.routingId(), WireCodec.encode(new Message.Dispatch(job)));
+                }
+                long sent = System.currentTimeMillis();
+                router.setReceiveTimeOut(2_000);
+                long last = sent;
+                long longestSilence = 0;
+                int heartbeats = 0;
+                while (taken.get() < burst) {
+                    Received next = receiveOrNull(router);
+                    long now = System.currentTimeMillis();
+                    if (next != null && next.message() instanceof Message.Heartbeat) {
+                        heartbeats++;
+                        longestSilence = Math.max(longestSilence, now - last);
+                        last = now;
+                    }
+                    assertTrue(now - sent < 60_000, "the burst was not taken in: " + taken.get());
+                }
+                longestSilence = Math.max(longestSilence, System.currentTimeMillis() - last);
+                assertTrue(System.currentTimeMillis() - sent >= 6 * interval, "the intake lasted several intervals");
+                assertTrue(heartbeats >= 3, "heartbeats during the burst: " + heartbeats);
+                assertTrue(longestSilence < 3 * interval, "the server heard nothing for " + longestSilence + " ms");
+            } finally {
+                link.close();
+            }
+        }
+    }
+
     private record Received(byte[] routingId, Message message) {
     }
 
@@ -81,7 +146,7 @@ class ServerLinkTest {
         router.send(body, 0);
     }
 
-    private static final class NoListener implements LinkListener {
+    private static class NoListener implements LinkListener {
         @Override
         public void onEnrolled(int outputCapBytes) {
         }
