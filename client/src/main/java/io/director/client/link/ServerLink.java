@@ -297,9 +297,11 @@ public final class ServerLink implements AutoCloseable {
                 resyncAfterLoss();
                 continue;
             }
+            // A burst (a thousand jobs submitted at once) takes a while to take in: each message
+            // read is the server heard (not only the first), and the server must keep hearing from
+            // this node meanwhile, or it expires it.
+            lastHeard = System.currentTimeMillis();
             handle(message);
-            // A burst (a thousand jobs submitted at once) takes a while to take in: the server
-            // must keep hearing from this node meanwhile, or it expires it.
             beatIfDue();
         }
     }

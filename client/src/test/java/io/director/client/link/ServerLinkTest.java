@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,7 @@ class ServerLinkTest {
         try (ZContext context = new ZContext()) {
             ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
             router.setReceiveTimeOut(35_000);
+            router.setSndHWM(0); // the whole burst is queued, none dropped
             int port = router.bindToRandomPort("tcp://127.0.0.1");
             java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
             LinkListener slow = new NoListener() {
@@ -106,7 +108,11 @@ class ServerLinkTest {
                 while (taken.get() < burst) {
                     Received next = receiveOrNull(router);
                     long now = System.currentTimeMillis();
-                    if (next != null && next.message() instanceof Message.Heartbeat) {
+                    assertFalse(next != null && next.message() instanceof Message.Hello,
+                            "the node took the server for silent and connected again");
+                    if (next != null && next.message() instanceof Message.Heartbeat heartbeat) {
+                        // Answered as the server does, behind the jobs still queued for the node.
+                        send(router, next.routingId(), WireCodec.encode(new Message.HeartbeatAck(heartbeat.sentAt())));
                         heartbeats++;
                         longestSilence = Math.max(longestSilence, now - last);
                         last = now;
