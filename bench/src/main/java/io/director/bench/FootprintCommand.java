@@ -73,9 +73,7 @@ final class FootprintCommand implements Callable<Integer> {
         // one start and stop first, so the client measured runs as it will from then on.
         out.println("starting and stopping a client once (its class-data archive)");
         out.flush();
-        try (BenchCluster prime = BenchCluster.start(1, heartbeatSeconds, true)) {
-            prime.identities(); // started, enrolled, and stopped by close()
-        }
+        BenchCluster.start(1, heartbeatSeconds, true).close(); // started, enrolled, then stopped
         out.println("starting a server and a client; idling " + idleSeconds + " s");
         out.flush();
         try (BenchCluster cluster = BenchCluster.start(1, heartbeatSeconds, true)) {

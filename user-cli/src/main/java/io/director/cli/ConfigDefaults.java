@@ -66,8 +66,8 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     /**
      * As {@link #load(String[], Map, Set)}, for a command line built with only the sub-command
      * that runs: a key none of its options knows is checked against every option of every
-     * sub-command, which are only then gathered (a server's file sets server options, and a
-     * {@code manage} on that host must accept them).
+     * sub-command, which are only then gathered, once (a server's file sets server options, and
+     * a {@code manage} on that host must accept them).
      */
     public static ConfigDefaults load(String[] args, Map<String, String> environment, Set<String> loadedOptions,
                                       Supplier<Set<String>> everyOption) {
@@ -94,6 +94,8 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
     private static void readFile(Path path, Set<String> loadedOptions, Supplier<Set<String>> everyOption,
                                  Map<String, String> values, Map<String, KeyLine> origins) {
+        Set<String> known = loadedOptions; // widened to every option at the first key it lacks
+        boolean widened = false;
         Optional<Node> document;
         try {
             // Composed, not constructed: a value keeps the text written (identity: 007 stays "007").
@@ -123,9 +125,13 @@ public final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
                 throw new CliException(ExitCodes.INVALID_INPUT, "config file " + where
                         + ": 'config-file' cannot be set in a config file (use --config-file or DIRECTOR_CONFIG_FILE)");
             }
-            if (!loadedOptions.contains(key) && !everyOption.get().contains(key)) {
+            if (!known.contains(key) && !widened) {
+                known = everyOption.get();
+                widened = true;
+            }
+            if (!known.contains(key)) {
                 throw new CliException(ExitCodes.INVALID_INPUT, "config file " + where + ": unknown key '" + written
-                        + "' (known: " + String.join(", ", new TreeSet<>(everyOption.get())) + ")");
+                        + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
             KeyLine first = origins.putIfAbsent(key, new KeyLine(written, line(keyNode)));
             if (first != null) {

@@ -9,8 +9,6 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /** Entry point of the executable jar and of {@code bin/director}. */
@@ -37,19 +35,8 @@ public final class Main {
         CommandLine commandLine = DirectorCommand.commandLineFor(args, out, err);
         ConfigDefaults defaults;
         try {
-            Set<String> loaded = ConfigDefaults.optionNames(commandLine);
-            Supplier<Set<String>> every = new Supplier<>() {
-                private Set<String> names;
-
-                @Override
-                public Set<String> get() {
-                    if (names == null) {
-                        names = ConfigDefaults.optionNames(DirectorCommand.commandLine(out, err));
-                    }
-                    return names;
-                }
-            };
-            defaults = ConfigDefaults.load(args, environment, loaded, every);
+            defaults = ConfigDefaults.load(args, environment, ConfigDefaults.optionNames(commandLine),
+                    () -> ConfigDefaults.optionNames(DirectorCommand.commandLine(out, err)));
         } catch (CliException e) {
             err.println("director: " + e.getMessage());
             err.flush();

@@ -57,7 +57,7 @@ public final class DirectorCommand implements Runnable {
             description = "Verbose logs on stderr.")
     boolean debug;
 
-    /** Builds the whole command line (every sub-command) with the given writers; tests use this with the real parser. */
+    /** The whole command line (every sub-command) with the given writers; tests use it with the real parser. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         return build(SUBCOMMANDS, true, out, err);
     }
