@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -92,12 +93,16 @@ final class FootprintCommand implements Callable<Integer> {
                 Thread.sleep(Math.round(cpuWindowSeconds * 1000));
                 double cpu = ProcessFigures.cpuSeconds(serverPid) - cpuBefore;
                 double window = (System.nanoTime() - windowStart) / 1e9;
-                List<String> listNodes = List.of(BenchCluster.launcher().toString(), "manage", "--list-nodes",
+                // The CLI as an operator runs it: the launcher and the jar laid out as the
+                // distribution installs them (bin/, lib/), so the launcher does not first check a
+                // source tree for changes as it does in a checkout.
+                Path installed = install(cluster.directory().resolve("installed"));
+                List<String> listNodes = List.of(installed.toString(), "manage", "--list-nodes",
                         "--socket-path", cluster.socketPath().toString());
-                // The launcher's class-data archive for user commands, in this run's own file: the
+                // The launcher's class-data archive for user commands, next to this run's jar: the
                 // first command makes it in the background, the timed ones use it.
-                Path archive = cluster.directory().resolve("director-cli.jsa");
-                Map<String, String> withArchive = Map.of("DIRECTOR_CDS_DIR", cluster.directory().toString());
+                Path archive = installed.getParent().resolveSibling("lib").resolve("director-cli.jsa");
+                Map<String, String> withArchive = Map.of();
                 out.println("making the CLI's class-data archive");
                 out.flush();
                 timed(listNodes, withArchive);
@@ -164,6 +169,16 @@ final class FootprintCommand implements Callable<Integer> {
     }
 
     /** Whether the file appeared (non-empty) within the time given. */
+    /** Lays out {@code bin/director} and {@code lib/director.jar} under {@code root}; returns the launcher. */
+    private static Path install(Path root) throws IOException {
+        Path checkout = BenchCluster.launcher();
+        Path jar = checkout.getParent().resolveSibling("user-cli").resolve("target").resolve("director.jar");
+        Path launcher = Files.createDirectories(root.resolve("bin")).resolve("director");
+        Files.copy(checkout, launcher, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(jar, Files.createDirectories(root.resolve("lib")).resolve("director.jar"));
+        return launcher;
+    }
+
     private static boolean awaitFile(Path file, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {

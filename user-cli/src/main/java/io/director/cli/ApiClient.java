@@ -27,6 +27,11 @@ public final class ApiClient implements AutoCloseable {
         this.channel = channel;
     }
 
+    /** The mapper the API's JSON is read and written with. */
+    static ObjectMapper json() {
+        return JSON;
+    }
+
     /** Connects, or fails with exit code 3 and a message naming the socket. */
     public static ApiClient connect(Path socketPath) {
         try {

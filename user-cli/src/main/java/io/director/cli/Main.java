@@ -9,10 +9,14 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 
 /** Entry point of the executable jar and of {@code bin/director}. */
 public final class Main {
+
+    /** Sub-commands that talk to the server over its socket. */
+    private static final Set<String> SERVER_COMMANDS = Set.of("manage", "exec", "orchestrate", "keys", "destroy");
 
     private Main() {
     }
@@ -20,14 +24,28 @@ public final class Main {
     public static void main(String[] args) {
         // Must precede the first logger: see DirectorLogManager.
         System.setProperty("java.util.logging.manager", DirectorLogManager.class.getName());
+        // A command that talks to the server has its JSON mapper, socket classes and logging made
+        // ready on a second thread while this one parses the command line (docs/performance.md).
+        String word = DirectorCommand.subcommandWord(args);
+        boolean prepared = word != null && SERVER_COMMANDS.contains(word);
+        if (prepared) {
+            ApiPreparation.startInBackground(() -> LogSetup.configure(Level.WARNING));
+        }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        System.exit(run(args, System.getenv(), out, err));
+        System.exit(run(args, System.getenv(), out, err, !prepared));
     }
 
     /** Runs the command line and returns its exit code; tests call this with their own writers. */
     public static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err) {
-        LogSetup.configure(Level.WARNING);
+        return run(args, environment, out, err, true);
+    }
+
+    private static int run(String[] args, Map<String, String> environment, PrintWriter out, PrintWriter err,
+                           boolean configureLogging) {
+        if (configureLogging) {
+            LogSetup.configure(Level.WARNING);
+        }
         String mode = environment.get("DIRECTOR_MODE");
         if (args.length == 0 && ("server".equals(mode) || "client".equals(mode))) {
             args = new String[] {mode};

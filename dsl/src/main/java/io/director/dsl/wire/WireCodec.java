@@ -27,13 +27,19 @@ import java.io.IOException;
 public final class WireCodec {
 
     private static final ObjectMapper MAPPER = newMapper();
-    /** The mapper's rules for reading outside input, and numbers must be finite. */
-    private static final ObjectMapper INPUT = newMapper().registerModule(new SimpleModule("finite-numbers")
-            .addDeserializer(Number.class, new Finite<>(Number.class, NumberDeserializers.NumberDeserializer.instance))
-            .addDeserializer(Double.class, new Finite<>(Double.class,
-                    new NumberDeserializers.DoubleDeserializer(Double.class, null)))
-            .addDeserializer(double.class, new Finite<>(Double.class,
-                    new NumberDeserializers.DoubleDeserializer(Double.TYPE, 0.0))));
+
+    /**
+     * The mapper's rules for reading outside input, and numbers must be finite. Made when first
+     * read: the CLI never reads outside input, and each mapper costs its start-up milliseconds.
+     */
+    private static final class Input {
+        static final ObjectMapper INPUT = newMapper().registerModule(new SimpleModule("finite-numbers")
+                .addDeserializer(Number.class, new Finite<>(Number.class, NumberDeserializers.NumberDeserializer.instance))
+                .addDeserializer(Double.class, new Finite<>(Double.class,
+                        new NumberDeserializers.DoubleDeserializer(Double.class, null)))
+                .addDeserializer(double.class, new Finite<>(Double.class,
+                        new NumberDeserializers.DoubleDeserializer(Double.TYPE, 0.0))));
+    }
 
     private WireCodec() {
     }
@@ -89,7 +95,7 @@ public final class WireCodec {
             throw new ProtocolException(what + " of " + frame.length + " bytes exceeds the cap of " + maxBytes);
         }
         try {
-            T value = INPUT.readValue(frame, type);
+            T value = Input.INPUT.readValue(frame, type);
             if (value == null) {
                 throw new ProtocolException("empty " + what);
             }

@@ -81,7 +81,7 @@ public final class DirectorCommand implements Runnable {
     }
 
     /** The first word that is not a root option or an option's value, or null. */
-    private static String subcommandWord(String[] args) {
+    public static String subcommandWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (ROOT_OPTIONS_WITH_VALUE.contains(arg)) {
