@@ -3,6 +3,7 @@ package io.director.client.transfer;
 import io.director.client.link.LinkSecurity;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.WireCodec;
 import net.jqwik.api.Arbitraries;
@@ -22,6 +23,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,28 +238,30 @@ class FileFetcherFuzzTest {
         }
         int length = (int) Math.min(request.length(), plan.content().length - request.offset());
         byte[] data = Arrays.copyOfRange(plan.content(), (int) request.offset(), (int) request.offset() + length);
-        Message.Chunk right = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, null);
+        long crc32c = TransferChunks.crc32c(ByteBuffer.wrap(data));
+        Message.Chunk right = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c,
+                null);
         switch (answer) {
             case RIGHT -> send(router, routing, WireCodec.encode(right), data);
             case LATE_NOISE_FIRST -> {
                 send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
-                        request.offset() + 7, length, null)), data);
+                        request.offset() + 7, length, crc32c, null)), data);
                 send(router, routing, WireCodec.encode(right), data);
             }
             case OTHER_JOB_FIRST -> {
-                send(router, routing, WireCodec.encode(new Message.Chunk("job-0", request.source(), request.offset(),
-                        0, plan.text())));
+                send(router, routing, WireCodec.encode(Message.Chunk.refused("job-0", request.source(),
+                        request.offset(), plan.text())));
                 send(router, routing, WireCodec.encode(right), data);
             }
             case TWICE -> {
                 send(router, routing, WireCodec.encode(right), data);
                 send(router, routing, WireCodec.encode(right), data);
             }
-            case REFUSED -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
-                    request.offset(), 0, plan.text())));
+            case REFUSED -> send(router, routing, WireCodec.encode(Message.Chunk.refused(request.jobId(),
+                    request.source(), request.offset(), plan.text())));
             case NO_BYTES -> send(router, routing, WireCodec.encode(right));
             case WRONG_LENGTH -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(),
-                    request.source(), request.offset(), length + 1, null)), data);
+                    request.source(), request.offset(), length + 1, crc32c, null)), data);
             case SHORT_BYTES -> send(router, routing, WireCodec.encode(right), Arrays.copyOf(data, Math.max(0, length - 1)));
             case WRONG_BYTES -> {
                 byte[] wrong = data.clone();
