@@ -189,7 +189,8 @@ class FileFetcherFuzzTest {
     Arbitrary<Plan> plans() {
         Arbitrary<byte[]> content = Arbitraries.frequencyOf(
                 Tuple.of(12, Arbitraries.bytes().array(byte[].class).ofMaxSize(3000)),
-                Tuple.of(1, Arbitraries.integers().between(TransferChunks.CHUNK_BYTES, 3 * TransferChunks.CHUNK_BYTES + 5)
+                Tuple.of(1, Arbitraries.integers()
+                        .between(TransferChunks.CHUNK_BYTES, 3 * TransferChunks.CHUNK_BYTES + 5)
                         .map(size -> {
                             byte[] bytes = new byte[size];
                             new java.util.Random(size).nextBytes(bytes);

@@ -33,7 +33,10 @@ public final class TransferChunks {
                 && length == Math.min(CHUNK_BYTES, size - offset);
     }
 
-    /** The CRC32C of the bytes between the buffer's position and limit, as an unsigned 32-bit value; the buffer is left as it was. */
+    /**
+     * The CRC32C of the bytes between the buffer's position and limit, as an unsigned 32-bit
+     * value; the buffer (on the heap or not) is left as it was.
+     */
     public static long crc32c(ByteBuffer data) {
         CRC32C crc = new CRC32C();
         crc.update(data.duplicate());

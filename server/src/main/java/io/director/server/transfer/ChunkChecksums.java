@@ -26,10 +26,11 @@ import java.util.zip.CRC32C;
  * so a node gets the bytes the job was submitted with, or a refusal. Thread-safe: submissions
  * {@link #remember} on API threads, the endpoint asks on its own thread.
  * <p>
- * In memory only, and only the most recently used files, about {@link #MAX_WEIGHT} entries' worth
- * (a file counts its chunks plus {@link #ENTRY_WEIGHT}). A file the server has no list for (it
- * restarted since the submission, or the list was dropped) is read once more when it is first
- * asked for, and its list is trusted only if the bytes still have the submitted size and SHA-256.
+ * In memory only, and only for the most recently used files, up to a weight of
+ * {@link #MAX_WEIGHT} (a file weighs its number of chunks plus {@link #ENTRY_WEIGHT}). A file the
+ * server has no list for (it restarted since the submission, or the list was dropped) is read
+ * once more when it is first asked for, and the new list is trusted only if the bytes still have
+ * the submitted size and SHA-256.
  */
 public final class ChunkChecksums {
 
@@ -144,23 +145,22 @@ public final class ChunkChecksums {
         synchronized (this) {
             entry = lists.get(key);
         }
-        Path path = Path.of(file.source());
-        if (entry == null || entry.changed() != null && !entry.changed().equals(modified(path))) {
-            // Read outside the lock: it takes as long as the file is large.
-            FileTime before = modified(path);
-            Reading reading = read(path, file.size());
-            entry = reading.size() == file.size() && reading.sha256().equals(file.sha256())
-                    ? new Entry(reading.crc32c(), null) : new Entry(new int[0], before);
-            put(key, entry);
+        if (entry == null || entry.changed() != null) {
+            Path path = Path.of(file.source());
+            FileTime modified = Files.getLastModifiedTime(path);
+            if (entry == null || !entry.changed().equals(modified)) {
+                // Read outside the lock: it takes as long as the file is large.
+                Reading reading = read(path, file.size());
+                entry = reading.size() == file.size() && reading.sha256().equals(file.sha256())
+                        ? new Entry(reading.crc32c(), null) : new Entry(new int[0], modified);
+                put(key, entry);
+            }
         }
         if (entry.changed() != null) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(Integer.toUnsignedLong(entry.crc32c()[Math.toIntExact(offset / TransferChunks.CHUNK_BYTES)]));
-    }
-
-    private static FileTime modified(Path path) throws IOException {
-        return Files.getLastModifiedTime(path);
+        int chunk = Math.toIntExact(offset / TransferChunks.CHUNK_BYTES);
+        return OptionalLong.of(Integer.toUnsignedLong(entry.crc32c()[chunk]));
     }
 
     private synchronized void put(Key key, Entry entry) {
@@ -169,7 +169,8 @@ public final class ChunkChecksums {
             weight -= previous.weight();
         }
         weight += entry.weight();
-        // Oldest first; the newest stays even alone over the limit, or a huge file would be read for every chunk.
+        // Oldest first; the newest stays even alone over the limit, or a huge file would be read
+        // again for every chunk.
         Iterator<Entry> oldest = lists.values().iterator();
         while (weight > MAX_WEIGHT && lists.size() > 1) {
             weight -= oldest.next().weight();
