@@ -13,6 +13,7 @@ import io.director.server.node.HelloCheck;
 import io.director.server.node.NodeKeys;
 import io.director.server.node.NodeRegistry;
 import io.director.server.store.ServerStore;
+import io.director.server.transfer.ChunkChecksums;
 import io.director.server.transfer.TransferEndpoint;
 import io.director.server.transfer.TransferPeers;
 import io.director.server.transfer.TransferPermissions;
@@ -81,10 +82,12 @@ public final class DirectorServer implements AutoCloseable {
 
         // The transfer port opens before any job goes out, so a node can fetch a job's files at once.
         TransferPermissions permissions = new TransferPermissions();
+        ChunkChecksums checksums = new ChunkChecksums();
         TransferPeers peers = nodeKeys == null ? TransferPeers.trustingClaims()
                 : (peer, claimed) -> nodeKeys.acceptedIdentity(peer.publicKey())
                         .filter(identity -> claimed == null || identity.equals(claimed));
-        transfer = new TransferEndpoint(config.bindAddress(), config.transferPort(), permissions, security, peers);
+        transfer = new TransferEndpoint(config.bindAddress(), config.transferPort(), permissions, checksums, security,
+                peers);
         try {
             transfer.start();
         } catch (RuntimeException e) {
@@ -111,7 +114,8 @@ public final class DirectorServer implements AutoCloseable {
 
         // The API opens last, so a CLI request never reaches a half-started server.
         api = new ApiServer(config.socketPath(), config.socketGroup(),
-                new ApiService(loop, registry, nodeKeys, security, dispatcher, plans, deployments, store)::handle);
+                new ApiService(loop, registry, nodeKeys, security, dispatcher, plans, deployments, store,
+                        checksums)::handle);
         try {
             api.start();
         } catch (IOException e) {

@@ -4,6 +4,7 @@ import io.director.client.link.LinkSecurity;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.WireCodec;
 import org.zeromq.SocketType;
@@ -14,10 +15,8 @@ import org.zeromq.ZMQException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -29,14 +28,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * the caller's deadline passes. Fetches take turns on one DEALER connection (a CURVE client with
  * the node's key, unless encryption is off); each request names the node.
  * <p>
- * The fetcher keeps {@link #WINDOW} requests of at most {@link #CHUNK_BYTES} outstanding (credit
- * based, as in the ZeroMQ guide's file transfer), writes each chunk as it arrives, checks that
- * it answers the oldest outstanding request with the length asked for, and checks the size and
- * SHA-256 of the whole file before handing it over.
+ * The fetcher asks for the chunks of the grid ({@link TransferChunks}) in order and keeps
+ * {@link #WINDOW} requests outstanding (credit based, as in the ZeroMQ guide's file transfer).
+ * It checks that each chunk answers the oldest outstanding request with the length asked for and
+ * that its bytes have the CRC32C its header gives, writes it, and checks the total size before
+ * handing the file over. The server sends a chunk only if its bytes have the CRC32C they had when
+ * the job was submitted, with the SHA-256 the job names; so the file handed over has that content
+ * without the node hashing it, which its C1-only JVM does slowly (no SHA-256 intrinsic there,
+ * while CRC32C has one).
  * <p>
- * The connection is opened by the constructor (or, if the server's name does not resolve yet,
- * by the first fetch), so its handshake is done before the first job needs it. It stays open
- * between fetches, also after a refusal or a bad checksum: answers still on their way for a
+ * The connection is opened by the first fetch, not by the constructor (a node that is never sent
+ * a file keeps no transfer context). It stays open between fetches, also after a refusal or a
+ * damaged chunk: answers still on their way for a
  * failed fetch are recognised by their job, path and offset and dropped by the next one. Why
  * not a new connection per fetch: measured here, JeroMQ 0.6.0 stalls the handshake of about one
  * new DEALER connection in fifty for the whole handshake interval (10 s), and of about one in
@@ -52,12 +55,6 @@ public final class FileFetcher implements AutoCloseable {
      * its own; past that limit, JeroMQ's CURVE garbled a request (FileFetcherTest, with 8).
      */
     public static final int WINDOW = 4;
-    /**
-     * Bytes asked for per request, a quarter of the server's largest chunk: with CURVE, JeroMQ
-     * decrypts each message into new arrays of its own, and chunks of 1 MiB outlived the
-     * client's small young generation, so most collections were full ones (bench/run transfer).
-     */
-    public static final int CHUNK_BYTES = 256 * 1024;
     /** As on the job port: shorter ones are risky under CURVE reconnect bursts. */
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
     private static final long CLOSE_WAIT_SECONDS = 5;
@@ -67,7 +64,7 @@ public final class FileFetcher implements AutoCloseable {
     private final LinkSecurity security;
     private final int handshakeMillis;
     private final ReentrantLock turn = new ReentrantLock();
-    private final ChunkBuffers buffers = new ChunkBuffers(CHUNK_BYTES, WINDOW + 1);
+    private final ChunkBuffers buffers = new ChunkBuffers(TransferChunks.CHUNK_BYTES, WINDOW + 1);
     /** Guarded by {@link #turn}; null while not connected (the address did not resolve) and once closed. */
     private Connection connection;
     private boolean closed;
@@ -101,8 +98,8 @@ public final class FileFetcher implements AutoCloseable {
      * Fetches one file of a job into a new temporary file in {@code directory}, verified. The
      * caller sets its attributes and commits it into place, or closes it to throw it away.
      *
-     * @throws TransferException when the server refuses, the bytes do not match the file's size
-     *                           or checksum, no answer comes before the deadline, or the
+     * @throws TransferException when the server refuses, a chunk arrives damaged or the bytes do
+     *                           not add up to the file's size, no answer comes before the deadline, or the
      *                           temporary file cannot be written; no temporary file is left then
      */
     public StagedFile fetch(String jobId, TransferFile file, Path directory, Deadline deadline)
@@ -174,14 +171,13 @@ public final class FileFetcher implements AutoCloseable {
      */
     private void download(ZMQ.Socket socket, String jobId, TransferFile file, Path temporary, Deadline deadline)
             throws TransferException, InterruptedException, Answered {
-        MessageDigest digest = Sha256.newDigest();
+        long received = 0;
         try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             ArrayDeque<Message.ChunkRequest> outstanding = new ArrayDeque<>();
             long requested = 0;
-            long received = 0;
             while (received < file.size()) {
                 while (outstanding.size() < WINDOW && requested < file.size()) {
-                    int length = (int) Math.min(CHUNK_BYTES, file.size() - requested);
+                    int length = (int) Math.min(TransferChunks.CHUNK_BYTES, file.size() - requested);
                     Message.ChunkRequest request = new Message.ChunkRequest(node, jobId, file.source(), requested,
                             length);
                     send(socket, request, file, deadline);
@@ -191,7 +187,6 @@ public final class FileFetcher implements AutoCloseable {
                 ByteBuffer data = receiveChunk(socket, outstanding.peek(), file, deadline);
                 outstanding.poll();
                 int length = data.remaining();
-                digest.update(data.duplicate());
                 while (data.hasRemaining()) {
                     out.write(data);
                 }
@@ -201,10 +196,9 @@ public final class FileFetcher implements AutoCloseable {
         } catch (IOException e) {
             throw new Answered("cannot write '" + file.source() + "' to " + temporary + ": " + e.getMessage());
         }
-        String actual = Sha256.hex(digest);
-        if (!actual.equals(file.sha256())) {
-            throw new Answered("checksum mismatch for '" + file.source() + "': expected sha256 " + file.sha256()
-                    + ", got " + actual + " (did it change on the server since the job was submitted?)");
+        if (received != file.size()) {
+            throw new Answered("received " + received + " bytes of '" + file.source() + "' from " + endpoint
+                    + ", expected " + file.size());
         }
     }
 
@@ -260,8 +254,18 @@ public final class FileFetcher implements AutoCloseable {
                         + expected.length() + " bytes at offset " + expected.offset() + ", got "
                         + (data == null ? "none" : Integer.toString(data.remaining())));
             }
+            long crc32c = TransferChunks.crc32c(data);
+            if (crc32c != chunk.crc32c()) {
+                throw new Answered("chunk at offset " + chunk.offset() + " of '" + file.source() + "' arrived damaged:"
+                        + " crc32c expected " + hex(chunk.crc32c()) + ", got " + hex(crc32c));
+            }
             return data;
         }
+    }
+
+    /** A CRC32C as 8 hex digits; a value out of range (from a bad header) in full. */
+    private static String hex(long crc32c) {
+        return crc32c >= 0 && crc32c <= 0xFFFFFFFFL ? String.format("%08x", crc32c) : Long.toString(crc32c);
     }
 
     private zmq.Msg receive(ZMQ.Socket socket, TransferFile file, Deadline deadline)

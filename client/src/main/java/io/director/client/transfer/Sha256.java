@@ -9,13 +9,17 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 as lower-case hex, the form {@link io.director.dsl.wire.TransferFile} carries. */
+/**
+ * SHA-256 as lower-case hex, the form {@link io.director.dsl.wire.TransferFile} carries: to tell
+ * whether a destination already holds a file's content. Fetched files are not hashed here; their
+ * chunks are checked by CRC32C ({@link FileFetcher}).
+ */
 public final class Sha256 {
 
     private Sha256() {
     }
 
-    public static MessageDigest newDigest() {
+    private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -23,7 +27,7 @@ public final class Sha256 {
         }
     }
 
-    public static String hex(MessageDigest digest) {
+    private static String hex(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }
 

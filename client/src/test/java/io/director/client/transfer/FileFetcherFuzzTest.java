@@ -3,6 +3,7 @@ package io.director.client.transfer;
 import io.director.client.link.LinkSecurity;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
 import io.director.dsl.wire.WireCodec;
 import net.jqwik.api.Arbitraries;
@@ -22,6 +23,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Fuzz property of what {@link FileFetcher} reads from the transfer port: a fake server answers
  * each chunk request as the try says (right, refused, without its bytes, with a wrong length,
- * wrong bytes, late, for another job, of another type, malformed, with extra frames, twice, or
- * not at all). A fetch gives the file's exact bytes when every answer it needed was right (or
+ * wrong bytes, a wrong CRC32C, late, for another job, of another type, malformed, with extra
+ * frames, twice, or not at all). A fetch gives the file's exact bytes when every answer it needed was right (or
  * right after noise it must skip), and otherwise a {@link TransferException} with a one-line
  * message, leaving no temporary file; within its deadline and a margin, never another exception.
  */
@@ -60,6 +62,7 @@ class FileFetcherFuzzTest {
     enum Answer {
         RIGHT(true), LATE_NOISE_FIRST(true), OTHER_JOB_FIRST(true), TWICE(true),
         REFUSED(false), NO_BYTES(false), WRONG_LENGTH(false), SHORT_BYTES(false), WRONG_BYTES(false),
+        WRONG_CRC(false),
         OTHER_TYPE(false), ERROR_MESSAGE(false), MALFORMED(false), EXTRA_FRAME(true), SILENCE(false);
 
         /** Whether a fetch still gets the file: the noise is skipped, the extra frame dropped. */
@@ -148,7 +151,7 @@ class FileFetcherFuzzTest {
         PLANS.put(jobId, plan);
         TransferFile file = new TransferFile("/srv/files/app-" + jobId + ".bin", plan.content().length,
                 sha256(plan.content()), 0640);
-        int requests = (plan.content().length + FileFetcher.CHUNK_BYTES - 1) / FileFetcher.CHUNK_BYTES;
+        int requests = (plan.content().length + TransferChunks.CHUNK_BYTES - 1) / TransferChunks.CHUNK_BYTES;
         boolean shouldArrive = true;
         for (int i = 0; i < requests; i++) {
             shouldArrive &= plan.answers().get(i % plan.answers().size()).benign;
@@ -186,7 +189,8 @@ class FileFetcherFuzzTest {
     Arbitrary<Plan> plans() {
         Arbitrary<byte[]> content = Arbitraries.frequencyOf(
                 Tuple.of(12, Arbitraries.bytes().array(byte[].class).ofMaxSize(3000)),
-                Tuple.of(1, Arbitraries.integers().between(FileFetcher.CHUNK_BYTES, 3 * FileFetcher.CHUNK_BYTES + 5)
+                Tuple.of(1, Arbitraries.integers()
+                        .between(TransferChunks.CHUNK_BYTES, 3 * TransferChunks.CHUNK_BYTES + 5)
                         .map(size -> {
                             byte[] bytes = new byte[size];
                             new java.util.Random(size).nextBytes(bytes);
@@ -229,35 +233,37 @@ class FileFetcherFuzzTest {
     }
 
     private static void answer(ZMQ.Socket router, byte[] routing, Message.ChunkRequest request, Plan plan) {
-        int index = (int) (request.offset() / FileFetcher.CHUNK_BYTES);
+        int index = (int) (request.offset() / TransferChunks.CHUNK_BYTES);
         Answer answer = plan.answers().get(index % plan.answers().size());
         if (!answer.benign) {
             GAVE_UP.add(request.jobId());
         }
         int length = (int) Math.min(request.length(), plan.content().length - request.offset());
         byte[] data = Arrays.copyOfRange(plan.content(), (int) request.offset(), (int) request.offset() + length);
-        Message.Chunk right = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, null);
+        long crc32c = TransferChunks.crc32c(ByteBuffer.wrap(data));
+        Message.Chunk right = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c,
+                null);
         switch (answer) {
             case RIGHT -> send(router, routing, WireCodec.encode(right), data);
             case LATE_NOISE_FIRST -> {
                 send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
-                        request.offset() + 7, length, null)), data);
+                        request.offset() + 7, length, crc32c, null)), data);
                 send(router, routing, WireCodec.encode(right), data);
             }
             case OTHER_JOB_FIRST -> {
-                send(router, routing, WireCodec.encode(new Message.Chunk("job-0", request.source(), request.offset(),
-                        0, plan.text())));
+                send(router, routing, WireCodec.encode(Message.Chunk.refused("job-0", request.source(),
+                        request.offset(), plan.text())));
                 send(router, routing, WireCodec.encode(right), data);
             }
             case TWICE -> {
                 send(router, routing, WireCodec.encode(right), data);
                 send(router, routing, WireCodec.encode(right), data);
             }
-            case REFUSED -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
-                    request.offset(), 0, plan.text())));
+            case REFUSED -> send(router, routing, WireCodec.encode(Message.Chunk.refused(request.jobId(),
+                    request.source(), request.offset(), plan.text())));
             case NO_BYTES -> send(router, routing, WireCodec.encode(right));
             case WRONG_LENGTH -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(),
-                    request.source(), request.offset(), length + 1, null)), data);
+                    request.source(), request.offset(), length + 1, crc32c, null)), data);
             case SHORT_BYTES -> send(router, routing, WireCodec.encode(right), Arrays.copyOf(data, Math.max(0, length - 1)));
             case WRONG_BYTES -> {
                 byte[] wrong = data.clone();
@@ -268,6 +274,8 @@ class FileFetcherFuzzTest {
                 }
                 send(router, routing, WireCodec.encode(right), wrong);
             }
+            case WRONG_CRC -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(),
+                    request.source(), request.offset(), length, crc32c ^ 1, null)), data);
             case OTHER_TYPE -> send(router, routing, WireCodec.encode(new Message.HeartbeatAck(1)));
             case ERROR_MESSAGE -> send(router, routing, WireCodec.encode(new Message.Error(plan.text())));
             case MALFORMED -> {

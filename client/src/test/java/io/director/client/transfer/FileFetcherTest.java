@@ -1,7 +1,12 @@
 package io.director.client.transfer;
 
+import io.director.client.link.LinkSecurity;
 import io.director.dsl.wire.Job;
+import io.director.dsl.wire.Message;
+import io.director.dsl.wire.ProtocolException;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
+import io.director.dsl.wire.WireCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,16 +15,19 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -95,7 +103,7 @@ class FileFetcherTest {
     }
 
     @Test
-    void aFileChangedOnTheServerFailsItsChecksumAndLeavesNoTemporaryFile() throws Exception {
+    void aFileChangedOnTheServerIsRefusedAndLeavesNoTemporaryFile() throws Exception {
         Path file = Files.write(source.resolve("data.bin"), random(3 * 1024 * 1024, 2));
         Job job = transfer.submit("ADD", file + " " + target + "/");
         Files.write(file, random(3 * 1024 * 1024, 3));
@@ -103,9 +111,43 @@ class FileFetcherTest {
         TransferException e = assertThrows(TransferException.class, () -> transfer.fetcher().fetchTo(job.jobId(),
                 transfer.only(job), target.resolve("data.bin"), generous()));
 
-        assertTrue(e.getMessage().startsWith("checksum mismatch for '" + file + "': expected sha256 "
-                + transfer.only(job).sha256()), e.getMessage());
+        assertEquals("the server refused '" + file + "': changed on the server since the job was submitted (the"
+                + " chunk at offset 0 differs)", e.getMessage());
         assertEquals(List.of(), listing(target));
+    }
+
+    @Test
+    void aChunkWhoseBytesDoNotHaveItsHeadersCrc32cFailsTheFetchAndLeavesNoTemporaryFile() throws Exception {
+        byte[] bytes = random(3 * TransferChunks.CHUNK_BYTES, 7);
+        TransferFile file = new TransferFile("/srv/data.bin", bytes.length, "not checked on the node", 0644);
+        long right = TransferChunks.crc32c(ByteBuffer.wrap(bytes, TransferChunks.CHUNK_BYTES,
+                TransferChunks.CHUNK_BYTES));
+        // The server's header for the second chunk is off by one bit; its bytes are as sent.
+        try (FakeTransferPort server = new FakeTransferPort(bytes,
+                offset -> offset == TransferChunks.CHUNK_BYTES ? 1 : 0);
+             FileFetcher fetcher = new FileFetcher("127.0.0.1", server.port, LoopbackTransfer.NODE,
+                     LinkSecurity.plaintext(), 1000)) {
+            TransferException e = assertThrows(TransferException.class, () -> fetcher.fetchTo("job-1", file,
+                    target.resolve("data.bin"), generous()));
+
+            assertEquals(String.format("chunk at offset 262144 of '/srv/data.bin' arrived damaged: crc32c expected"
+                    + " %08x, got %08x", right ^ 1, right), e.getMessage());
+        }
+        assertEquals(List.of(), listing(target));
+    }
+
+    @Test
+    void chunksWhoseBytesHaveTheirHeadersCrc32cMakeTheExactFileWithoutEncryption() throws Exception {
+        // Without encryption chunks arrive in direct buffers (ChunkBuffers): the check must read those too.
+        byte[] bytes = random(3 * TransferChunks.CHUNK_BYTES + 11, 8);
+        TransferFile file = new TransferFile("/srv/data.bin", bytes.length, "not checked on the node", 0644);
+        try (FakeTransferPort server = new FakeTransferPort(bytes, offset -> 0);
+             FileFetcher fetcher = new FileFetcher("127.0.0.1", server.port, LoopbackTransfer.NODE,
+                     LinkSecurity.plaintext(), 1000)) {
+            fetcher.fetchTo("job-1", file, target.resolve("data.bin"), generous());
+        }
+
+        assertArrayEquals(bytes, Files.readAllBytes(target.resolve("data.bin")));
     }
 
     @Test
@@ -196,6 +238,58 @@ class FileFetcherTest {
         assertTrue(e.getMessage().startsWith("cannot create a temporary file in " + missing + " for '" + file + "'"),
                 e.getMessage());
         assertFalse(Files.exists(missing));
+    }
+
+    /**
+     * A plaintext transfer port that serves every request from {@code bytes}, as the server
+     * would, except that it flips the bits {@code damage} gives for a chunk's offset in the
+     * CRC32C of its header.
+     */
+    private static final class FakeTransferPort implements AutoCloseable {
+
+        private final ZContext context = new ZContext(1);
+        private final ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+        private final Thread thread;
+        private volatile boolean running = true;
+        final int port;
+
+        FakeTransferPort(byte[] bytes, LongUnaryOperator damage) {
+            router.setLinger(0);
+            router.setReceiveTimeOut(100);
+            port = router.bindToRandomPort("tcp://127.0.0.1");
+            thread = new Thread(() -> serve(bytes, damage), "fake-transfer-port");
+            thread.start();
+        }
+
+        private void serve(byte[] bytes, LongUnaryOperator damage) {
+            while (running) {
+                byte[] routing = router.recv(0);
+                if (routing == null) {
+                    continue;
+                }
+                Message.ChunkRequest request;
+                try {
+                    request = (Message.ChunkRequest) WireCodec.decode(router.recv(0));
+                } catch (ProtocolException e) {
+                    throw new AssertionError(e);
+                }
+                int offset = (int) request.offset();
+                ByteBuffer data = ByteBuffer.wrap(bytes, offset, request.length());
+                long crc32c = TransferChunks.crc32c(data) ^ damage.applyAsLong(offset);
+                router.send(routing, ZMQ.SNDMORE);
+                router.send(WireCodec.encode(new Message.Chunk(request.jobId(), request.source(), offset,
+                        request.length(), crc32c, null)), ZMQ.SNDMORE);
+                router.send(Arrays.copyOfRange(bytes, offset, offset + request.length()), 0);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+            router.close();
+            context.close();
+        }
     }
 
     private static Deadline generous() {

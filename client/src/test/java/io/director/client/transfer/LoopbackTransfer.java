@@ -8,6 +8,7 @@ import io.director.client.link.LinkSecurity;
 import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.TransferFile;
+import io.director.server.transfer.ChunkChecksums;
 import io.director.server.transfer.FileManifest;
 import io.director.server.transfer.ManifestException;
 import io.director.server.transfer.TransferEndpoint;
@@ -33,7 +34,8 @@ public final class LoopbackTransfer implements AutoCloseable {
     public static final LinkSecurity SECURITY = LinkSecurity.curve(NODE_KEYS, SERVER_KEYS.publicKey());
 
     private final TransferPermissions permissions = new TransferPermissions();
-    private final TransferEndpoint endpoint = new TransferEndpoint("127.0.0.1", 0, permissions,
+    private final ChunkChecksums checksums = new ChunkChecksums();
+    private final TransferEndpoint endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, checksums,
             WireSecurity.curve(SERVER_KEYS), (peer, claimed) -> NODE_KEYS.publicKey().equals(peer.publicKey())
             ? Optional.of(NODE).filter(n -> n.equals(claimed)) : Optional.empty());
     private final FileFetcher fetcher;
@@ -67,7 +69,7 @@ public final class LoopbackTransfer implements AutoCloseable {
     private Job submit(JobDefinition definition) throws ManifestException {
         String jobId = UUID.randomUUID().toString();
         Job job = new Job(jobId, jobId, null, definition, Fingerprint.of(definition), Job.MAIN_QUEUE,
-                FileManifest.of(definition, null));
+                FileManifest.of(definition, null, checksums));
         permissions.grant(NODE, job);
         return job;
     }

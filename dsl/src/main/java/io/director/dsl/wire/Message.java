@@ -158,9 +158,17 @@ public sealed interface Message {
 
     /**
      * Server → node, on the transfer port: the header of a chunk; the bytes follow as a second,
-     * raw frame (never base64). {@code error} is set, and no bytes follow, when refused.
+     * raw frame (never base64). {@code crc32c} is the CRC32C of those bytes as they were when the
+     * job was submitted (see {@link TransferChunks}); the node checks the bytes against it.
+     * {@code error} is set, {@code crc32c} is 0 and no bytes follow, when refused.
      */
-    record Chunk(String jobId, String source, long offset, int length, String error) implements Message {
+    record Chunk(String jobId, String source, long offset, int length, long crc32c, String error)
+            implements Message {
+
+        /** A refusal: why, and no bytes. */
+        public static Chunk refused(String jobId, String source, long offset, String error) {
+            return new Chunk(jobId, source, offset, 0, 0, java.util.Objects.requireNonNull(error, "error"));
+        }
     }
 
     /** Either way: the peer's message was not understood. Logged, never fatal. */

@@ -103,9 +103,9 @@ class WireCodecFuzzTest {
                     new Message.QueryAnswer("job-4", "address", answers),
                     new Message.PlanRequest("plan-1", List.of(runJob, addJob)),
                     new Message.PlanReply("plan-1", List.of("run", "cached")),
-                    new Message.ChunkRequest("web-1", "job-3", "/srv/files/app.conf", 0, 1024 * 1024),
-                    new Message.Chunk("job-3", "/srv/files/app.conf", 0, 12, null),
-                    new Message.Chunk("job-3", "/etc/passwd", 0, 0, "not a file of job job-3 on this node"),
+                    new Message.ChunkRequest("web-1", "job-3", "/srv/files/app.conf", 0, TransferChunks.CHUNK_BYTES),
+                    new Message.Chunk("job-3", "/srv/files/app.conf", 0, 12, 0xE3069283L, null),
+                    Message.Chunk.refused("job-3", "/etc/passwd", 0, "not a file of job job-3 on this node"),
                     new Message.Error("not understood"));
         } catch (DslException e) {
             throw new IllegalStateException("a seed job line is invalid: " + e.getMessage(), e);

@@ -126,6 +126,18 @@ class WireCodecTest {
     }
 
     @Test
+    void aChunkHeaderCarriesItsCrc32cAsAnUnsignedNumber() throws Exception {
+        Message.Chunk chunk = new Message.Chunk("job-3", "/srv/app.conf", 262144, 12, 0xFFFFFFFFL, null);
+
+        assertEquals(4294967295L, json(chunk).get("crc32c").asLong());
+        assertEquals(chunk, roundTrip(chunk));
+        assertEquals(chunk, decode("{\"type\":\"chunk\",\"job_id\":\"job-3\",\"source\":\"/srv/app.conf\","
+                + "\"offset\":262144,\"length\":12,\"crc32c\":4294967295,\"error\":null}"));
+        assertEquals(Message.Chunk.refused("job-3", "/srv/app.conf", 0, "no"), roundTrip(
+                Message.Chunk.refused("job-3", "/srv/app.conf", 0, "no")));
+    }
+
+    @Test
     void readsSnakeCaseJsonWrittenByHand() throws ProtocolException {
         Message message = decode("{\"type\":\"started\",\"job_id\":\"j-9\",\"started_at\":99}");
         assertEquals(new Message.Started("j-9", 99L), message);

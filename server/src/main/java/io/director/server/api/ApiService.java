@@ -24,6 +24,7 @@ import io.director.server.store.NodeOutcome;
 import io.director.server.store.ServerStore;
 import io.director.server.store.StoreException;
 import io.director.server.store.StoredJob;
+import io.director.server.transfer.ChunkChecksums;
 import io.director.server.transfer.FileManifest;
 import io.director.server.transfer.ManifestException;
 import io.director.dsl.wire.CurveKeys;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -65,12 +67,18 @@ public final class ApiService {
     private final PlanCoordinator plans;
     private final DeploymentKeeper deployments;
     private final ServerStore store;
+    private final ChunkChecksums checksums;
     private final JobParser parser = JobParser.standard();
 
-    /** @param keys the node keys, or null without encryption */
+    /**
+     * @param keys      the node keys, or null without encryption
+     * @param checksums where ADD/COPY submissions keep their files' chunk checksums for the
+     *                  transfer endpoint
+     */
     public ApiService(ServerLoop loop, NodeRegistry registry, NodeKeys keys, WireSecurity security,
                       JobDispatcher dispatcher, PlanCoordinator plans, DeploymentKeeper deployments,
-                      ServerStore store) {
+                      ServerStore store, ChunkChecksums checksums) {
+        this.checksums = Objects.requireNonNull(checksums, "checksums");
         this.deployments = deployments;
         this.loop = loop;
         this.registry = registry;
@@ -364,7 +372,7 @@ public final class ApiService {
             if (TRANSFER_VERBS.contains(definition.verb())) {
                 String base = s.sourceDirectory() != null ? s.sourceDirectory() : workingDirectory;
                 try {
-                    files = FileManifest.of(definition, base == null ? null : Path.of(base));
+                    files = FileManifest.of(definition, base == null ? null : Path.of(base), checksums);
                 } catch (ManifestException e) {
                     throw new InvalidSubmission((jobs.size() > 1 ? "job " + index + ": " : "") + e.getMessage());
                 } catch (InvalidPathException e) {

@@ -1,6 +1,7 @@
 package io.director.server.transfer;
 
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
 
 import java.io.IOException;
@@ -9,10 +10,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Answers one chunk request: checks that the asking node may have the file for that job, and
- * reads the bytes with a positional read. Runs on the transfer endpoint's thread.
+ * Answers one chunk request: checks that the asking node may have the file for that job and
+ * that the request is one chunk of the grid ({@link TransferChunks}), reads the bytes with a
+ * positional read, and checks them against the CRC32C the chunk had when the job was submitted
+ * ({@link ChunkChecksums}), which the header then carries to the node. Runs on the transfer
+ * endpoint's thread.
  */
 final class ChunkHandler {
 
@@ -23,10 +28,14 @@ final class ChunkHandler {
         }
     }
 
-    private final TransferPermissions permissions;
+    private static final String CHANGED = "changed on the server since the job was submitted";
 
-    ChunkHandler(TransferPermissions permissions) {
+    private final TransferPermissions permissions;
+    private final ChunkChecksums checksums;
+
+    ChunkHandler(TransferPermissions permissions, ChunkChecksums checksums) {
         this.permissions = permissions;
+        this.checksums = checksums;
     }
 
     /** @param identity the asking node, as {@link TransferPeers} established it */
@@ -42,9 +51,15 @@ final class ChunkHandler {
         if (request.offset() > file.size()) {
             return refuse(request, "offset " + request.offset() + " is past the end (" + file.size() + " bytes)");
         }
-        int length = (int) Math.min(Math.min(request.length(), TransferEndpoint.MAX_CHUNK_BYTES),
-                file.size() - request.offset());
+        // Only whole chunks of the grid have a recorded checksum to hold the bytes to.
+        if (!TransferChunks.isChunk(file.size(), request.offset(), request.length())) {
+            return refuse(request, "offset " + request.offset() + ", length " + request.length()
+                    + " is not a whole chunk: chunks are " + TransferChunks.CHUNK_BYTES
+                    + " bytes from offset 0, the last one ending at the file's end (" + file.size() + " bytes)");
+        }
+        int length = request.length();
         byte[] data = new byte[length];
+        OptionalLong recorded;
         try (FileChannel channel = FileChannel.open(Path.of(file.source()), StandardOpenOption.READ)) {
             ByteBuffer buffer = ByteBuffer.wrap(data);
             while (buffer.hasRemaining()) {
@@ -52,14 +67,23 @@ final class ChunkHandler {
                     return refuse(request, "changed on the server: shorter than when the job was submitted");
                 }
             }
+            recorded = checksums.crc32c(file, request.offset());
         } catch (IOException e) {
             return refuse(request, "cannot read it on the server ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        return new Reply(new Message.Chunk(request.jobId(), request.source(), request.offset(), length, null), data);
+        if (recorded.isEmpty()) {
+            return refuse(request, CHANGED + " (its SHA-256 differs)");
+        }
+        long crc32c = TransferChunks.crc32c(ByteBuffer.wrap(data));
+        if (crc32c != recorded.getAsLong()) {
+            return refuse(request, CHANGED + " (the chunk at offset " + request.offset() + " differs)");
+        }
+        return new Reply(new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c, null),
+                data);
     }
 
     static Reply refuse(Message.ChunkRequest request, String reason) {
-        return new Reply(new Message.Chunk(request.jobId(), request.source(), request.offset(), 0, reason), null);
+        return new Reply(Message.Chunk.refused(request.jobId(), request.source(), request.offset(), reason), null);
     }
 }

@@ -4,8 +4,6 @@ import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.wire.TransferFile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -13,13 +11,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -28,8 +22,9 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Expands the sources of an ADD or COPY job, on the server host, into the files the job brings
- * to nodes. Called on an API connection thread at submission; it reads and hashes every file,
- * so it may block for a while and must never run on the server loop.
+ * to nodes. Called on an API connection thread at submission; it reads and hashes every file
+ * (its SHA-256, and in the same read the CRC32C of each chunk, kept in {@link ChunkChecksums}
+ * for the transfer endpoint), so it may block for a while and must never run on the server loop.
  * <p>
  * The payload is {@code SRC… DEST}; every word but the last is a source. A source is a path,
  * absolute or relative to the CLI user's working directory. Its file-name part may be a glob in
@@ -58,11 +53,14 @@ public final class FileManifest {
      * @param definition    the parsed ADD or COPY job
      * @param baseDirectory the CLI user's working directory for relative sources, or null when
      *                      the CLI did not send one (then relative sources are refused)
+     * @param checksums     where each file's chunk checksums are kept for the transfer endpoint
      * @throws ManifestException naming the first source that matches nothing, is a directory,
      *                           cannot be read, or has a glob in its directory part
      */
-    public static List<TransferFile> of(JobDefinition definition, Path baseDirectory) throws ManifestException {
+    public static List<TransferFile> of(JobDefinition definition, Path baseDirectory, ChunkChecksums checksums)
+            throws ManifestException {
         Objects.requireNonNull(definition, "definition");
+        Objects.requireNonNull(checksums, "checksums");
         String verb = definition.verb();
         List<String> words = definition.payloadWords();
         if (words.size() < 2) {
@@ -77,7 +75,7 @@ public final class FileManifest {
             for (Path path : expand(verb, source, baseDirectory)) {
                 String key = path.toString();
                 if (!files.containsKey(key)) {
-                    files.put(key, describe(verb, path));
+                    files.put(key, describe(verb, path, checksums));
                 }
                 if (files.size() > MAX_FILES) {
                     throw new ManifestException(verb + ": more than " + MAX_FILES + " files to transfer (at '"
@@ -154,7 +152,7 @@ public final class FileManifest {
         return false;
     }
 
-    private static TransferFile describe(String verb, Path path) throws ManifestException {
+    private static TransferFile describe(String verb, Path path, ChunkChecksums checksums) throws ManifestException {
         if (!Files.isRegularFile(path)) {
             throw new ManifestException(verb + ": '" + path + "' is not a regular file");
         }
@@ -162,27 +160,14 @@ public final class FileManifest {
             throw new ManifestException(verb + ": cannot read '" + path + "' on the server (permission denied)");
         }
         try {
-            long size = Files.size(path);
-            return new TransferFile(path.toString(), size, sha256(path), mode(path));
+            // The size is what was read, so size, SHA-256 and checksums describe the same bytes.
+            ChunkChecksums.Reading reading = ChunkChecksums.read(path, Long.MAX_VALUE);
+            TransferFile file = new TransferFile(path.toString(), reading.size(), reading.sha256(), mode(path));
+            checksums.remember(file, reading.crc32c());
+            return file;
         } catch (IOException e) {
             throw new ManifestException(verb + ": cannot read '" + path + "' on the server: " + reason(e));
         }
-    }
-
-    static String sha256(Path path) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            while (channel.read(buffer.clear()) >= 0) {
-                digest.update(buffer.flip());
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The rwx bits for owner, group and others; 0644 where the file system has no POSIX modes. */

@@ -19,11 +19,12 @@ import java.util.logging.Logger;
 
 /**
  * The transfer port: a ROUTER socket and the {@code transfer-endpoint} thread that owns it. It
- * answers each {@code chunk_request} with two frames, a {@code chunk} header (JSON) and the raw
- * bytes, for files that {@link TransferPermissions} grants to the asking node (known by its
- * accepted key, see {@link TransferPeers}). Anything else is refused with a {@code chunk} whose
- * {@code error} is set (and no bytes) and logged. A request it cannot read is answered
- * {@code error} and logged. Nothing a peer sends stops the thread.
+ * answers each {@code chunk_request} with two frames, a {@code chunk} header (JSON, with the
+ * bytes' CRC32C) and the raw bytes, for whole chunks of files that {@link TransferPermissions}
+ * grants to the asking node (known by its accepted key, see {@link TransferPeers}) and that
+ * still have the bytes they were submitted with ({@link ChunkChecksums}). Anything else is
+ * refused with a {@code chunk} whose {@code error} is set (and no bytes) and logged. A request it
+ * cannot read is answered {@code error} and logged. Nothing a peer sends stops the thread.
  * <p>
  * {@link #start()} and {@link #close()} are called by the thread that assembles the server;
  * every socket operation happens on the endpoint's own thread, so file reads never hold up the
@@ -31,8 +32,6 @@ import java.util.logging.Logger;
  */
 public final class TransferEndpoint implements AutoCloseable {
 
-    /** Most bytes in one chunk; a request for more gets this many. */
-    public static final int MAX_CHUNK_BYTES = 1024 * 1024;
     /** Largest request accepted: requests are small JSON documents, so anything bigger is hostile. */
     static final int MAX_REQUEST_BYTES = 64 * 1024;
     /**
@@ -63,12 +62,16 @@ public final class TransferEndpoint implements AutoCloseable {
     private volatile int boundPort;
     private Thread thread;
 
-    /** @param port the port to bind; 0 binds an ephemeral one (see {@link #port()}) */
-    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions, WireSecurity security,
-                            TransferPeers peers) {
+    /**
+     * @param port      the port to bind; 0 binds an ephemeral one (see {@link #port()})
+     * @param checksums the chunk checksums that submissions recorded (see {@link FileManifest})
+     */
+    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions, ChunkChecksums checksums,
+                            WireSecurity security, TransferPeers peers) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.port = port;
-        this.chunks = new ChunkHandler(Objects.requireNonNull(permissions, "permissions"));
+        this.chunks = new ChunkHandler(Objects.requireNonNull(permissions, "permissions"),
+                Objects.requireNonNull(checksums, "checksums"));
         this.security = Objects.requireNonNull(security, "security");
         this.peers = Objects.requireNonNull(peers, "peers");
     }

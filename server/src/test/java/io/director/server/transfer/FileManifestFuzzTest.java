@@ -37,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileManifestFuzzTest {
 
     private static final Duration BOUND = Duration.ofSeconds(5);
+    private static final ChunkChecksums CHECKSUMS = new ChunkChecksums();
     private static Path dir;
 
     @BeforeContainer
@@ -87,7 +88,7 @@ class FileManifestFuzzTest {
         JobDefinition add = new JobDefinition("ADD", Map.of(), String.join(" ", words));
         String outcome = assertTimeoutPreemptively(BOUND, () -> {
             try {
-                for (TransferFile file : FileManifest.of(add, base)) {
+                for (TransferFile file : FileManifest.of(add, base, CHECKSUMS)) {
                     assertTrue(Path.of(file.source()).startsWith(dir), file.source());
                     assertTrue(Files.isRegularFile(Path.of(file.source())), file.source());
                 }

@@ -3,17 +3,21 @@ package io.director.server.transfer;
 import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.JobParser;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +27,8 @@ class FileManifestTest {
     @TempDir
     Path dir;
 
+    private final ChunkChecksums checksums = new ChunkChecksums();
+
     @Test
     void expandsAGlobInTheFileNameIntoSortedFilesWithSizeChecksumAndMode() throws Exception {
         Path b = write("b.conf", "bee\n");
@@ -31,7 +37,7 @@ class FileManifestTest {
         Files.createDirectory(dir.resolve("dir.conf"));
         Files.setPosixFilePermissions(b, PosixFilePermissions.fromString("rwxr-x---"));
 
-        List<TransferFile> files = FileManifest.of(add(dir + "/*.conf /etc/app/"), null);
+        List<TransferFile> files = FileManifest.of(add(dir + "/*.conf /etc/app/"), null, checksums);
 
         assertEquals(List.of(a.toString(), b.toString()), files.stream().map(TransferFile::source).toList());
         assertEquals(0, files.get(0).size());
@@ -42,11 +48,28 @@ class FileManifestTest {
     }
 
     @Test
+    void recordsTheCrc32cOfEachChunkAsTheFileWasWhenListed() throws Exception {
+        byte[] bytes = new byte[2 * TransferChunks.CHUNK_BYTES + 1000];
+        new Random(7).nextBytes(bytes);
+        Path path = Files.write(dir.resolve("data.bin"), bytes);
+
+        TransferFile file = FileManifest.of(add(path + " /srv/"), null, checksums).get(0);
+        Files.write(path, new byte[bytes.length]); // what was recorded, not what is there now
+
+        assertEquals(bytes.length, file.size());
+        for (int offset = 0; offset < bytes.length; offset += TransferChunks.CHUNK_BYTES) {
+            int length = Math.min(TransferChunks.CHUNK_BYTES, bytes.length - offset);
+            assertEquals(OptionalLong.of(TransferChunks.crc32c(ByteBuffer.wrap(bytes, offset, length))),
+                    checksums.crc32c(file, offset), "chunk at " + offset);
+        }
+    }
+
+    @Test
     void resolvesRelativeSourcesAgainstTheWorkingDirectoryAndNormalizesThem() throws Exception {
         Path file = write("app.conf", "x");
         Files.createDirectory(dir.resolve("sub"));
 
-        List<TransferFile> files = FileManifest.of(add("sub/../app.conf /etc/app.conf"), dir);
+        List<TransferFile> files = FileManifest.of(add("sub/../app.conf /etc/app.conf"), dir, checksums);
 
         assertEquals(List.of(file.toString()), files.stream().map(TransferFile::source).toList());
     }
@@ -55,7 +78,7 @@ class FileManifestTest {
     void listsAFileNamedByTwoSourcesOnce() throws Exception {
         write("app.conf", "x");
 
-        List<TransferFile> files = FileManifest.of(add(dir + "/app.conf " + dir + "/*.conf /etc/"), null);
+        List<TransferFile> files = FileManifest.of(add(dir + "/app.conf " + dir + "/*.conf /etc/"), null, checksums);
 
         assertEquals(1, files.size());
     }
@@ -63,7 +86,7 @@ class FileManifestTest {
     @Test
     void aGlobMatchingNothingIsAnErrorNamingIt() {
         ManifestException e = assertThrows(ManifestException.class,
-                () -> FileManifest.of(add(dir + "/*.conf /etc/"), null));
+                () -> FileManifest.of(add(dir + "/*.conf /etc/"), null, checksums));
 
         assertEquals("ADD: no file matches '" + dir + "/*.conf'", e.getMessage());
     }
@@ -71,7 +94,7 @@ class FileManifestTest {
     @Test
     void aMissingFileIsAnErrorNamingIt() {
         ManifestException e = assertThrows(ManifestException.class,
-                () -> FileManifest.of(copy("missing.conf /etc/"), dir));
+                () -> FileManifest.of(copy("missing.conf /etc/"), dir, checksums));
 
         assertEquals("COPY: no file matches 'missing.conf'", e.getMessage());
     }
@@ -81,7 +104,7 @@ class FileManifestTest {
         Files.createDirectory(dir.resolve("conf.d"));
 
         ManifestException e = assertThrows(ManifestException.class,
-                () -> FileManifest.of(add(dir + "/conf.d /etc/"), null));
+                () -> FileManifest.of(add(dir + "/conf.d /etc/"), null, checksums));
 
         assertEquals("ADD: '" + dir + "/conf.d' is a directory; name the files to transfer (e.g. '" + dir
                 + "/conf.d/*')", e.getMessage());
@@ -93,7 +116,7 @@ class FileManifestTest {
         write("a/x.conf", "x");
 
         ManifestException e = assertThrows(ManifestException.class,
-                () -> FileManifest.of(add(dir + "/*/x.conf /etc/"), null));
+                () -> FileManifest.of(add(dir + "/*/x.conf /etc/"), null, checksums));
 
         assertEquals("ADD: '" + dir + "/*/x.conf' has a glob in its directory part; globs are allowed only in the"
                 + " file name", e.getMessage());
@@ -101,7 +124,8 @@ class FileManifestTest {
 
     @Test
     void aRelativeSourceWithoutAWorkingDirectoryIsAnError() {
-        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add("app.conf /etc/"), null));
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add("app.conf /etc/"), null, checksums));
 
         assertEquals("ADD: relative source 'app.conf' needs the CLI's working directory; give an absolute path",
                 e.getMessage());
@@ -111,7 +135,8 @@ class FileManifestTest {
     void aPayloadWithoutDestinationIsAnError() {
         JobDefinition unvalidated = new JobDefinition("ADD", Map.of(), "/etc/hosts");
 
-        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(unvalidated, null));
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(unvalidated, null, checksums));
 
         assertEquals("ADD: expected SRC... DEST, got '/etc/hosts'", e.getMessage());
     }
@@ -119,7 +144,7 @@ class FileManifestTest {
     @Test
     void aTemplatedSourceIsAnError() {
         ManifestException e = assertThrows(ManifestException.class,
-                () -> FileManifest.of(add("'/srv/{{ node.identity }}.conf' /etc/app.conf"), null));
+                () -> FileManifest.of(add("'/srv/{{ node.identity }}.conf' /etc/app.conf"), null, checksums));
 
         assertEquals("ADD: source '/srv/{{ node.identity }}.conf' is a template, but sources are read on the server,"
                 + " where templates are not rendered; only DEST may use one", e.getMessage());
@@ -133,14 +158,16 @@ class FileManifestTest {
     // answers as a server error with a stack trace in the log, not as the user's mistake.
     @Test
     void refusesAnInvalidGlobAsTheUsersMistake() {
-        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add(dir + "/[ab /etc/"), null));
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add(dir + "/[ab /etc/"), null, checksums));
         assertEquals("ADD: '" + dir + "/[ab' is not a valid glob: Missing ']", e.getMessage());
     }
 
     @Test
     void refusesAPathWithANulCharacterAsTheUsersMistake() {
         JobDefinition add = new JobDefinition("ADD", Map.of(), "'" + dir + "/a\u0000b' /etc/");
-        ManifestException e = assertThrows(ManifestException.class, () -> FileManifest.of(add, null));
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> FileManifest.of(add, null, checksums));
         assertEquals("ADD: '" + dir + "/a\u0000b' is not a valid path: Nul character not allowed", e.getMessage());
     }
 

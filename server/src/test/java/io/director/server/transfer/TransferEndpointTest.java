@@ -4,6 +4,7 @@ import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
 import io.director.server.transport.WireSecurity;
 import org.junit.jupiter.api.AfterEach;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import static io.director.dsl.wire.TransferChunks.CHUNK_BYTES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -49,6 +52,7 @@ class TransferEndpointTest {
     Path dir;
 
     private final TransferPermissions permissions = new TransferPermissions();
+    private final ChunkChecksums checksums = new ChunkChecksums();
     private final BlockingQueue<LogRecord> warnings = new LinkedBlockingQueue<>();
     private final Logger log = Logger.getLogger(TransferEndpoint.class.getName());
     private final Handler capture = new Handler() {
@@ -71,7 +75,7 @@ class TransferEndpointTest {
     @BeforeEach
     void start() {
         log.addHandler(capture);
-        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, WireSecurity.curve(SERVER_KEYS), PEERS);
+        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, checksums, WireSecurity.curve(SERVER_KEYS), PEERS);
         endpoint.start();
         node = new RawPeer(endpoint.port(), NODE_KEYS, SERVER_KEYS.publicKey());
     }
@@ -84,31 +88,100 @@ class TransferEndpointTest {
     }
 
     @Test
-    void servesAGrantedFileAsAHeaderAndARawDataFrame() throws Exception {
-        TransferFile file = file("app.conf", "listen 80\n".getBytes(StandardCharsets.UTF_8));
+    void servesAGrantedFileAsAHeaderWithItsCrc32cAndARawDataFrame() throws Exception {
+        byte[] bytes = "listen 80\n".getBytes(StandardCharsets.UTF_8);
+        TransferFile file = file("app.conf", bytes);
         permissions.grant(NODE, job("job-1", file));
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 7, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, bytes.length));
         List<byte[]> reply = node.receive(WAIT);
 
-        assertEquals(new Message.Chunk("job-1", file.source(), 7, 3, null), RawPeer.header(reply));
+        assertEquals(new Message.Chunk("job-1", file.source(), 0, bytes.length, crc32c(bytes), null),
+                RawPeer.header(reply));
         assertEquals(2, reply.size());
-        assertEquals("80\n", new String(reply.get(1), StandardCharsets.UTF_8));
+        assertEquals("listen 80\n", new String(reply.get(1), StandardCharsets.UTF_8));
     }
 
     @Test
-    void capsAChunkAtOneMebibyte() throws Exception {
-        byte[] bytes = new byte[3 * TransferEndpoint.MAX_CHUNK_BYTES];
-        new Random(1).nextBytes(bytes);
+    void servesEachChunkOfTheGridWithItsOwnCrc32c() throws Exception {
+        byte[] bytes = random(2 * CHUNK_BYTES + 5, 1);
         TransferFile file = file("big.bin", bytes);
         permissions.grant(NODE, job("job-1", file));
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 5, 2 * TransferEndpoint.MAX_CHUNK_BYTES));
+        for (int offset : new int[] {CHUNK_BYTES, 2 * CHUNK_BYTES, 0}) {
+            int length = Math.min(CHUNK_BYTES, bytes.length - offset);
+            node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), offset, length));
+            List<byte[]> reply = node.receive(WAIT);
+
+            byte[] expected = Arrays.copyOfRange(bytes, offset, offset + length);
+            assertEquals(new Message.Chunk("job-1", file.source(), offset, length, crc32c(expected), null),
+                    RawPeer.header(reply));
+            assertArrayEquals(expected, reply.get(1));
+        }
+    }
+
+    @Test
+    void refusesARequestThatIsNotAWholeChunkOfTheGrid() throws Exception {
+        TransferFile file = file("big.bin", random(2 * CHUNK_BYTES + 5, 2));
+        permissions.grant(NODE, job("job-1", file));
+        String grid = " is not a whole chunk: chunks are 262144 bytes from offset 0, the last one ending at the"
+                + " file's end (524293 bytes)";
+
+        for (long[] range : new long[][] {{5, CHUNK_BYTES}, {0, CHUNK_BYTES - 1}, {0, 2 * CHUNK_BYTES},
+                {2 * CHUNK_BYTES, 6}, {2 * CHUNK_BYTES + 5, 1}}) {
+            node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), range[0], (int) range[1]));
+            List<byte[]> reply = node.receive(WAIT);
+
+            assertEquals(1, reply.size(), "a refusal carries no data frame");
+            assertEquals(Message.Chunk.refused("job-1", file.source(), range[0], "offset " + range[0] + ", length "
+                    + range[1] + grid), RawPeer.header(reply));
+        }
+    }
+
+    @Test
+    void refusesAChunkWhoseBytesChangedSinceTheJobWasSubmitted() throws Exception {
+        byte[] bytes = random(2 * CHUNK_BYTES, 3);
+        TransferFile file = file("data.bin", bytes);
+        permissions.grant(NODE, job("job-1", file));
+        byte[] changed = bytes.clone();
+        changed[CHUNK_BYTES + 100] ^= 1; // same size, one bit of the second chunk
+        Files.write(Path.of(file.source()), changed);
+
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, CHUNK_BYTES));
+        assertEquals(crc32c(Arrays.copyOf(bytes, CHUNK_BYTES)),
+                ((Message.Chunk) RawPeer.header(node.receive(WAIT))).crc32c(), "the first chunk is as it was");
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), CHUNK_BYTES, CHUNK_BYTES));
         List<byte[]> reply = node.receive(WAIT);
 
-        Message.Chunk chunk = (Message.Chunk) RawPeer.header(reply);
-        assertEquals(TransferEndpoint.MAX_CHUNK_BYTES, chunk.length());
-        assertArrayEquals(Arrays.copyOfRange(bytes, 5, 5 + TransferEndpoint.MAX_CHUNK_BYTES), reply.get(1));
+        assertEquals(1, reply.size(), "a refusal carries no data frame");
+        assertEquals("changed on the server since the job was submitted (the chunk at offset 262144 differs)",
+                ((Message.Chunk) RawPeer.header(reply)).error());
+    }
+
+    @Test
+    void afterARestartServesAFileThatStillHasItsSubmittedBytesAndRefusesOneThatDoesNot() throws Exception {
+        byte[] bytes = random(CHUNK_BYTES + 5, 4);
+        TransferFile kept = file("kept.bin", bytes);
+        TransferFile changed = file("changed.bin", bytes);
+        Files.write(Path.of(changed.source()), random(bytes.length, 5));
+        endpoint.close();
+        // A restarted server knows the jobs' files from its datastore, but has no chunk checksums.
+        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, new ChunkChecksums(),
+                WireSecurity.curve(SERVER_KEYS), PEERS);
+        endpoint.start();
+        node.close();
+        node = new RawPeer(endpoint.port(), NODE_KEYS, SERVER_KEYS.publicKey());
+        permissions.grant(NODE, job("job-1", kept, changed));
+
+        node.send(new Message.ChunkRequest(NODE, "job-1", kept.source(), CHUNK_BYTES, 5));
+        List<byte[]> reply = node.receive(WAIT);
+        assertEquals(crc32c(Arrays.copyOfRange(bytes, CHUNK_BYTES, CHUNK_BYTES + 5)),
+                ((Message.Chunk) RawPeer.header(reply)).crc32c());
+        assertArrayEquals(Arrays.copyOfRange(bytes, CHUNK_BYTES, CHUNK_BYTES + 5), reply.get(1));
+
+        node.send(new Message.ChunkRequest(NODE, "job-1", changed.source(), 0, CHUNK_BYTES));
+        assertEquals("changed on the server since the job was submitted (its SHA-256 differs)",
+                ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
     }
 
     @Test
@@ -178,11 +251,11 @@ class TransferEndpointTest {
     void refusesAFileOnceItsJobIsRevoked() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
         permissions.grant(NODE, job("job-1", file));
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1));
         assertNull(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
 
         permissions.revoke(NODE, "job-1");
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(1, reply.size());
@@ -195,7 +268,7 @@ class TransferEndpointTest {
         permissions.grant(NODE, job("job-1", file));
         Files.writeString(Path.of(file.source()), "0123");
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 10));
 
         assertEquals("changed on the server: shorter than when the job was submitted",
                 ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
@@ -221,7 +294,7 @@ class TransferEndpointTest {
         node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), -1, 10));
         assertEquals("invalid range: offset -1, length 10", ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 10));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 2));
         List<byte[]> reply = node.receive(WAIT);
         assertEquals("ok", new String(reply.get(1), StandardCharsets.UTF_8));
     }
@@ -232,14 +305,14 @@ class TransferEndpointTest {
         permissions.grant(NODE, job("job-1", file));
 
         node.send(new Message.Error("something"));
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 10));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 2));
 
         assertInstanceOf(Message.Chunk.class, RawPeer.header(node.receive(WAIT)), "the first answer is the chunk's");
     }
 
     @Test
     void aTakenPortIsAnErrorNamingIt() {
-        TransferEndpoint second = new TransferEndpoint("127.0.0.1", endpoint.port(), permissions,
+        TransferEndpoint second = new TransferEndpoint("127.0.0.1", endpoint.port(), permissions, checksums,
                 WireSecurity.curve(SERVER_KEYS), PEERS);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
@@ -254,7 +327,8 @@ class TransferEndpointTest {
         int port = endpoint.port();
         endpoint.close();
 
-        endpoint = new TransferEndpoint("127.0.0.1", port, permissions, WireSecurity.curve(SERVER_KEYS), PEERS);
+        endpoint = new TransferEndpoint("127.0.0.1", port, permissions, checksums, WireSecurity.curve(SERVER_KEYS),
+                PEERS);
         endpoint.start();
 
         assertEquals(port, endpoint.port());
@@ -262,7 +336,17 @@ class TransferEndpointTest {
 
     private TransferFile file(String name, byte[] bytes) throws Exception {
         Path path = Files.write(dir.resolve(name), bytes);
-        return FileManifest.of(new JobDefinition("ADD", Map.of(), path + " /srv/"), null).get(0);
+        return FileManifest.of(new JobDefinition("ADD", Map.of(), path + " /srv/"), null, checksums).get(0);
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static long crc32c(byte[] bytes) {
+        return TransferChunks.crc32c(ByteBuffer.wrap(bytes));
     }
 
     private static Job job(String jobId, TransferFile... files) {
