@@ -30,7 +30,11 @@ final class ApiPreparation {
             } catch (IOException | RuntimeException e) {
                 // only a head start: the command does the same and reports what fails
             }
-            andThen.run();
+            try {
+                andThen.run();
+            } catch (RuntimeException e) {
+                // A command that ends first (its --help) may be exiting the JVM under this thread.
+            }
         }, "prepare-api-client");
         prepare.setDaemon(true);
         prepare.start();
