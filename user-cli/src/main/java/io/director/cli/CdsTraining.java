@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The run that bin/director records into a class-data sharing archive for user commands
- * ({@code -XX:ArchiveClassesAtExit}): it loads the classes a CLI command needs — every
- * sub-command's model and help, the typical command lines up to their connection, the JSON
- * readers and writers of every API request and reply — so later commands map them already
- * parsed and verified instead of reading them from the jar. It talks to no server and writes
- * nothing but the archive the JVM writes at exit.
+ * The run whose loaded classes bin/director lists ({@code -XX:DumpLoadedClassList}) and dumps
+ * into the static class-data sharing archive of user commands ({@code -Xshare:dump}): it loads
+ * the classes a CLI command needs — every sub-command's model and help, the typical command
+ * lines up to their connection, the JSON readers and writers of every API request and reply —
+ * so later commands map them already parsed and verified instead of reading them from the jar.
+ * It talks to no server and writes nothing itself.
  */
 public final class CdsTraining {
 
