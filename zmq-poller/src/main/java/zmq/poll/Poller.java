@@ -177,13 +177,45 @@ public final class Poller extends PollerBase implements Runnable {
         if (changed.isEmpty()) {
             return;
         }
-        // No handler runs while this applies, so nothing is added to the list meanwhile.
+        // A handler called here may change interest again: the list may grow while it is walked.
         for (int i = 0; i < changed.size(); i++) {
             Handle handle = changed.get(i);
+            if (wantsWriteAnew(handle)) {
+                writeAhead(handle);
+            }
             handle.queued = false;
             apply(handle);
         }
         changed.clear();
+    }
+
+    /**
+     * A connection that asked to be told when it can write, not registered for it yet. JeroMQ's
+     * engine asks, writes what it has at once, and drops the wish only at the next write event,
+     * when it finds nothing left: so every message to an idle connection cost two interest changes
+     * (two epoll_ctl calls) and a wake-up for nothing. Calling its write handler once more before
+     * registering lets it find that out now; if it still has bytes (a full socket buffer), the wish
+     * stays and is registered as usual. JeroMQ's engine calls the same handler ahead of any event
+     * itself (restartOutput); its connecters' write handlers do nothing.
+     */
+    private boolean wantsWriteAnew(Handle handle) {
+        if (handle.cancelled || (handle.ops & SelectionKey.OP_WRITE) == 0
+                || (handle.ops & SelectionKey.OP_CONNECT) != 0 || !handle.fd.isOpen()) {
+            return false;
+        }
+        SelectionKey key = handle.key;
+        return key == null || !key.isValid() || (key.interestOps() & SelectionKey.OP_WRITE) == 0;
+    }
+
+    private void writeAhead(Handle handle) {
+        // Still queued while the handler runs, so a change it makes is applied just below.
+        try {
+            handle.handler.outEvent();
+        } catch (CancelledKeyException e) {
+            // Its channel was closed by the handler; apply() drops the handle.
+        } catch (RuntimeException e) {
+            errors.uncaughtException(worker, e);
+        }
     }
 
     private void apply(Handle handle) {

@@ -111,6 +111,33 @@ class PollerTest {
     }
 
     @Test
+    void aConnectionThatStillHasBytesAfterWritingAheadIsToldWhenItCanWrite() throws Exception {
+        Pipe pipe = openPipe();
+        List<String> outs = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> drained = new CompletableFuture<>();
+        Poller.Handle[] handle = new Poller.Handle[1];
+        int[] left = {3};
+        onPollerThread(() -> {
+            handle[0] = poller.addHandle(pipe.sink(), new IPollEvents() {
+                @Override
+                public void outEvent() {
+                    outs.add("out");
+                    if (--left[0] == 0) {
+                        poller.resetPollOut(handle[0]);
+                        drained.complete(null);
+                    }
+                }
+            });
+            poller.setPollOut(handle[0]);
+            return null;
+        });
+        drained.get(5, TimeUnit.SECONDS);
+        Thread.sleep(200);
+        // One call ahead of registering, then one per write event until it had nothing left.
+        assertEquals(List.of("out", "out", "out"), outs);
+    }
+
+    @Test
     void aChannelRemovedAndAddedAgainReportsToItsNewHandlerOnly() throws Exception {
         Pipe pipe = openPipe();
         Poller.Handle[] handle = new Poller.Handle[1];
