@@ -36,9 +36,14 @@ class PollerTest {
     @BeforeEach
     void start() throws IOException {
         ctx = new zmq.Ctx();
-        poller = new Poller(ctx, "poller-test");
         commandPipe = Pipe.open();
         commandPipe.source().configureBlocking(false);
+        startPoller();
+    }
+
+    /** A poller whose first handle runs the commands {@link #onPollerThread} queues. */
+    private void startPoller() {
+        poller = new Poller(ctx, "poller-test");
         Poller.Handle commandHandle = poller.addHandle(commandPipe.source(), new IPollEvents() {
             @Override
             public void inEvent() {
@@ -221,19 +226,8 @@ class PollerTest {
     void anExceptionInAHandlerIsReportedAndTheLoopGoesOn() throws Exception {
         BlockingQueue<Throwable> reported = new LinkedBlockingQueue<>();
         ctx.setNotificationExceptionHandler((thread, error) -> reported.add(error));
-        poller.destroy();
-        poller = new Poller(ctx, "poller-test");
-        Poller.Handle commandHandle = poller.addHandle(commandPipe.source(), new IPollEvents() {
-            @Override
-            public void inEvent() {
-                drain(commandPipe.source());
-                for (Runnable command; (command = commands.poll()) != null; ) {
-                    command.run();
-                }
-            }
-        });
-        poller.setPollIn(commandHandle);
-        poller.start();
+        poller.destroy(); // a poller takes the context's handler when it is made: make one anew
+        startPoller();
 
         Pipe pipe = openPipe();
         onPollerThread(() -> {
