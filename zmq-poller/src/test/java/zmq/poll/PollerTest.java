@@ -143,6 +143,44 @@ class PollerTest {
     }
 
     @Test
+    void aNewWishToWriteIsTriedOnceAheadThenWaitsForTheChannelToBeWritable() throws Exception {
+        Pipe pipe = openPipe();
+        // A full pipe: not writable, so only the poller's write-ahead can call the handler now.
+        while (pipe.sink().write(ByteBuffer.allocate(65536)) > 0) {
+            // fill it
+        }
+        List<String> outs = new CopyOnWriteArrayList<>();
+        Poller.Handle[] handle = new Poller.Handle[1];
+        onPollerThread(() -> {
+            handle[0] = poller.addHandle(pipe.sink(), new IPollEvents() {
+                @Override
+                public void outEvent() {
+                    outs.add("out");
+                    try {
+                        if (pipe.sink().write(ByteBuffer.wrap(new byte[]{1})) > 0) {
+                            poller.resetPollOut(handle[0]); // written: nothing left
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            poller.setPollOut(handle[0]);
+            return null;
+        });
+        Thread.sleep(300);
+        assertEquals(List.of("out"), outs, "the handler is called once ahead, then not while the pipe stays full");
+
+        drain(pipe.source());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (outs.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        assertEquals(List.of("out", "out"), outs, "once writable, the kept wish brought one write event");
+    }
+
+    @Test
     void aChannelRemovedAndAddedAgainReportsToItsNewHandlerOnly() throws Exception {
         Pipe pipe = openPipe();
         Poller.Handle[] handle = new Poller.Handle[1];

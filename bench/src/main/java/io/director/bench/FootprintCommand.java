@@ -168,7 +168,6 @@ final class FootprintCommand implements Callable<Integer> {
                 .start();
     }
 
-    /** Whether the file appeared (non-empty) within the time given. */
     /** Lays out {@code bin/director} and {@code lib/director.jar} under {@code root}; returns the launcher. */
     private static Path install(Path root) throws IOException {
         Path checkout = BenchCluster.launcher();
@@ -179,6 +178,7 @@ final class FootprintCommand implements Callable<Integer> {
         return launcher;
     }
 
+    /** Whether the file appeared (non-empty) within the time given. */
     private static boolean awaitFile(Path file, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
