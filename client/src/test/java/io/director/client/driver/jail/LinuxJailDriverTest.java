@@ -138,6 +138,12 @@ class LinuxJailDriverTest {
         driver.start("stubborn", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"));
         String pidNs = ProcFs.pidNamespace(driver.status("stubborn").pid());
         assertFalse(ProcFs.processesIn(pidNs).isEmpty());
+        // Its first sleep runs only once the trap is set: a SIGTERM before that would end it at once.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcFs.processesIn(pidNs).stream().noneMatch(pid -> "sleep".equals(comm(pid)))) {
+            assertTrue(System.nanoTime() < deadline, "the jail's loop never started");
+            Thread.sleep(10);
+        }
 
         long started = System.nanoTime();
         assertTrue(driver.stop("stubborn", Duration.ofSeconds(1)));
@@ -232,5 +238,14 @@ class LinuxJailDriverTest {
         }
         driver.stop("small", Duration.ofSeconds(5));
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/memory/director/jail-small")), "its cgroup is removed");
+    }
+
+    /** A process's command name, or null once it is gone. */
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 }
