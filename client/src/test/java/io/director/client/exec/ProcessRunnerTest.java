@@ -30,6 +30,38 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void aCommandRunsInASessionAndProcessGroupOfItsOwn() throws Exception {
+        // /proc/PID/stat after the command name: state, parent, process group, session.
+        ProcessRunner.Outcome outcome = sh("read -r line < /proc/$$/stat; set -- ${line##*) }; echo \"$$ $3 $4\"", 10, 1024);
+        String[] ids = outcome.stdout().strip().split(" ");
+        assertEquals(ids[0], ids[1], "process group of the job's shell: " + outcome.stdout());
+        assertEquals(ids[0], ids[2], "session of the job's shell: " + outcome.stdout());
+    }
+
+    @Test
+    void aStaticallyLinkedBusyboxIsPreferredForItsSetsid() throws Exception {
+        // The test machine has busybox-static (.ci/run installs it for the jail templates).
+        Path busybox = Path.of("/bin/busybox").toRealPath();
+        assertTrue(ProcessRunner.isStaticElf(busybox), busybox + " is statically linked");
+        List<String> setsid = ProcessRunner.setsidCommand();
+        assertEquals(2, setsid.size(), setsid.toString());
+        assertTrue(setsid.get(0).endsWith("/busybox"), setsid.toString());
+        assertEquals("setsid", setsid.get(1));
+    }
+
+    @Test
+    void dynamicallyLinkedProgramsAndOtherFilesAreNotTakenForStaticOnes() throws Exception {
+        Path shell = Path.of("/bin/sh").toRealPath();
+        assertFalse(ProcessRunner.isStaticElf(shell), shell + " runs through the dynamic loader");
+        Path script = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho hi\n");
+        assertFalse(ProcessRunner.isStaticElf(script));
+        assertFalse(ProcessRunner.isStaticElf(Files.createFile(dir.resolve("empty"))));
+        byte[] start = java.util.Arrays.copyOf(Files.readAllBytes(Path.of("/bin/busybox")), 40);
+        assertFalse(ProcessRunner.isStaticElf(Files.write(dir.resolve("cut"), start)), "a header cut short");
+        assertFalse(ProcessRunner.isStaticElf(dir.resolve("missing")));
+    }
+
+    @Test
     void capturesExitCodeStdoutStderrAndEnvironment() throws Exception {
         ProcessRunner.Outcome outcome = sh("echo \"$GREETING\"; echo err >&2; exit 4", 10, 1024);
         assertEquals(4, outcome.exitCode());
