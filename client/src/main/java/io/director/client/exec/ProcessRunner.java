@@ -34,10 +34,11 @@ public final class ProcessRunner implements AutoCloseable {
     private static final List<String> DIRS = List.of("/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin");
     private static final int PT_INTERP = 3;
 
-    // The words that start a command in a session of its own; empty when the node has no setsid.
-    private final List<String> setsid = Setsid.COMMAND;
-
-    /** Looked for once per process: the check runs a program. */
+    /**
+     * The words that start a command in a session of its own (empty when the node has no setsid).
+     * Looked for once per process, at the first command: the check runs a program, which an idle
+     * daemon should not have paid for (a process reaper thread and its classes).
+     */
     private static final class Setsid {
         static final List<String> COMMAND = setsidCommand();
     }
@@ -54,7 +55,7 @@ public final class ProcessRunner implements AutoCloseable {
     public Outcome run(List<String> command, Map<String, String> environment, Path workDir, long timeoutSeconds,
                        int outputCap) throws IOException, InterruptedException {
         List<String> full = new ArrayList<>();
-        full.addAll(setsid);
+        full.addAll(Setsid.COMMAND);
         full.addAll(command);
         ProcessBuilder builder = new ProcessBuilder(full);
         builder.environment().putAll(environment);
@@ -109,7 +110,7 @@ public final class ProcessRunner implements AutoCloseable {
     }
 
     private void signalGroup(Process process, String signal) {
-        if (!setsid.isEmpty()) {
+        if (!Setsid.COMMAND.isEmpty()) {
             try {
                 new ProcessBuilder("kill", "-s", signal, "--", "-" + process.pid())
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
