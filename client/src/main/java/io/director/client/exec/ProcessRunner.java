@@ -23,8 +23,8 @@ import java.util.logging.Logger;
  *
  * <p>The {@code setsid} exec is a large part of a short job's cost: a dynamically linked program
  * first runs the dynamic loader (about 3 ms here, as much as the job's shell). Where the node has
- * a statically linked busybox whose {@code setsid} applet works, that is used instead (about 2 ms
- * less a job, docs/performance.md, Throughput); otherwise util-linux's {@code setsid}.
+ * a statically linked busybox whose {@code setsid} applet works, that is used instead (about 3 ms
+ * less a job here, docs/performance.md, Throughput); otherwise util-linux's {@code setsid}.
  */
 public final class ProcessRunner implements AutoCloseable {
 
@@ -42,6 +42,7 @@ public final class ProcessRunner implements AutoCloseable {
     private static final class Setsid {
         static final List<String> COMMAND = setsidCommand();
     }
+
     private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "output-reader");
         t.setDaemon(true);
