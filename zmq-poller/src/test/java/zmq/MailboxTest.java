@@ -66,7 +66,7 @@ class MailboxTest {
     }
 
     @Test
-    void commandsToABusyReaderAreTakenWithoutASignalAndInOrder() throws Exception {
+    void commandsToABusyReaderArriveInOrderAndLeaveNoSignalBehind() throws Exception {
         mailbox.send(command(0)); // the reader has not run dry yet: the first one signals
         for (int i = 0; i < 3; i++) {
             assertEquals(i, mailbox.recv(0).arg);

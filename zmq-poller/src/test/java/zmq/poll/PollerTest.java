@@ -93,23 +93,9 @@ class PollerTest {
 
     @Test
     void writesAreReportedUntilInterestIsReset() throws Exception {
-        Pipe pipe = openPipe();
         List<String> outs = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> firstOut = new CompletableFuture<>();
-        Poller.Handle[] handle = new Poller.Handle[1];
-        onPollerThread(() -> {
-            handle[0] = poller.addHandle(pipe.sink(), new IPollEvents() {
-                @Override
-                public void outEvent() {
-                    outs.add("out");
-                    // As an engine does once its buffer is written.
-                    poller.resetPollOut(handle[0]);
-                    firstOut.complete(null);
-                }
-            });
-            poller.setPollOut(handle[0]);
-            return null;
-        });
+        wantToWrite(openPipe(), 1, outs, firstOut);
         firstOut.get(5, TimeUnit.SECONDS);
         Thread.sleep(200);
         assertEquals(List.of("out"), outs, "a writable channel with its interest reset was reported again");
@@ -117,25 +103,9 @@ class PollerTest {
 
     @Test
     void aConnectionThatStillHasBytesAfterWritingAheadIsToldWhenItCanWrite() throws Exception {
-        Pipe pipe = openPipe();
         List<String> outs = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> drained = new CompletableFuture<>();
-        Poller.Handle[] handle = new Poller.Handle[1];
-        int[] left = {3};
-        onPollerThread(() -> {
-            handle[0] = poller.addHandle(pipe.sink(), new IPollEvents() {
-                @Override
-                public void outEvent() {
-                    outs.add("out");
-                    if (--left[0] == 0) {
-                        poller.resetPollOut(handle[0]);
-                        drained.complete(null);
-                    }
-                }
-            });
-            poller.setPollOut(handle[0]);
-            return null;
-        });
+        wantToWrite(openPipe(), 3, outs, drained);
         drained.get(5, TimeUnit.SECONDS);
         Thread.sleep(200);
         // One call ahead of registering, then one per write event until it had nothing left.
@@ -285,6 +255,29 @@ class PollerTest {
         assertTrue(error instanceof IllegalStateException, "reported: " + error);
         // Still serving: a command runs after the failure.
         assertEquals("alive", onPollerThread(() -> "alive"));
+    }
+
+    /**
+     * Adds the pipe's writing end wanting to write; its handler records "out" each call and, at the
+     * given call, resets that wish (as an engine does once its buffer is written) and completes done.
+     */
+    private void wantToWrite(Pipe pipe, int calls, List<String> outs, CompletableFuture<Void> done) throws Exception {
+        Poller.Handle[] handle = new Poller.Handle[1];
+        int[] left = {calls};
+        onPollerThread(() -> {
+            handle[0] = poller.addHandle(pipe.sink(), new IPollEvents() {
+                @Override
+                public void outEvent() {
+                    outs.add("out");
+                    if (--left[0] == 0) {
+                        poller.resetPollOut(handle[0]);
+                        done.complete(null);
+                    }
+                }
+            });
+            poller.setPollOut(handle[0]);
+            return null;
+        });
     }
 
     private IPollEvents recorder(String name, Pipe pipe) {
