@@ -33,16 +33,24 @@ public final class TemplateRenderer {
     /** Largest rendered output, in characters: stops a runaway loop before it fills the heap. */
     static final int MAX_RENDERED_CHARS = 16 * 1024 * 1024;
 
-    private final PebbleEngine engine = new PebbleEngine.Builder()
-            .loader(new StringLoader())
-            .extension(new JinjaExtension())
-            .strictVariables(true)
-            .autoEscaping(false)
-            .newLineTrimming(false)
-            // Pebble's own cache is unbounded and keyed by the template text: use the bounded one below.
-            .cacheActive(false)
-            .maxRenderedSize(MAX_RENDERED_CHARS)
-            .build();
+    /**
+     * The engine, made at the first text that is a template: Pebble is about 130 classes, which a
+     * node whose jobs use no template (and an idle node) never loads (docs/performance.md,
+     * Footprint). One engine serves every renderer: its configuration is fixed and it is
+     * thread-safe.
+     */
+    private static final class Engine {
+        static final PebbleEngine PEBBLE = new PebbleEngine.Builder()
+                .loader(new StringLoader())
+                .extension(new JinjaExtension())
+                .strictVariables(true)
+                .autoEscaping(false)
+                .newLineTrimming(false)
+                // Pebble's own cache is unbounded and keyed by the template text: use the bounded one below.
+                .cacheActive(false)
+                .maxRenderedSize(MAX_RENDERED_CHARS)
+                .build();
+    }
 
     private final Map<String, PebbleTemplate> compiled = new LinkedHashMap<>(32, 0.75f, true) {
         @Override
@@ -85,7 +93,7 @@ public final class TemplateRenderer {
 
     private PebbleTemplate compile(String template) {
         if (template.length() > CACHEABLE_LENGTH) {
-            return engine.getTemplate(template);
+            return Engine.PEBBLE.getTemplate(template);
         }
         synchronized (compiled) {
             PebbleTemplate cached = compiled.get(template);
@@ -94,7 +102,7 @@ public final class TemplateRenderer {
             }
         }
         // Compiled outside the lock: two threads may compile the same text once each, which is harmless.
-        PebbleTemplate fresh = engine.getTemplate(template);
+        PebbleTemplate fresh = Engine.PEBBLE.getTemplate(template);
         synchronized (compiled) {
             compiled.put(template, fresh);
         }
