@@ -29,6 +29,7 @@ public final class NodeProbe {
 
     private static final Logger LOG = Logger.getLogger(NodeProbe.class.getName());
     private static final Path MEMINFO = Path.of("/proc/meminfo");
+    private static final Path LOADAVG = Path.of("/proc/loadavg");
 
     private final Path cachePath;
     private final NodeReport.Limits limits;
@@ -95,7 +96,19 @@ public final class NodeProbe {
         return Long.parseLong(parts[1]) * 1024;
     }
 
-    private static double load() {
+    /**
+     * The one-minute load average: Linux's /proc/loadavg, else the JVM's view of the host. Read
+     * from the file where there is one, because the management beans load about 50 classes
+     * into a daemon that otherwise needs none of them (docs/performance.md, Footprint).
+     */
+    static double load() {
+        if (Files.isReadable(LOADAVG)) {
+            try {
+                return Double.parseDouble(Files.readString(LOADAVG).trim().split("\\s+", 2)[0]);
+            } catch (IOException | RuntimeException e) {
+                LOG.fine(() -> "cannot read " + LOADAVG + ": " + e.getMessage());
+            }
+        }
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return load < 0 ? -1 : load;
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -48,6 +49,19 @@ class CapacityCheckTest {
         assertTrue(report.diskFree() > 0, report.toString());
         assertEquals(new NodeReport.Limits(3, 1, 0, 0), report.limits());
         assertEquals(0, report.workloads().size(), "a fresh cache path has no jail or VM");
+    }
+
+    @Test
+    void theLoadIsTheHostsOneMinuteAverage() {
+        // Both read the kernel's figure, which moves every 5 s: the first of two runs that agree.
+        double load = -2;
+        double fromBean = -3;
+        for (int attempt = 0; attempt < 5 && load != fromBean; attempt++) {
+            fromBean = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            load = NodeProbe.load();
+        }
+        assertTrue(load >= 0, "load " + load);
+        assertEquals(fromBean, load, 0.005, "the node's load and the JVM's view of it");
     }
 
     @Test

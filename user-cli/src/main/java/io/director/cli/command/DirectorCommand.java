@@ -93,7 +93,18 @@ public final class DirectorCommand implements Runnable {
         return null;
     }
 
+    /**
+     * Types no option has, whose converters picocli would otherwise register through reflection
+     * at every start (picocli's own switch): looking up their methods loads about 100 classes of
+     * java.time and java.sql into every command and daemon (docs/performance.md, Footprint). A
+     * test checks that no option takes one of them.
+     */
+    static final String UNUSED_CONVERTERS = "java\\.time\\..*|java\\.sql\\..*";
+
     private static CommandLine build(List<Class<?>> subcommands, boolean withHelp, PrintWriter out, PrintWriter err) {
+        if (System.getProperty("picocli.converters.excludes") == null) {
+            System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
+        }
         CommandLine commandLine = new CommandLine(new DirectorCommand());
         for (Class<?> type : subcommands) {
             commandLine.addSubcommand(type);

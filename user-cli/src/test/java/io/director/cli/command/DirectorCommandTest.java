@@ -69,6 +69,31 @@ class DirectorCommandTest {
         }
     }
 
+    /** picocli registers no converter for java.time and java.sql types here: no option may take one. */
+    @Test
+    void noOptionTakesATypeWhoseConverterIsLeftOut() {
+        java.util.regex.Pattern left = java.util.regex.Pattern.compile(DirectorCommand.UNUSED_CONVERTERS);
+        List<String> checked = new ArrayList<>();
+        java.util.ArrayDeque<CommandLine> commands = new java.util.ArrayDeque<>();
+        commands.add(DirectorCommand.commandLine(sink(), sink()));
+        while (!commands.isEmpty()) {
+            CommandLine command = commands.remove();
+            commands.addAll(command.getSubcommands().values());
+            for (CommandLine.Model.ArgSpec arg : command.getCommandSpec().args()) {
+                List<Class<?>> types = new ArrayList<>(List.of(arg.auxiliaryTypes()));
+                types.add(arg.type());
+                for (Class<?> type : types) {
+                    String where = command.getCommandSpec().qualifiedName() + " " + arg.paramLabel() + ": " + type.getName();
+                    assertTrue(!left.matcher(type.getName()).matches(), where);
+                    checked.add(where);
+                }
+            }
+        }
+        assertTrue(checked.size() > 50, "every sub-command's options were seen: " + checked.size());
+        assertTrue(left.matcher("java.time.Duration").matches() && left.matcher("java.sql.Timestamp").matches()
+                && !left.matcher("java.nio.file.Path").matches(), "the pattern leaves out what it says");
+    }
+
     private static List<String> optionNames(CommandLine commandLine) {
         List<String> names = new ArrayList<>();
         commandLine.getCommandSpec().options().forEach(o -> names.add(String.join("|", o.names()) + "=" + o.defaultValue()));
