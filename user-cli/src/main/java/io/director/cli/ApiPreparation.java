@@ -21,7 +21,8 @@ final class ApiPreparation {
     private ApiPreparation() {
     }
 
-    static void startInBackground(Runnable andThen) {
+    /** Starts the preparation; the thread is returned for the class-data training run, which waits for it. */
+    static Thread startInBackground(Runnable andThen) {
         Thread prepare = new Thread(() -> {
             try {
                 ApiClient.json().writerFor(ApiRequest.class);
@@ -38,5 +39,6 @@ final class ApiPreparation {
         }, "prepare-api-client");
         prepare.setDaemon(true);
         prepare.start();
+        return prepare;
     }
 }
