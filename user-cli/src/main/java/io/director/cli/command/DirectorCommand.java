@@ -115,6 +115,10 @@ public final class DirectorCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine manage = commandLine.getSubcommands().get("manage");
+        if (manage != null) {
+            ManageCommand.addActions(manage);
+        }
         CommandLine exec = commandLine.getSubcommands().get("exec");
         if (exec != null) {
             // A job's argument string usually starts with its own options ('--skip-cache echo hi'):
