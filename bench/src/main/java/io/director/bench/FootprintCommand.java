@@ -33,7 +33,7 @@ final class FootprintCommand implements Callable<Integer> {
             "-XX:ReservedCodeCacheSize=32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-Dsun.reflect.inflationThreshold=2147483647");
     /** The user commands' JVM flags in bin/director. */
-    private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    private static final List<String> CLI_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
             "-Xshare:auto", "-Dsun.reflect.inflationThreshold=2147483647");
 
     @Spec
