@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A command line built with only the sub-command that runs behaves as the whole tree does. */
@@ -67,6 +68,23 @@ class DirectorCommandTest {
             assertEquals(inWhole.isUnmatchedOptionsArePositionalParams(), inAlone.isUnmatchedOptionsArePositionalParams(),
                     name);
         }
+    }
+
+    /** manage's actions, a group made in code: exactly one, with picocli's own checks and synopsis. */
+    @Test
+    void manageTakesExactlyOneAction() {
+        CommandLine none = DirectorCommand.commandLineFor(new String[] {"manage"}, sink(), sink());
+        assertThrows(CommandLine.MissingParameterException.class, () -> none.parseArgs("manage"));
+        CommandLine two = DirectorCommand.commandLineFor(new String[] {"manage"}, sink(), sink());
+        assertThrows(CommandLine.MutuallyExclusiveArgsException.class,
+                () -> two.parseArgs("manage", "--list-nodes", "--job-info", "last"));
+        CommandLine one = DirectorCommand.commandLineFor(new String[] {"manage"}, sink(), sink());
+        one.parseArgs("manage", "--job-info", "last");
+        ManageCommand manage = one.getSubcommands().get("manage").getCommand();
+        assertEquals("last", manage.action.jobInfo, "the value reaches the action's field");
+        assertTrue(!manage.action.listNodes);
+        String usage = one.getSubcommands().get("manage").getUsageMessage(CommandLine.Help.Ansi.OFF);
+        assertTrue(usage.contains("(--list-nodes | --list-workloads | --list-deployments |"), usage);
     }
 
     /** picocli registers no converter for java.time and java.sql types here: no option may take one. */
