@@ -248,14 +248,30 @@ public final class ServerLink implements AutoCloseable {
             poller.close();
             poller = null;
         }
-        if (socket != null) {
-            context.destroySocket(socket);
+        if (socket != null || monitor != null) {
+            destroyMonitored(context, socket, monitor);
             socket = null;
-        }
-        if (monitor != null) {
-            context.destroySocket(monitor);
             monitor = null;
             monitorIndex = -1;
+        }
+    }
+
+    /**
+     * Destroys a socket and the reader of its monitor (either may be null). The monitor is
+     * stopped first: JeroMQ's I/O thread sends a socket's events with a blocking send, and a
+     * socket destroyed mid-connection emits its last ones after the destroy returns. With their
+     * reader gone, the I/O thread blocked for good and no later socket of the context connected:
+     * a node that restarted its link just as the server came back stayed silent until expired.
+     */
+    static void destroyMonitored(ZContext context, ZMQ.Socket socket, ZMQ.Socket monitorReader) {
+        if (socket != null) {
+            if (monitorReader != null) {
+                socket.monitor(null, 0);
+            }
+            context.destroySocket(socket);
+        }
+        if (monitorReader != null) {
+            context.destroySocket(monitorReader);
         }
     }
 

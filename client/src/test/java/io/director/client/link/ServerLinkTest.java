@@ -61,6 +61,48 @@ class ServerLinkTest {
     }
 
     /**
+     * The link destroys its socket when the server has been silent, at whatever moment of the
+     * connection that finds it: just as a restarted server accepts it, the connection's last
+     * events are still on their way to the monitor. Destroyed that way two hundred times (within
+     * the first milliseconds, the handshake), the context must still connect a new socket each
+     * time; destroying the monitor's reader first left JeroMQ's I/O thread blocked for good
+     * within a few rounds.
+     */
+    @Test
+    void socketsDestroyedMidConnectionLeaveTheContextAbleToConnectTheNext() throws Exception {
+        try (ZContext server = new ZContext(); ZContext node = new ZContext()) {
+            ZMQ.Socket router = server.createSocket(SocketType.ROUTER);
+            router.setReceiveTimeOut(5_000);
+            int port = router.bindToRandomPort("tcp://127.0.0.1");
+            String endpoint = "tcp://127.0.0.1:" + port;
+            java.util.Random random = new java.util.Random(7);
+            for (int round = 0; round < 200; round++) {
+                ZMQ.Socket dropped = node.createSocket(SocketType.DEALER);
+                dropped.setLinger(0);
+                String address = "inproc://destroyed-mid-connection-" + round;
+                dropped.monitor(address, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED);
+                ZMQ.Socket reader = node.createSocket(SocketType.PAIR);
+                reader.connect(address);
+                dropped.connect(endpoint);
+                dropped.send("hello", ZMQ.DONTWAIT);
+                Thread.sleep(random.nextInt(5));
+                ServerLink.destroyMonitored(node, dropped, reader);
+
+                ZMQ.Socket next = node.createSocket(SocketType.DEALER);
+                next.setLinger(0);
+                next.connect(endpoint);
+                next.send("round " + round);
+                String heard;
+                do {
+                    assertNotNull(router.recv(0), "round " + round + ": the next socket of the context never connected");
+                    heard = router.recvStr(0);
+                } while (!heard.equals("round " + round));
+                ServerLink.destroyMonitored(node, next, null);
+            }
+        }
+    }
+
+    /**
      * A thousand jobs at once take a while to take in (here 3 ms each: 3 s, six heartbeat
      * intervals); the server must hear a heartbeat every interval meanwhile, or it expires the node.
      */

@@ -251,6 +251,30 @@ final class FaultCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * What the expired nodes' logs say about their link to the server (its connects, silences
+     * and enrolments), so a failed case shows why a node went silent, not only that it did.
+     */
+    String linkStories(List<String> expiries) {
+        StringBuilder story = new StringBuilder();
+        for (String expiry : expiries) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("node (\\S+) expired").matcher(expiry);
+            if (!m.find()) {
+                continue;
+            }
+            String node = m.group(1);
+            story.append("\n").append(node).append("'s link:");
+            try {
+                Files.readString(cluster.dir().resolve(node + ".log")).lines()
+                        .filter(l -> l.contains("ServerLink") || l.contains("Exception") || l.contains("DirectorClient"))
+                        .forEach(l -> story.append("\n  ").append(l));
+            } catch (IOException e) {
+                story.append(" no log (").append(e.getMessage()).append(")");
+            }
+        }
+        return story.toString();
+    }
+
     /** Lines of the server's log that say a node expired: each one is a node found silent. */
     List<String> expiries() {
         try {

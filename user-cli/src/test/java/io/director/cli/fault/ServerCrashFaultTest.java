@@ -72,7 +72,9 @@ class ServerCrashFaultTest {
 
             assertEquals(jobCount, jobs.size(), "every acknowledged job is still there");
             // A node that expires fails its open jobs as unreachable: say so first, it is the cause.
-            assertEquals(List.of(), cluster.expiries(), "no node may expire in this case (machine overloaded?)");
+            List<String> expiries = cluster.expiries();
+            assertEquals(List.of(), expiries,
+                    () -> "no node may expire in this case" + cluster.linkStories(expiries));
             Map<String, Map<String, Integer>> effects = cluster.effectCounts();
             int runOnceRuns = 0;
             for (JsonNode job : jobs) {
