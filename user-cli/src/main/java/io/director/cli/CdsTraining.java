@@ -100,7 +100,7 @@ public final class CdsTraining {
 
     private static void train(String socket) throws InterruptedException {
         // What Main.main does first for a command that talks to the server.
-        ApiPreparation.startInBackground(() -> { }).join();
+        Main.prepareServerCommand().join();
         PrintWriter sink = new PrintWriter(new OutputStreamWriter(OutputStream.nullOutputStream(), StandardCharsets.UTF_8));
         CommandLine whole = DirectorCommand.commandLine(sink, sink);
         for (CommandLine sub : whole.getSubcommands().values()) {

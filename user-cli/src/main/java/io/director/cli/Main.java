@@ -29,11 +29,27 @@ public final class Main {
         String word = DirectorCommand.subcommandWord(args);
         boolean prepared = word != null && SERVER_COMMANDS.contains(word);
         if (prepared) {
-            ApiPreparation.startInBackground(() -> LogSetup.configure(Level.WARNING));
+            prepareServerCommand();
         }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         System.exit(run(args, System.getenv(), out, err, !prepared));
+    }
+
+    /**
+     * Starts the second thread of a command that talks to the server, and returns it (the
+     * class-data training run does the same, so its classes are the same).
+     */
+    static Thread prepareServerCommand() {
+        return ApiPreparation.startInBackground(new WarningLogs());
+    }
+
+    /** Sets up user commands' logging; a class, not a lambda: see ParameterExceptionHandler. */
+    private static final class WarningLogs implements Runnable {
+        @Override
+        public void run() {
+            LogSetup.configure(Level.WARNING);
+        }
     }
 
     /** Runs the command line and returns its exit code; tests call this with their own writers. */
@@ -61,11 +77,38 @@ public final class Main {
             return e.exitCode();
         }
         commandLine.setDefaultValueProvider(defaults);
-        CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
-        String[] given = args;
-        commandLine.setParameterExceptionHandler((e, rest) -> {
-            // A bad value from the environment or the config file: name where it came from; the
-            // usage text would not help.
+        commandLine.setParameterExceptionHandler(
+                new ParameterExceptionHandler(commandLine.getParameterExceptionHandler(), defaults, args, err));
+        commandLine.setExecutionExceptionHandler(new ExecutionExceptionHandler());
+        return commandLine.execute(args);
+    }
+
+    /*
+     * The handlers are named classes, not lambdas: the class-data archive is dumped from a list
+     * that names each lambda, and resolving one that implements a picocli interface links that
+     * interface at dump time, which the JDK 17 dump refuses for classes compiled for Java 5
+     * (picocli's): the interface is then left out of the archive, and loading it at every start
+     * opens the jar and reads its whole directory (docs/performance.md). A test checks that the
+     * dump leaves out none of picocli's classes.
+     */
+
+    /** A bad value from the environment or the config file names where it came from; the usage text would not help. */
+    private static final class ParameterExceptionHandler implements CommandLine.IParameterExceptionHandler {
+        private final CommandLine.IParameterExceptionHandler usage;
+        private final ConfigDefaults defaults;
+        private final String[] given;
+        private final PrintWriter err;
+
+        ParameterExceptionHandler(CommandLine.IParameterExceptionHandler usage, ConfigDefaults defaults, String[] given,
+                                  PrintWriter err) {
+            this.usage = usage;
+            this.defaults = defaults;
+            this.given = given;
+            this.err = err;
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] rest) throws Exception {
             String origin = e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
                     && !onCommandLine(option, given) ? defaults.origin(option) : null;
             if (origin == null) {
@@ -74,8 +117,13 @@ public final class Main {
             err.println("director: " + e.getMessage() + " (from " + origin + ")");
             err.flush();
             return ExitCodes.INVALID_INPUT;
-        });
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+        }
+    }
+
+    /** A command's failure: one line on stderr (and a JSON error with --json), and its exit code. */
+    private static final class ExecutionExceptionHandler implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
             int code = e instanceof CliException ce ? ce.exitCode() : ExitCodes.FAILED;
             String message = e instanceof CliException ? e.getMessage()
                     : e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -90,8 +138,7 @@ public final class Main {
             cmd.getErr().println("director " + cmd.getCommandName() + ": " + message);
             cmd.getErr().flush();
             return code;
-        });
-        return commandLine.execute(args);
+        }
     }
 
     private static boolean onCommandLine(CommandLine.Model.OptionSpec option, String[] args) {

@@ -141,6 +141,18 @@ class DistributionEndToEndTest {
         assertEquals(0, mapped.exitCode(), mapped.output());
         assertTrue(Files.readString(classLog).contains("io.director.cli.Main source: shared objects file"),
                 "the CLI's classes come from the archive");
+        // All of them: a class the archive left out is read from the jar, and opening the jar reads
+        // its whole directory (docs/performance.md). The dump leaves out picocli's classes (compiled
+        // for Java 5) that a lambda in the training run links, and such a lambda is then spun anew.
+        Path listLog = dir.resolve("list-classes.log");
+        Run listed = run(List.of(director, "manage", "--list-nodes", "--socket-path", socket.toString()),
+                Map.of("DIRECTOR_JAVA_OPTS", "-Xlog:class+load:file=" + listLog));
+        assertEquals(0, listed.exitCode(), listed.output());
+        List<String> outside = Files.readAllLines(listLog).stream()
+                .filter(line -> line.matches(".*\\] (picocli|io\\.director)\\.\\S* source: .*"))
+                .filter(line -> !line.endsWith("source: shared objects file"))
+                .toList();
+        assertTrue(outside.isEmpty(), "classes of 'manage --list-nodes' outside the archive: " + outside);
 
         if (Files.isReadable(Path.of("/proc", Long.toString(client.pid()), "status"))) {
             long residentKib = residentKib(client.pid());

@@ -105,6 +105,12 @@ public final class DirectorCommand implements Runnable {
         if (System.getProperty("picocli.converters.excludes") == null) {
             System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
         }
+        // picocli looks for Groovy's closure class when it first makes an object (its own switch
+        // turns that off): a class that is not there is searched for in the jar, whose directory
+        // of 9,000 entries is then read (docs/performance.md).
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         CommandLine commandLine = new CommandLine(new DirectorCommand());
         for (Class<?> type : subcommands) {
             commandLine.addSubcommand(type);

@@ -115,7 +115,10 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
         ManageCommand command = manage.getCommand();
         CommandLine.Model.ArgGroupSpec.Builder group = CommandLine.Model.ArgGroupSpec.builder()
                 .exclusive(true).multiplicity("1");
-        CommandSpec.forAnnotatedObject(command.action).options().forEach(group::addArg);
+        // A loop, not a method reference: see Main.ParameterExceptionHandler.
+        for (CommandLine.Model.OptionSpec option : CommandSpec.forAnnotatedObject(command.action).options()) {
+            group.addArg(option);
+        }
         manage.getCommandSpec().addArgGroup(group.build());
     }
 
