@@ -118,6 +118,7 @@ public final class DirectorCommand implements Runnable {
         if (withHelp) {
             commandLine.addSubcommand(CommandLine.HelpCommand.class);
         }
+        shareVersion(commandLine, commandLine.getCommandSpec().versionProvider());
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -132,6 +133,16 @@ public final class DirectorCommand implements Runnable {
             exec.setUnmatchedOptionsArePositionalParams(true);
         }
         return commandLine;
+    }
+
+    /** Every sub-command's {@code -V} prints the version too (without a provider of its own it printed nothing). */
+    private static void shareVersion(CommandLine commandLine, CommandLine.IVersionProvider version) {
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            if (sub.getCommandSpec().versionProvider() == null) {
+                sub.getCommandSpec().versionProvider(version);
+            }
+            shareVersion(sub, version);
+        }
     }
 
     public Path socketPath() {

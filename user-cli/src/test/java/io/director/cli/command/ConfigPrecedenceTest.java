@@ -338,6 +338,11 @@ class ConfigPrecedenceTest {
         }
         CliRun.Result version = CliRun.run("--version");
         assertTrue(version.out().startsWith("director "), version.out());
+        for (String[] command : List.of(new String[] {"manage", "-V"}, new String[] {"keys", "list", "--version"})) {
+            CliRun.Result sub = CliRun.run(command);
+            assertEquals(0, sub.exitCode(), String.join(" ", command));
+            assertEquals(version.out(), sub.out(), String.join(" ", command));
+        }
     }
 
     @Test
