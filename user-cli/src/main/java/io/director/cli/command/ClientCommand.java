@@ -9,13 +9,9 @@ import io.director.client.ServerKeys;
 import io.director.dsl.verb.Sizes;
 import io.director.dsl.wire.KeyFiles;
 import io.director.dsl.wire.NodeReport;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,63 +23,75 @@ import java.util.concurrent.Callable;
 import java.util.logging.Level;
 
 /** {@code director client}: runs the node daemon until SIGTERM, SIGINT or a refusal by the server. */
-@Command(name = "client", mixinStandardHelpOptions = true,
-        description = "Run the node daemon: connect to the server, heartbeat, run jobs.")
-final class ClientCommand implements Callable<Integer> {
+final class ClientCommand implements Callable<Integer>, DirectorSubcommand {
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "client",
+            "Run the node daemon: connect to the server, heartbeat, run jobs.");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
 
-    @Mixin
-    ClusterOptions cluster;
+    private final ClusterOptions cluster = ClusterOptions.addTo(spec);
 
-    @Option(names = "--server-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "Server to connect to (default: ${DEFAULT-VALUE}).")
-    String serverAddress;
+    private final OptionSpec serverAddress = Options.value("--server-address", String.class, "HOST",
+            "Server to connect to (default: ${DEFAULT-VALUE}).").defaultValue("127.0.0.1").build();
 
-    @Option(names = "--identity", paramLabel = "NAME", description = "This node's name (default: the host name).")
-    String identity;
+    private final OptionSpec identity = Options.value("--identity", String.class, "NAME",
+            "This node's name (default: the host name).").build();
 
-    @Option(names = "--cache-path", paramLabel = "DIR", defaultValue = "/var/cache/director",
-            description = "The node's cache and state (default: ${DEFAULT-VALUE}).")
-    Path cachePath;
+    private final OptionSpec cachePath = Options.value("--cache-path", Path.class, "DIR",
+            "The node's cache and state (default: ${DEFAULT-VALUE}).").defaultValue("/var/cache/director").build();
 
-    @Option(names = "--server-key", paramLabel = "KEY|FILE",
-            description = "The server's public key (40 Z85 characters) or a file holding it (the server's server.pub);"
-                    + " default: derived from --shared-key, else the key pinned in the cache path.")
-    String serverKey;
+    private final OptionSpec serverKey = Options.value("--server-key", String.class, "KEY|FILE",
+            "The server's public key (40 Z85 characters) or a file holding it (the server's server.pub);"
+                    + " default: derived from --shared-key, else the key pinned in the cache path.").build();
 
-    @Option(names = "--labels", paramLabel = "K=V[,K=V…]", split = ",", description = "Labels used for placement.")
-    Map<String, String> labels = new LinkedHashMap<>();
+    private final OptionSpec labels = OptionSpec.builder("--labels").type(Map.class)
+            .auxiliaryTypes(String.class, String.class).paramLabel("K=V[,K=V…]").splitRegex(",")
+            .description("Labels used for placement.").build();
 
-    @Option(names = "--max-jails", paramLabel = "N", defaultValue = "-1",
-            description = "Jails this node takes at most; a create past it is refused and the server forwards it "
-                    + "(default: no limit).")
-    int maxJails;
+    private final OptionSpec maxJails = Options.value("--max-jails", int.class, "N",
+            "Jails this node takes at most; a create past it is refused and the server forwards it "
+                    + "(default: no limit).").defaultValue("-1").build();
 
-    @Option(names = "--max-vms", paramLabel = "N", defaultValue = "-1",
-            description = "VMs this node takes at most (default: no limit).")
-    int maxVms;
+    private final OptionSpec maxVms = Options.value("--max-vms", int.class, "N",
+            "VMs this node takes at most (default: no limit).").defaultValue("-1").build();
 
-    @Option(names = "--reserve-memory", paramLabel = "SIZE", defaultValue = "0",
-            description = "Memory a new jail or VM must leave free, e.g. 512M (default: 0).")
-    String reserveMemory;
+    private final OptionSpec reserveMemory = Options.value("--reserve-memory", String.class, "SIZE",
+            "Memory a new jail or VM must leave free, e.g. 512M (default: 0).").defaultValue("0").build();
 
-    @Option(names = "--reserve-disk", paramLabel = "SIZE", defaultValue = "0",
-            description = "Disk under --cache-path a new VM must leave free, e.g. 2G (default: 0).")
-    String reserveDisk;
+    private final OptionSpec reserveDisk = Options.value("--reserve-disk", String.class, "SIZE",
+            "Disk under --cache-path a new VM must leave free, e.g. 2G (default: 0).").defaultValue("0").build();
+
+    ClientCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addOption(serverAddress);
+        spec.addOption(identity);
+        spec.addOption(cachePath);
+        spec.addOption(serverKey);
+        spec.addOption(labels);
+        spec.addOption(maxJails);
+        spec.addOption(maxVms);
+        spec.addOption(reserveMemory);
+        spec.addOption(reserveDisk);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
         LogSetup.configure(root.debug() ? Level.FINE : Level.INFO);
+        int maxJails = this.maxJails.getValue();
+        int maxVms = this.maxVms.getValue();
+        String identity = this.identity.getValue();
         NodeReport.Limits limits = new NodeReport.Limits(maxJails < 0 ? -1 : maxJails, maxVms < 0 ? -1 : maxVms,
-                size("--reserve-memory", reserveMemory), size("--reserve-disk", reserveDisk));
-        DirectorClient client = new DirectorClient(new ClientConfig(serverAddress, cluster.jobPort, cluster.transferPort,
-                identity == null ? hostName() : identity, cachePath, labels, cluster.sharedKey, cluster.heartbeatInterval,
-                serverKey, cluster.encryption == ClusterOptions.Encryption.curve, limits));
+                size("--reserve-memory", reserveMemory.getValue()), size("--reserve-disk", reserveDisk.getValue()));
+        DirectorClient client = new DirectorClient(new ClientConfig(serverAddress.getValue(), cluster.jobPort(),
+                cluster.transferPort(), identity == null ? hostName() : identity, cachePath.getValue(),
+                new LinkedHashMap<>(Options.map(labels)), cluster.sharedKey(), cluster.heartbeatInterval(),
+                serverKey.getValue(), cluster.encrypted(), limits));
         try {
             client.start();
         } catch (ServerKeys.ServerKeyException e) {

@@ -3,12 +3,8 @@ package io.director.cli.command;
 import io.director.cli.ApiClient;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,24 +14,29 @@ import java.util.concurrent.Callable;
  * ({@code JAIL}/{@code VM create --project}), on every live node that reports one, as one
  * {@code --force destroy} job per workload.
  */
-@Command(name = "destroy", mixinStandardHelpOptions = true,
-        description = "Destroy a project's jails and VMs on every node (JAIL/VM create --project NAME).")
-final class DestroyCommand implements Callable<Integer>, JsonAware {
+final class DestroyCommand implements Callable<Integer>, JsonAware, DirectorSubcommand {
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "destroy",
+            "Destroy a project's jails and VMs on every node (JAIL/VM create --project NAME).");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
 
-    @Parameters(paramLabel = "PROJECT", description = "The project whose workloads to destroy.")
-    String project;
+    private final PositionalParamSpec project = Options.parameter("0", "PROJECT",
+            "The project whose workloads to destroy.").build();
 
-    @Mixin
-    WaitOptions waitOptions;
+    private final WaitOptions waitOptions = WaitOptions.addTo(spec);
 
-    @Mixin
-    JsonOption json;
+    private final JsonOption json = JsonOption.addTo(spec);
+
+    DestroyCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addPositional(project);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public boolean json() {
@@ -45,7 +46,7 @@ final class DestroyCommand implements Callable<Integer>, JsonAware {
     @Override
     public Integer call() throws Exception {
         try (ApiClient api = ApiClient.connect(root.socketPath())) {
-            List<String> ids = api.call(new ApiRequest.DestroyProject(project), ApiReply.JobIds.class).jobIds();
+            List<String> ids = api.call(new ApiRequest.DestroyProject(project.getValue()), ApiReply.JobIds.class).jobIds();
             return JobWaiter.report(api, ids, spec.commandLine().getOut(), spec.commandLine().getErr(), waitOptions,
                     json.enabled(), false);
         }

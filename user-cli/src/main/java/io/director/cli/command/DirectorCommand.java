@@ -2,60 +2,64 @@ package io.director.cli.command;
 
 import io.director.dsl.DirectorVersion;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The root {@code director} command: holds the options every sub-command shares, and adds the
- * sub-commands itself so that a command line can be built with only the one it runs.
+ * sub-commands itself so that a command line can be built with only the one it runs. Every
+ * command's model is built in code (see {@link Options}).
  */
-@Command(name = "director",
-        mixinStandardHelpOptions = true,
-        versionProvider = DirectorCommand.Version.class,
-        description = "Run work on fleets of machines: a server, node clients, and this CLI.")
 public final class DirectorCommand implements Runnable {
 
     public static final String DEFAULT_SOCKET = "/run/director/director.sock";
 
+    /** A sub-command's name, and how to make it under a root command. */
+    record Subcommand(String name, Function<DirectorCommand, DirectorSubcommand> make) {
+    }
+
     /** Every sub-command, in the order {@code director --help} lists them ({@code help} comes last). */
-    static final List<Class<?>> SUBCOMMANDS = List.of(
-            ServerCommand.class,
-            ClientCommand.class,
-            ExecCommand.class,
-            OrchestrateCommand.class,
-            ManageCommand.class,
-            DestroyCommand.class,
-            KeysCommand.class,
-            QuickstartCommand.class,
-            ServiceFilesCommand.class,
-            VersionCommand.class);
+    static final List<Subcommand> SUBCOMMANDS = List.of(
+            new Subcommand("server", ServerCommand::new),
+            new Subcommand("client", ClientCommand::new),
+            new Subcommand("exec", ExecCommand::new),
+            new Subcommand("orchestrate", OrchestrateCommand::new),
+            new Subcommand("manage", ManageCommand::new),
+            new Subcommand("destroy", DestroyCommand::new),
+            new Subcommand("keys", KeysCommand::new),
+            new Subcommand("quickstart", QuickstartCommand::new),
+            new Subcommand("service-files", ServiceFilesCommand::new),
+            new Subcommand("version", VersionCommand::new));
 
     /** Root options that take a value, so the word after them is not the sub-command. */
     private static final Set<String> ROOT_OPTIONS_WITH_VALUE = Set.of("--socket-path", "--config-file");
 
-    @Spec
-    CommandSpec spec;
+    final CommandSpec spec = Options.command(this, "director",
+            "Run work on fleets of machines: a server, node clients, and this CLI.").versionProvider(new Version());
 
-    @Option(names = "--socket-path", scope = ScopeType.INHERIT, paramLabel = "PATH",
-            defaultValue = DEFAULT_SOCKET, description = "The server's UNIX socket (default: ${DEFAULT-VALUE}).")
-    Path socketPath;
+    private final OptionSpec socketPath = Options.value("--socket-path", Path.class, "PATH",
+                    "The server's UNIX socket (default: ${DEFAULT-VALUE}).")
+            .scopeType(ScopeType.INHERIT).defaultValue(DEFAULT_SOCKET).build();
 
-    @Option(names = "--config-file", scope = ScopeType.INHERIT, paramLabel = "PATH",
-            description = "YAML map of option names to values (default: /etc/director/config.yaml if present).")
-    String configFile;
+    private final OptionSpec configFile = Options.value("--config-file", String.class, "PATH",
+                    "YAML map of option names to values (default: /etc/director/config.yaml if present).")
+            .scopeType(ScopeType.INHERIT).build();
 
-    @Option(names = "--debug", fallbackValue = "true", scope = ScopeType.INHERIT,
+    private final OptionSpec debug = Options.flag("--debug", "Verbose logs on stderr.")
+            .fallbackValue("true").scopeType(ScopeType.INHERIT).build();
 
-            description = "Verbose logs on stderr.")
-    boolean debug;
+    DirectorCommand() {
+        spec.addOption(socketPath);
+        spec.addOption(configFile);
+        spec.addOption(debug);
+    }
 
     /** The whole command line (every sub-command) with the given writers; tests use it with the real parser. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
@@ -71,9 +75,9 @@ public final class DirectorCommand implements Runnable {
     public static CommandLine commandLineFor(String[] args, PrintWriter out, PrintWriter err) {
         String word = subcommandWord(args);
         if (word != null) {
-            for (Class<?> type : SUBCOMMANDS) {
-                if (type.getAnnotation(Command.class).name().equals(word)) {
-                    return build(List.of(type), false, out, err);
+            for (Subcommand subcommand : SUBCOMMANDS) {
+                if (subcommand.name().equals(word)) {
+                    return build(List.of(subcommand), false, out, err);
                 }
             }
         }
@@ -101,7 +105,7 @@ public final class DirectorCommand implements Runnable {
      */
     static final String UNUSED_CONVERTERS = "java\\.time\\..*|java\\.sql\\..*";
 
-    private static CommandLine build(List<Class<?>> subcommands, boolean withHelp, PrintWriter out, PrintWriter err) {
+    private static CommandLine build(List<Subcommand> subcommands, boolean withHelp, PrintWriter out, PrintWriter err) {
         if (System.getProperty("picocli.converters.excludes") == null) {
             System.setProperty("picocli.converters.excludes", UNUSED_CONVERTERS);
         }
@@ -111,9 +115,10 @@ public final class DirectorCommand implements Runnable {
         if (System.getProperty("picocli.disable.closures") == null) {
             System.setProperty("picocli.disable.closures", "true");
         }
-        CommandLine commandLine = new CommandLine(new DirectorCommand());
-        for (Class<?> type : subcommands) {
-            commandLine.addSubcommand(type);
+        DirectorCommand root = new DirectorCommand();
+        CommandLine commandLine = new CommandLine(root.spec);
+        for (Subcommand subcommand : subcommands) {
+            commandLine.addSubcommand(subcommand.name(), subcommand.make().apply(root).spec());
         }
         if (withHelp) {
             commandLine.addSubcommand(CommandLine.HelpCommand.class);
@@ -122,10 +127,6 @@ public final class DirectorCommand implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        CommandLine manage = commandLine.getSubcommands().get("manage");
-        if (manage != null) {
-            ManageCommand.addActions(manage);
-        }
         CommandLine exec = commandLine.getSubcommands().get("exec");
         if (exec != null) {
             // A job's argument string usually starts with its own options ('--skip-cache echo hi'):
@@ -146,11 +147,16 @@ public final class DirectorCommand implements Runnable {
     }
 
     public Path socketPath() {
-        return socketPath;
+        return socketPath.getValue();
+    }
+
+    /** The config file named on the command line, or null. */
+    public String configFile() {
+        return configFile.getValue();
     }
 
     public boolean debug() {
-        return debug;
+        return Options.on(debug);
     }
 
     @Override

@@ -9,53 +9,54 @@ import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JobParser;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code director exec --verb VERB 'ARGUMENTS'}: submits one job. */
-@Command(name = "exec", mixinStandardHelpOptions = true,
-        description = "Submit one job, e.g. director exec --verb RUN '--skip-cache echo hello'.")
-final class ExecCommand implements Callable<Integer>, JsonAware {
+final class ExecCommand implements Callable<Integer>, JsonAware, DirectorSubcommand {
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "exec",
+            "Submit one job, e.g. director exec --verb RUN '--skip-cache echo hello'.");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
 
-    @Option(names = "--verb", required = true, paramLabel = "VERB", description = "The job's verb, e.g. RUN.")
-    String verb;
+    private final OptionSpec verb = Options.value("--verb", String.class, "VERB", "The job's verb, e.g. RUN.")
+            .required(true).build();
 
-    @Option(names = "--target", paramLabel = "ID",
-            description = "Node to run on: a name, a glob such as 'web-*' or a label selector such as 'label:role=web' "
-                    + "(repeatable, the union; default: every live node).")
-    List<String> targets = new ArrayList<>();
+    private final OptionSpec targets = Options.repeated("--target", String.class, "ID",
+            "Node to run on: a name, a glob such as 'web-*' or a label selector such as 'label:role=web' "
+                    + "(repeatable, the union; default: every live node).").build();
 
-    @Option(names = "--placement", paramLabel = "STRATEGY",
-            description = "Which of the targets run it: all (default), random, once, each, spread or single:NODE "
-                    + "(see docs/placement.md).")
-    String placement;
+    private final OptionSpec placement = Options.value("--placement", String.class, "STRATEGY",
+            "Which of the targets run it: all (default), random, once, each, spread or single:NODE "
+                    + "(see docs/placement.md).").build();
 
-    @Mixin
-    WaitOptions waitOptions;
+    private final WaitOptions waitOptions = WaitOptions.addTo(spec);
 
-    @Mixin
-    JsonOption json;
+    private final JsonOption json = JsonOption.addTo(spec);
 
-    @Parameters(paramLabel = "ARGUMENTS", arity = "0..*",
-            description = "The verb's options and payload, as one quoted string.")
-    List<String> arguments = new ArrayList<>();
+    private final PositionalParamSpec arguments = Options.parameter("0..*", "ARGUMENTS",
+            "The verb's options and payload, as one quoted string.").arity("0..*").required(false).type(List.class)
+            .auxiliaryTypes(String.class).build();
+
+    ExecCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addOption(verb);
+        spec.addOption(targets);
+        spec.addOption(placement);
+        spec.addPositional(arguments);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public boolean json() {
@@ -64,7 +65,10 @@ final class ExecCommand implements Callable<Integer>, JsonAware {
 
     @Override
     public Integer call() throws Exception {
-        String line = String.join(" ", arguments);
+        String verb = this.verb.getValue();
+        List<String> targets = Options.list(this.targets);
+        String placement = this.placement.getValue();
+        String line = String.join(" ", Options.<String>list(arguments));
         try {
             JobParser.standard().parse(verb, line);
         } catch (DslException e) {

@@ -60,8 +60,8 @@ final class JobWaiter {
     /** Waits for the jobs; prints the result; returns the exit code. */
     int await(List<String> jobIds, boolean singleJob) {
         long start = System.currentTimeMillis();
-        long deadline = options.waitTimeout == null ? Long.MAX_VALUE
-                : start + Math.round(options.waitTimeout * 1000);
+        long deadline = options.waitTimeout() == null ? Long.MAX_VALUE
+                : start + Math.round(options.waitTimeout() * 1000);
         Set<String> reported = new HashSet<>();
         long sleep = 20;
         long lastNews = start;
@@ -97,7 +97,7 @@ final class JobWaiter {
                         }
                     });
                 }
-                throw new CliException(ExitCodes.WAIT_TIMEOUT, "gave up waiting after " + options.waitTimeout
+                throw new CliException(ExitCodes.WAIT_TIMEOUT, "gave up waiting after " + options.waitTimeout()
                         + " s; still processing on: " + String.join(", ", new java.util.TreeSet<>(waiting)));
             }
             if (news) {
@@ -133,7 +133,7 @@ final class JobWaiter {
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
-        } else if (options.check) {
+        } else if (options.check()) {
             out.println(failedNodes.isEmpty() ? "check: every node succeeded"
                     : "check: failed on " + String.join(", ", failedNodes));
         }
@@ -146,7 +146,7 @@ final class JobWaiter {
             return;
         }
         Map<String, ApiReply.NodeResult> withOutput = new LinkedHashMap<>();
-        if (options.stream) {
+        if (options.stream()) {
             List<ApiReply.JobView> full = api.call(new ApiRequest.JobStatus(List.of(job.jobId()), true),
                     ApiReply.Jobs.class).jobs();
             if (!full.isEmpty()) {

@@ -1,16 +1,23 @@
 package io.director.cli.command;
 
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code --json}: one JSON document on stdout, nothing else there. */
 public final class JsonOption {
 
-    @Option(names = "--json", fallbackValue = "true",
-            description = "Machine-readable output: one JSON document on stdout.")
-    boolean json;
+    private final OptionSpec json = Options.flag("--json", "Machine-readable output: one JSON document on stdout.")
+            .fallbackValue("true").build();
+
+    /** Makes the option and adds it to a command. */
+    static JsonOption addTo(CommandSpec spec) {
+        JsonOption option = new JsonOption();
+        spec.addOption(option.json);
+        return option;
+    }
 
     public boolean enabled() {
-        return json;
+        return Options.on(json);
     }
 
     /** A document as one line of JSON. */

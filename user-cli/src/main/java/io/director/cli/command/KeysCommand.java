@@ -6,14 +6,10 @@ import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
 import io.director.server.node.NodeKeys;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -26,20 +22,31 @@ import java.util.concurrent.Callable;
  * node's key is pending until accepted here (or accepted at once when the node proves the
  * cluster's shared key).
  */
-@Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "List node keys and accept, reject or delete them (enrolment).",
-        subcommands = {KeysCommand.ListKeys.class, KeysCommand.Accept.class, KeysCommand.Reject.class,
-                KeysCommand.Delete.class})
-final class KeysCommand implements Runnable {
+final class KeysCommand implements Runnable, DirectorSubcommand {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "keys",
+            "List node keys and accept, reject or delete them (enrolment).");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
+
+    KeysCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addSubcommand("list", new ListKeys(this).spec);
+        spec.addSubcommand("accept", new Change(this, "accept",
+                "Accept a node's pending (or rejected) key: the node is enrolled at its next hello.").spec);
+        spec.addSubcommand("reject", new Change(this, "reject",
+                "Reject a node's keys: it is removed, its open jobs fail, and it is refused from now on.").spec);
+        spec.addSubcommand("delete", new Change(this, "delete",
+                "Forget a node's keys: it is removed; when it says hello again its key is pending anew.").spec);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public void run() {
@@ -56,18 +63,19 @@ final class KeysCommand implements Runnable {
         out.flush();
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "The server's public key, then every node key: identity, state, fingerprint, last seen.")
+    /** {@code keys list}. */
     static final class ListKeys implements Callable<Integer>, JsonAware {
 
-        @Spec
-        CommandSpec spec;
+        private final CommandSpec spec = Options.command(this, "list",
+                "The server's public key, then every node key: identity, state, fingerprint, last seen.");
 
-        @ParentCommand
-        KeysCommand keys;
+        private final KeysCommand keys;
 
-        @Mixin
-        JsonOption json;
+        private final JsonOption json = JsonOption.addTo(spec);
+
+        ListKeys(KeysCommand keys) {
+            this.keys = keys;
+        }
 
         @Override
         public boolean json() {
@@ -102,26 +110,34 @@ final class KeysCommand implements Runnable {
         }
     }
 
-    /** What accept, reject and delete share: the node, an optional fingerprint, --json. */
-    abstract static class Change implements Callable<Integer>, JsonAware {
+    /** accept, reject and delete: the node, an optional fingerprint, --json. */
+    static final class Change implements Callable<Integer>, JsonAware {
 
-        @Spec
-        CommandSpec spec;
+        private final CommandSpec spec;
 
-        @ParentCommand
-        KeysCommand keys;
+        private final KeysCommand keys;
 
-        @Mixin
-        JsonOption json;
+        private final String action;
 
-        @Parameters(index = "0", paramLabel = "IDENTITY", description = "The node.")
-        String identity;
+        private final JsonOption json;
 
-        @Option(names = "--key", paramLabel = "FINGERPRINT",
-                description = "The key's fingerprint (or its first hex digits), when the node has several.")
-        String fingerprint;
+        private final PositionalParamSpec identity = Options.parameter("0", "IDENTITY", "The node.").build();
 
-        abstract String action();
+        private final OptionSpec fingerprint = Options.value("--key", String.class, "FINGERPRINT",
+                "The key's fingerprint (or its first hex digits), when the node has several.").build();
+
+        Change(KeysCommand keys, String action, String description) {
+            this.keys = keys;
+            this.action = action;
+            spec = Options.command(this, action, description);
+            json = JsonOption.addTo(spec);
+            spec.addPositional(identity);
+            spec.addOption(fingerprint);
+        }
+
+        String action() {
+            return action;
+        }
 
         @Override
         public boolean json() {
@@ -132,7 +148,7 @@ final class KeysCommand implements Runnable {
         public Integer call() throws JsonProcessingException {
             PrintWriter out = spec.commandLine().getOut();
             try (ApiClient api = ApiClient.connect(keys.root.socketPath())) {
-                ApiReply.KeysChanged reply = api.call(new ApiRequest.ChangeKey(action(), identity, fingerprint),
+                ApiReply.KeysChanged reply = api.call(new ApiRequest.ChangeKey(action(), identity.getValue(), fingerprint.getValue()),
                         ApiReply.KeysChanged.class);
                 print(out, json.enabled(), reply, () -> {
                     for (NodeKeys.KeyView key : reply.keys()) {
@@ -145,33 +161,6 @@ final class KeysCommand implements Runnable {
                 });
             }
             return 0;
-        }
-    }
-
-    @Command(name = "accept", mixinStandardHelpOptions = true,
-            description = "Accept a node's pending (or rejected) key: the node is enrolled at its next hello.")
-    static final class Accept extends Change {
-        @Override
-        String action() {
-            return "accept";
-        }
-    }
-
-    @Command(name = "reject", mixinStandardHelpOptions = true,
-            description = "Reject a node's keys: it is removed, its open jobs fail, and it is refused from now on.")
-    static final class Reject extends Change {
-        @Override
-        String action() {
-            return "reject";
-        }
-    }
-
-    @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = "Forget a node's keys: it is removed; when it says hello again its key is pending anew.")
-    static final class Delete extends Change {
-        @Override
-        String action() {
-            return "delete";
         }
     }
 }

@@ -11,13 +11,10 @@ import io.director.dsl.wire.NodeReport;
 import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.node.NodeView;
 import io.director.server.store.Hop;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
@@ -33,93 +30,83 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /** {@code director manage}: look at and tidy the server's nodes and jobs (exactly one action). */
-@Command(name = "manage", mixinStandardHelpOptions = true,
-        description = "List and inspect nodes and jobs, or purge them (exactly one action).")
-final class ManageCommand implements Callable<Integer>, JsonAware {
+final class ManageCommand implements Callable<Integer>, JsonAware, DirectorSubcommand {
 
-    /** The action; picocli makes sure exactly one is given (the group {@link #addActions} makes). */
+    /** The actions: an exclusive group of exactly one, which picocli checks. */
     static final class Action {
-        @Option(names = "--list-nodes", description = "Identity, state, seconds to expiry, version, uptime, CPUs, "
-                + "memory, disk, load, jails and VMs (count/limit), labels.")
-        boolean listNodes;
+        final OptionSpec listNodes = Options.flag("--list-nodes", "Identity, state, seconds to expiry, version, "
+                + "uptime, CPUs, memory, disk, load, jails and VMs (count/limit), labels.").build();
 
-        @Option(names = "--list-workloads", description = "Every jail and VM the nodes report: node, kind, name, "
-                + "state, project, memory, CPUs (with --project: only that project's).")
-        boolean listWorkloads;
+        final OptionSpec listWorkloads = Options.flag("--list-workloads", "Every jail and VM the nodes report: "
+                + "node, kind, name, state, project, memory, CPUs (with --project: only that project's).").build();
 
-        @Option(names = "--list-deployments", description = "The deployments kept by 'orchestrate --keep': id, "
-                + "project, placement, replicas, last action.")
-        boolean listDeployments;
+        final OptionSpec listDeployments = Options.flag("--list-deployments", "The deployments kept by "
+                + "'orchestrate --keep': id, project, placement, replicas, last action.").build();
 
-        @Option(names = "--drop-deployment", paramLabel = "ID", description = "Stop keeping a deployment (its id or "
-                + "a prefix of at least 4 characters); its workloads stay (see 'director destroy PROJECT').")
-        String dropDeployment;
+        final OptionSpec dropDeployment = Options.value("--drop-deployment", String.class, "ID", "Stop keeping a "
+                + "deployment (its id or a prefix of at least 4 characters); its workloads stay (see "
+                + "'director destroy PROJECT').").build();
 
-        @Option(names = "--list-jobs", description = "Every job with its state and per-node counts.")
-        boolean listJobs;
+        final OptionSpec listJobs = Options.flag("--list-jobs", "Every job with its state and per-node counts.")
+                .build();
 
-        @Option(names = "--job-info", paramLabel = "ID|last", description = "The whole job, with every node's output.")
-        String jobInfo;
+        final OptionSpec jobInfo = Options.value("--job-info", String.class, "ID|last",
+                "The whole job, with every node's output.").build();
 
-        @Option(names = "--purge-jobs", description = "Forget every job and result.")
-        boolean purgeJobs;
+        final OptionSpec purgeJobs = Options.flag("--purge-jobs", "Forget every job and result.").build();
 
-        @Option(names = "--purge-nodes", description = "Forget every node; live ones reappear at their next heartbeat.")
-        boolean purgeNodes;
+        final OptionSpec purgeNodes = Options.flag("--purge-nodes",
+                "Forget every node; live ones reappear at their next heartbeat.").build();
 
-        @Option(names = "--export-jobs", paramLabel = "FILE", description = "Write every job, with output, as YAML (JSON with --json).")
-        Path exportJobs;
+        final OptionSpec exportJobs = Options.value("--export-jobs", Path.class, "FILE",
+                "Write every job, with output, as YAML (JSON with --json).").build();
 
-        @Option(names = "--export-nodes", paramLabel = "FILE", description = "Write every node as YAML (JSON with --json).")
-        Path exportNodes;
+        final OptionSpec exportNodes = Options.value("--export-nodes", Path.class, "FILE",
+                "Write every node as YAML (JSON with --json).").build();
 
-        @Option(names = "--analyze-job", paramLabel = "ID|last", description = "Runtime, fastest and slowest node of a job.")
-        String analyzeJob;
+        final OptionSpec analyzeJob = Options.value("--analyze-job", String.class, "ID|last",
+                "Runtime, fastest and slowest node of a job.").build();
 
-        @Option(names = "--analyze-parent", paramLabel = "ID", description = "The same over every job of an orchestration.")
-        String analyzeParent;
+        final OptionSpec analyzeParent = Options.value("--analyze-parent", String.class, "ID",
+                "The same over every job of an orchestration.").build();
 
-        @Option(names = "--analyze-all", description = "The same over every job.")
-        boolean analyzeAll;
+        final OptionSpec analyzeAll = Options.flag("--analyze-all", "The same over every job.").build();
+
+        ArgGroupSpec group() {
+            return ArgGroupSpec.builder().exclusive(true).multiplicity("1")
+                    .addArg(listNodes).addArg(listWorkloads).addArg(listDeployments).addArg(dropDeployment)
+                    .addArg(listJobs).addArg(jobInfo).addArg(purgeJobs).addArg(purgeNodes).addArg(exportJobs)
+                    .addArg(exportNodes).addArg(analyzeJob).addArg(analyzeParent).addArg(analyzeAll).build();
+        }
     }
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "manage",
+            "List and inspect nodes and jobs, or purge them (exactly one action).");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
 
-    /** Its options form an exclusive group of exactly one: see {@link #addActions}. */
     final Action action = new Action();
 
-    @Option(names = "--filter", paramLabel = "STATE",
-            description = "With --list-jobs: success, failed (also partial) or processing.")
-    Filter filter;
+    private final OptionSpec filter = Options.value("--filter", Filter.class, "STATE",
+            "With --list-jobs: success, failed (also partial) or processing.").build();
 
-    @Option(names = "--project", paramLabel = "NAME", description = "With --list-workloads: only this project's.")
-    String project;
+    private final OptionSpec project = Options.value("--project", String.class, "NAME",
+            "With --list-workloads: only this project's.").build();
 
-    @Mixin
-    JsonOption json;
+    private final JsonOption json = JsonOption.addTo(spec);
 
     enum Filter { success, failed, processing }
 
-    /**
-     * Adds the actions to manage's command line: {@link Action}'s annotated options as one
-     * exclusive group of exactly one. Not an {@code @ArgGroup}: picocli gives an annotated group
-     * an object of its own, and making it renders the group's synopsis once for each of its
-     * options (arguments of trace messages it does not print), about 20 ms of every manage
-     * command (docs/performance.md). The usage, checks and messages are the same.
-     */
-    static void addActions(CommandLine manage) {
-        ManageCommand command = manage.getCommand();
-        CommandLine.Model.ArgGroupSpec.Builder group = CommandLine.Model.ArgGroupSpec.builder()
-                .exclusive(true).multiplicity("1");
-        // A loop, not a method reference: see Main.ParameterExceptionHandler.
-        for (CommandLine.Model.OptionSpec option : CommandSpec.forAnnotatedObject(command.action).options()) {
-            group.addArg(option);
-        }
-        manage.getCommandSpec().addArgGroup(group.build());
+    ManageCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addArgGroup(action.group());
+        spec.addOption(filter);
+        spec.addOption(project);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
     }
 
     @Override
@@ -130,42 +117,48 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
     @Override
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
+        Filter filter = this.filter.getValue();
+        String project = this.project.getValue();
+        String dropDeployment = action.dropDeployment.getValue();
+        String jobInfo = action.jobInfo.getValue();
+        Path exportJobs = action.exportJobs.getValue();
+        Path exportNodes = action.exportNodes.getValue();
         try (ApiClient api = ApiClient.connect(root.socketPath())) {
-            if (action.listNodes) {
+            if (Options.on(action.listNodes)) {
                 ApiReply.Nodes nodes = api.call(new ApiRequest.ListNodes(), ApiReply.Nodes.class);
                 print(out, nodes, () -> listNodes(out, nodes));
-            } else if (action.listWorkloads) {
+            } else if (Options.on(action.listWorkloads)) {
                 ApiReply.Workloads workloads = api.call(new ApiRequest.ListWorkloads(project), ApiReply.Workloads.class);
                 print(out, workloads, () -> listWorkloads(out, workloads));
-            } else if (action.listDeployments) {
+            } else if (Options.on(action.listDeployments)) {
                 ApiReply.Deployments deployments = api.call(new ApiRequest.ListDeployments(),
                         ApiReply.Deployments.class);
                 print(out, deployments, () -> listDeployments(out, deployments));
-            } else if (action.dropDeployment != null) {
-                ApiReply.Dropped dropped = api.call(new ApiRequest.DropDeployment(action.dropDeployment),
+            } else if (dropDeployment != null) {
+                ApiReply.Dropped dropped = api.call(new ApiRequest.DropDeployment(dropDeployment),
                         ApiReply.Dropped.class);
                 print(out, dropped, () -> out.println("dropped deployment " + dropped.dropped()));
-            } else if (action.listJobs) {
+            } else if (Options.on(action.listJobs)) {
                 ApiReply.Jobs jobs = api.call(new ApiRequest.ListJobs(filter == null ? null : filter.name()),
                         ApiReply.Jobs.class);
                 print(out, jobs, () -> listJobs(out, jobs));
-            } else if (action.jobInfo != null) {
-                ApiReply.JobView job = api.call(new ApiRequest.JobInfo(action.jobInfo), ApiReply.JobView.class);
+            } else if (jobInfo != null) {
+                ApiReply.JobView job = api.call(new ApiRequest.JobInfo(jobInfo), ApiReply.JobView.class);
                 print(out, job, () -> jobInfo(out, job));
-            } else if (action.purgeJobs) {
+            } else if (Options.on(action.purgeJobs)) {
                 ApiReply.Purged purged = api.call(new ApiRequest.PurgeJobs(), ApiReply.Purged.class);
                 print(out, purged, () -> out.println("purged " + purged.purged() + " job(s)"));
-            } else if (action.purgeNodes) {
+            } else if (Options.on(action.purgeNodes)) {
                 ApiReply.Purged purged = api.call(new ApiRequest.PurgeNodes(), ApiReply.Purged.class);
                 print(out, purged, () -> out.println("purged " + purged.purged() + " node(s)"));
-            } else if (action.exportJobs != null) {
+            } else if (exportJobs != null) {
                 List<String> ids = api.call(new ApiRequest.ListJobs(null), ApiReply.Jobs.class).jobs().stream()
                         .map(ApiReply.JobView::jobId).toList();
                 ApiReply.Jobs jobs = api.call(new ApiRequest.JobStatus(ids, true), ApiReply.Jobs.class);
-                export(out, action.exportJobs, jobs, jobs.jobs().size() + " job(s)");
-            } else if (action.exportNodes != null) {
+                export(out, exportJobs, jobs, jobs.jobs().size() + " job(s)");
+            } else if (exportNodes != null) {
                 ApiReply.Nodes nodes = api.call(new ApiRequest.ListNodes(), ApiReply.Nodes.class);
-                export(out, action.exportNodes, nodes, nodes.nodes().size() + " node(s)");
+                export(out, exportNodes, nodes, nodes.nodes().size() + " node(s)");
             } else {
                 analyze(out, api);
             }
@@ -196,19 +189,21 @@ final class ManageCommand implements Callable<Integer>, JsonAware {
     }
 
     private void analyze(PrintWriter out, ApiClient api) throws JsonProcessingException {
+        String analyzeJob = action.analyzeJob.getValue();
+        String analyzeParent = action.analyzeParent.getValue();
         List<ApiReply.JobView> jobs;
         String scope;
-        if (action.analyzeJob != null) {
-            jobs = List.of(api.call(new ApiRequest.JobInfo(action.analyzeJob), ApiReply.JobView.class));
+        if (analyzeJob != null) {
+            jobs = List.of(api.call(new ApiRequest.JobInfo(analyzeJob), ApiReply.JobView.class));
             scope = "job " + jobs.get(0).jobId();
         } else {
             jobs = api.call(new ApiRequest.ListJobs(null), ApiReply.Jobs.class).jobs();
-            if (action.analyzeParent != null) {
-                jobs = jobs.stream().filter(j -> j.parentId().equals(action.analyzeParent)).toList();
+            if (analyzeParent != null) {
+                jobs = jobs.stream().filter(j -> j.parentId().equals(analyzeParent)).toList();
                 if (jobs.isEmpty()) {
-                    throw new CliException(ExitCodes.FAILED, "no jobs with parent '" + action.analyzeParent + "'");
+                    throw new CliException(ExitCodes.FAILED, "no jobs with parent '" + analyzeParent + "'");
                 }
-                scope = "parent " + action.analyzeParent;
+                scope = "parent " + analyzeParent;
             } else {
                 scope = "all jobs";
             }

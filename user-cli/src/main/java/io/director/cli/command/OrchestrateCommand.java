@@ -12,13 +12,9 @@ import io.director.dsl.placement.TargetSelector;
 import io.director.server.api.ApiReply;
 import io.director.server.dispatch.PlacementStrategy;
 import io.director.server.api.ApiRequest;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,49 +30,56 @@ import java.util.concurrent.Callable;
  * as one orchestration (or shows their fingerprints, or a plan). Nothing is submitted when any
  * file has an error.
  */
-@Command(name = "orchestrate", mixinStandardHelpOptions = true,
-        description = "Run orchestration files: blocks of jobs fanned out to their targets.")
-final class OrchestrateCommand implements Callable<Integer>, JsonAware {
+final class OrchestrateCommand implements Callable<Integer>, JsonAware, DirectorSubcommand {
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "orchestrate",
+            "Run orchestration files: blocks of jobs fanned out to their targets.");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Orchestration YAML files, run in order.")
-    List<Path> files;
+    private final PositionalParamSpec files = Options.parameter("0..*", "FILE",
+            "Orchestration YAML files, run in order.").arity("1..*").type(List.class).auxiliaryTypes(Path.class).build();
 
-    @Option(names = "--target", paramLabel = "ID", description = "Overrides the targets of every block: a name, a "
-            + "glob such as 'web-*' or a label selector such as 'label:role=web' (repeatable, the union).")
-    List<String> targets = new ArrayList<>();
+    private final OptionSpec targets = Options.repeated("--target", String.class, "ID",
+            "Overrides the targets of every block: a name, a glob such as 'web-*' or a label selector such as "
+                    + "'label:role=web' (repeatable, the union).").build();
 
-    @Option(names = "--restrict", paramLabel = "FINGERPRINT",
-            description = "Submit only the jobs with these fingerprints (repeatable).")
-    List<String> restrict = new ArrayList<>();
+    private final OptionSpec restrict = Options.repeated("--restrict", String.class, "FINGERPRINT",
+            "Submit only the jobs with these fingerprints (repeatable).").build();
 
-    @Option(names = "--ignore-cache", fallbackValue = "true",
-            description = "Every job runs as if it had --skip-cache.")
-    boolean ignoreCache;
+    private final OptionSpec ignoreCache = Options.flag("--ignore-cache", "Every job runs as if it had --skip-cache.")
+            .fallbackValue("true").build();
 
-    @Option(names = "--finger-print", fallbackValue = "true",
-            description = "Print the jobs and their fingerprints; submit nothing.")
-    boolean fingerPrint;
+    private final OptionSpec fingerPrint = Options.flag("--finger-print",
+            "Print the jobs and their fingerprints; submit nothing.").fallbackValue("true").build();
 
-    @Option(names = "--plan", fallbackValue = "true",
-            description = "Ask the nodes what would run, running nothing; exit 2 if anything would.")
-    boolean plan;
+    private final OptionSpec plan = Options.flag("--plan",
+            "Ask the nodes what would run, running nothing; exit 2 if anything would.").fallbackValue("true").build();
 
-    @Option(names = "--keep", fallbackValue = "true",
-            description = "Keep every block placed with 'scale' as a deployment: the server replaces replicas on "
+    private final OptionSpec keep = Options.flag("--keep",
+            "Keep every block placed with 'scale' as a deployment: the server replaces replicas on "
                     + "nodes that expire and scales them, until 'director manage --drop-deployment ID'.")
-    boolean keep;
+            .fallbackValue("true").build();
 
-    @Mixin
-    WaitOptions waitOptions;
+    private final WaitOptions waitOptions = WaitOptions.addTo(spec);
 
-    @Mixin
-    JsonOption json;
+    private final JsonOption json = JsonOption.addTo(spec);
+
+    OrchestrateCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addPositional(files);
+        spec.addOption(targets);
+        spec.addOption(restrict);
+        spec.addOption(ignoreCache);
+        spec.addOption(fingerPrint);
+        spec.addOption(plan);
+        spec.addOption(keep);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public boolean json() {
@@ -85,6 +88,9 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
 
     @Override
     public Integer call() throws Exception {
+        List<Path> files = Options.list(this.files);
+        List<String> targets = Options.list(this.targets);
+        List<String> restrict = Options.list(this.restrict);
         List<Orchestration> orchestrations;
         try {
             orchestrations = new OrchestrationLoader().loadAll(files);
@@ -101,10 +107,10 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
                 throw new CliException(ExitCodes.INVALID_INPUT, "--target: " + e.getMessage());
             }
         }
-        List<OrchestrationJobs.Entry> entries = OrchestrationJobs.entries(orchestrations, ignoreCache,
+        List<OrchestrationJobs.Entry> entries = OrchestrationJobs.entries(orchestrations, Options.on(ignoreCache),
                 new TreeSet<>(restrict));
         PrintWriter out = spec.commandLine().getOut();
-        if (fingerPrint) {
+        if (Options.on(fingerPrint)) {
             printFingerprints(out, entries);
             return ExitCodes.OK;
         }
@@ -115,11 +121,11 @@ final class OrchestrateCommand implements Callable<Integer>, JsonAware {
         List<ApiRequest.JobSubmission> submissions = OrchestrationJobs.submissions(entries, targets);
         String workingDirectory = Path.of("").toAbsolutePath().toString();
         try (ApiClient api = ApiClient.connect(root.socketPath())) {
-            if (plan) {
+            if (Options.on(plan)) {
                 ApiReply.Plan reply = api.call(new ApiRequest.Plan(submissions, workingDirectory), ApiReply.Plan.class);
                 return printPlan(out, reply);
             }
-            List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory, keep),
+            List<String> ids = api.call(new ApiRequest.Submit(submissions, workingDirectory, Options.on(keep)),
                     ApiReply.JobIds.class).jobIds();
             return JobWaiter.report(api, ids, out, spec.commandLine().getErr(), waitOptions, json.enabled(), false);
         }

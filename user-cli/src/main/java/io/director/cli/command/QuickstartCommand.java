@@ -6,10 +6,8 @@ import io.director.dsl.orchestration.Orchestration;
 import io.director.dsl.orchestration.OrchestrationLoader;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,26 +26,35 @@ import java.util.stream.Stream;
  * example orchestration {@code orchestrations/quickstart.yaml} run on them with its results per
  * node, a plan showing what a second run would do, then everything stopped.
  */
-@Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Start a local server and clients, run the example orchestration, print the results, stop.")
-final class QuickstartCommand implements Callable<Integer> {
+final class QuickstartCommand implements Callable<Integer>, DirectorSubcommand {
 
     /** The example and the files it adds, as shipped in the jar. */
     private static final List<String> EXAMPLE = List.of("quickstart.yaml", "files/motd");
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "quickstart",
+            "Start a local server and clients, run the example orchestration, print the results, stop.");
 
-    @Option(names = "--clients", paramLabel = "N", defaultValue = "3", description = "How many clients (default: ${DEFAULT-VALUE}).")
-    int clients;
+    private final OptionSpec clients = Options.value("--clients", int.class, "N",
+            "How many clients (default: ${DEFAULT-VALUE}).").defaultValue("3").build();
 
-    @Option(names = "--keep", fallbackValue = "true",
-            description = "Keep the temporary directory (logs, datastore, caches).")
-    boolean keep;
+    private final OptionSpec keep = Options.flag("--keep", "Keep the temporary directory (logs, datastore, caches).")
+            .fallbackValue("true").build();
+
+    QuickstartCommand(DirectorCommand root) {
+        spec.addOption(clients);
+        spec.addOption(keep);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        int clients = this.clients.getValue();
+        boolean keep = Options.on(this.keep);
         Path dir = Files.createTempDirectory("director-quickstart-");
         out.println("Starting a server and " + clients + " clients in " + dir + " …");
         out.flush();

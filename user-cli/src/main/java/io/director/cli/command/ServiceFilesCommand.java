@@ -7,13 +7,9 @@ import io.director.cli.service.Installation;
 import io.director.cli.service.ServiceFiles;
 import io.director.cli.service.ServiceFiles.Kind;
 import io.director.cli.service.ServiceFiles.Mode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,51 +28,58 @@ import java.util.concurrent.Callable;
  * script with the paths of this installation: its launcher, the config file, and the server's
  * state and socket directories and group as the config file sets them.
  */
-@Command(name = "service-files", mixinStandardHelpOptions = true,
-        description = "Write a systemd unit or FreeBSD rc.d script for the server or the client, with this "
-                + "installation's paths, and print how to enable it.")
-final class ServiceFilesCommand implements Callable<Integer>, JsonAware {
+final class ServiceFilesCommand implements Callable<Integer>, JsonAware, DirectorSubcommand {
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "service-files",
+            "Write a systemd unit or FreeBSD rc.d script for the server or the client, with this "
+                    + "installation's paths, and print how to enable it.");
 
-    @ParentCommand
-    DirectorCommand root;
+    private final DirectorCommand root;
 
-    @Mixin
-    JsonOption json;
+    private final JsonOption json = JsonOption.addTo(spec);
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "systemd or rcd (FreeBSD).")
-    String kind;
+    private final PositionalParamSpec kind = Options.parameter("0", "KIND", "systemd or rcd (FreeBSD).").build();
 
-    @Parameters(index = "1", paramLabel = "MODE", description = "server or client.")
-    String mode;
+    private final PositionalParamSpec mode = Options.parameter("1", "MODE", "server or client.").build();
 
-    @Option(names = "--output", paramLabel = "DIR",
-            description = "Directory to write to (default: /etc/systemd/system, or /usr/local/etc/rc.d for rcd).")
-    Path output;
+    private final OptionSpec output = Options.value("--output", Path.class, "DIR",
+            "Directory to write to (default: /etc/systemd/system, or /usr/local/etc/rc.d for rcd).").build();
 
-    @Option(names = "--force", fallbackValue = "true", description = "Overwrite an existing file.")
-    boolean force;
+    private final OptionSpec force = Options.flag("--force", "Overwrite an existing file.").fallbackValue("true").build();
 
-    @Option(names = "--install-dir", paramLabel = "DIR",
-            description = "The installation to start (the directory holding bin/director; default: this one).")
-    Path home;
+    private final OptionSpec home = Options.value("--install-dir", Path.class, "DIR",
+            "The installation to start (the directory holding bin/director; default: this one).").build();
 
-    @Option(names = "--user", paramLabel = "NAME", defaultValue = "director",
-            description = "Server: the user it runs as (default: ${DEFAULT-VALUE}); the client runs as root.")
-    String user;
+    private final OptionSpec user = Options.value("--user", String.class, "NAME",
+            "Server: the user it runs as (default: ${DEFAULT-VALUE}); the client runs as root.")
+            .defaultValue("director").build();
 
-    // The next three are the server's own options: the config file's values reach both commands.
-    @Option(names = "--socket-group", paramLabel = "NAME", defaultValue = "director",
-            description = "Server: its group, which may use the CLI socket (default: the config file's, else "
-                    + "${DEFAULT-VALUE}).")
-    String socketGroup;
+    // The next two are the server's own options: the config file's values reach both commands.
+    private final OptionSpec socketGroup = Options.value("--socket-group", String.class, "NAME",
+            "Server: its group, which may use the CLI socket (default: the config file's, else "
+                    + "${DEFAULT-VALUE}).").defaultValue("director").build();
 
-    @Option(names = "--datastore", paramLabel = "URL", defaultValue = "sqlite:/var/lib/director/server.db",
-            description = "Server: its datastore, whose directory the service makes and may write "
+    private final OptionSpec datastore = Options.value("--datastore", String.class, "URL",
+            "Server: its datastore, whose directory the service makes and may write "
                     + "(default: the config file's, else ${DEFAULT-VALUE}).")
-    String datastore;
+            .defaultValue("sqlite:/var/lib/director/server.db").build();
+
+    ServiceFilesCommand(DirectorCommand root) {
+        this.root = root;
+        spec.addPositional(kind);
+        spec.addPositional(mode);
+        spec.addOption(output);
+        spec.addOption(force);
+        spec.addOption(home);
+        spec.addOption(user);
+        spec.addOption(socketGroup);
+        spec.addOption(datastore);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public boolean json() {
@@ -85,6 +88,13 @@ final class ServiceFilesCommand implements Callable<Integer>, JsonAware {
 
     @Override
     public Integer call() throws IOException {
+        String kind = this.kind.getValue();
+        String mode = this.mode.getValue();
+        Path output = this.output.getValue();
+        Path home = this.home.getValue();
+        String user = this.user.getValue();
+        String socketGroup = this.socketGroup.getValue();
+        String datastore = this.datastore.getValue();
         Kind kindValue = parse(Kind.class, kind, "kind");
         Mode modeValue = parse(Mode.class, mode, "mode");
         Path installation = home != null ? home.toAbsolutePath().normalize() : Installation.home().orElseThrow(() ->
@@ -94,7 +104,7 @@ final class ServiceFilesCommand implements Callable<Integer>, JsonAware {
         if (!Files.isExecutable(launcher)) {
             throw new CliException(ExitCodes.INVALID_INPUT, launcher + " is not an executable launcher");
         }
-        Path configFile = Path.of(root.configFile != null ? root.configFile : ConfigDefaults.DEFAULT_CONFIG_FILE)
+        Path configFile = Path.of(root.configFile() != null ? root.configFile() : ConfigDefaults.DEFAULT_CONFIG_FILE)
                 .toAbsolutePath().normalize();
         if (!datastore.startsWith("sqlite:")) {
             throw new CliException(ExitCodes.INVALID_INPUT, "unsupported datastore '" + datastore
@@ -151,7 +161,7 @@ final class ServiceFilesCommand implements Callable<Integer>, JsonAware {
 
     /** Written in full under a temporary name, then moved into place: an init system never reads half a file. */
     private void write(Path file, String text, boolean executable) throws IOException {
-        if (Files.exists(file) && !force) {
+        if (Files.exists(file) && !Options.on(force)) {
             throw new CliException(ExitCodes.FAILED, file + " exists; pass --force to overwrite it");
         }
         Files.createDirectories(file.getParent());
@@ -160,7 +170,7 @@ final class ServiceFilesCommand implements Callable<Integer>, JsonAware {
             Files.writeString(temporary, text);
             Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString(executable ? "rwxr-xr-x"
                     : "rw-r--r--"));
-            if (force) {
+            if (Options.on(force)) {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.move(temporary, file);

@@ -1,26 +1,31 @@
 package io.director.cli.command;
 
 import io.director.dsl.DirectorVersion;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
 /** {@code director version}. */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Print the version.")
-final class VersionCommand implements Callable<Integer> {
+final class VersionCommand implements Callable<Integer>, DirectorSubcommand {
 
-    @Spec
-    CommandSpec spec;
+    private final CommandSpec spec = Options.command(this, "version", "Print the version.");
 
-    @Option(names = "--json", fallbackValue = "true", description = "Print {\"version\": …, \"protocol\": …}.")
-    boolean json;
+    private final OptionSpec json = Options.flag("--json", "Print {\"version\": …, \"protocol\": …}.")
+            .fallbackValue("true").build();
+
+    VersionCommand(DirectorCommand root) {
+        spec.addOption(json);
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() {
-        if (json) {
+        if (Options.on(json)) {
             spec.commandLine().getOut().println("{\"version\":\"" + DirectorVersion.version() + "\",\"protocol\":"
                     + DirectorVersion.PROTOCOL + "}");
         } else {

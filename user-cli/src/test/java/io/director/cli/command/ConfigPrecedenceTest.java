@@ -32,13 +32,19 @@ class ConfigPrecedenceTest {
     @TempDir
     Path dir;
 
-    private static <T> T parse(Map<String, String> environment, String... args) {
+    /** The model of the sub-command these arguments run, after parsing them. */
+    private static CommandLine.Model.CommandSpec parse(Map<String, String> environment, String... args) {
         CommandLine commandLine = DirectorCommand.commandLine(new PrintWriter(new StringWriter()),
                 new PrintWriter(new StringWriter()));
         commandLine.setDefaultValueProvider(ConfigDefaults.load(args, environment,
                 ConfigDefaults.optionNames(commandLine)));
         CommandLine.ParseResult result = commandLine.parseArgs(args);
-        return result.subcommand().commandSpec().commandLine().getCommand();
+        return result.subcommand().commandSpec();
+    }
+
+    /** The value an option of the command ended with: from the command line, the environment, the file or its default. */
+    private static <T> T value(CommandLine.Model.CommandSpec command, String option) {
+        return command.findOption(option).getValue();
     }
 
     @Test
@@ -51,14 +57,14 @@ class ConfigPrecedenceTest {
                 datastore: sqlite:/from/file.db
                 bind-address: 127.0.0.2
                 """);
-        ServerCommand server = parse(Map.of("DIRECTOR_JOB_PORT", "7002", "DIRECTOR_DATASTORE", "sqlite:/from/env.db"),
+        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_JOB_PORT", "7002", "DIRECTOR_DATASTORE", "sqlite:/from/env.db"),
                 "server", "--config-file", config.toString(), "--job-port", "7003");
-        assertEquals(7003, server.cluster.jobPort, "command line wins");
-        assertEquals("sqlite:/from/env.db", server.datastore, "environment beats the file");
-        assertEquals(1.0, server.cluster.heartbeatInterval, "the file beats the default");
-        assertEquals("127.0.0.2", server.bindAddress);
-        assertTrue(server.root.debug(), "debug: true from the seed's config works");
-        assertEquals(5556, server.cluster.transferPort, "the default when nothing says otherwise");
+        assertEquals((Integer) 7003, value(server, "--job-port"), "command line wins");
+        assertEquals("sqlite:/from/env.db", value(server, "--datastore"), "environment beats the file");
+        assertEquals(1.0, value(server, "--heartbeat-interval"), "the file beats the default");
+        assertEquals("127.0.0.2", value(server, "--bind-address"));
+        assertTrue(ConfigPrecedenceTest.<Boolean>value(server.parent(), "--debug"), "debug: true from the seed's config works");
+        assertEquals((Integer) 5556, value(server, "--transfer-port"), "the default when nothing says otherwise");
     }
 
     /** The options of {@code director MODE} that the environment and the config file may set. */
@@ -176,18 +182,18 @@ class ConfigPrecedenceTest {
                 debug: yes
                 socket-group: ~
                 """);
-        ClientCommand client = parse(Map.of(), "client", "--config-file", config.toString());
-        assertEquals("007", client.identity, "a number-like identity stays as written");
-        assertEquals("0x1F", client.cluster.sharedKey, "a hex-like key is not turned into 31");
-        assertEquals(2.0, client.cluster.heartbeatInterval);
-        assertTrue(client.root.debug(), "debug: yes (YAML 1.1, as older configs write it)");
+        CommandLine.Model.CommandSpec client = parse(Map.of(), "client", "--config-file", config.toString());
+        assertEquals("007", value(client, "--identity"), "a number-like identity stays as written");
+        assertEquals("0x1F", value(client, "--shared-key"), "a hex-like key is not turned into 31");
+        assertEquals(2.0, value(client, "--heartbeat-interval"));
+        assertTrue(ConfigPrecedenceTest.<Boolean>value(client.parent(), "--debug"), "debug: yes (YAML 1.1, as older configs write it)");
 
-        ServerCommand server = parse(Map.of("DIRECTOR_DEBUG", "0"), "server", "--config-file", config.toString());
-        assertEquals(null, server.socketGroup, "a null value leaves the default");
-        assertTrue(!server.root.debug(), "DIRECTOR_DEBUG=0 beats debug: yes");
+        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_DEBUG", "0"), "server", "--config-file", config.toString());
+        assertEquals((String) null, value(server, "--socket-group"), "a null value leaves the default");
+        assertTrue(!ConfigPrecedenceTest.<Boolean>value(server.parent(), "--debug"), "DIRECTOR_DEBUG=0 beats debug: yes");
 
-        ServerCommand unset = parse(Map.of("DIRECTOR_SHARED_KEY", ""), "server", "--config-file", config.toString());
-        assertEquals("0x1F", unset.cluster.sharedKey, "an empty variable counts as unset");
+        CommandLine.Model.CommandSpec unset = parse(Map.of("DIRECTOR_SHARED_KEY", ""), "server", "--config-file", config.toString());
+        assertEquals("0x1F", value(unset, "--shared-key"), "an empty variable counts as unset");
     }
 
     @Test
@@ -214,8 +220,8 @@ class ConfigPrecedenceTest {
     void theExampleConfigShowsEveryServerAndClientOptionAndEachLineWorksUncommented() throws Exception {
         Path example = Path.of("..", "service-files", "config.example.yaml");
         String shipped = Files.readString(example);
-        ServerCommand asShipped = parse(Map.of(), "server", "--config-file", example.toString());
-        assertEquals(5555, asShipped.cluster.jobPort, "everything commented out: the defaults");
+        CommandLine.Model.CommandSpec asShipped = parse(Map.of(), "server", "--config-file", example.toString());
+        assertEquals((Integer) 5555, value(asShipped, "--job-port"), "everything commented out: the defaults");
 
         Path uncommented = dir.resolve("uncommented.yaml");
         Files.writeString(uncommented, shipped.replaceAll("(?m)^# ([a-z][a-z_-]*:)", "$1")
@@ -227,15 +233,15 @@ class ConfigPrecedenceTest {
                         "config.example.yaml shows '" + key + "' of director " + mode);
             }
         }
-        ServerCommand server = parse(Map.of(), "server", "--config-file", uncommented.toString());
-        assertEquals("*", server.bindAddress);
-        assertEquals("sqlite:/var/lib/director/server.db", server.datastore);
-        assertEquals(1048576, server.outputCap);
-        ClientCommand client = parse(Map.of(), "client", "--config-file", uncommented.toString());
-        assertEquals(Map.of("role", "web", "zone", "a"), client.labels);
-        assertEquals("change-me", client.cluster.sharedKey);
-        assertEquals(10.0, client.cluster.heartbeatInterval);
-        assertEquals(Path.of("/var/cache/director"), client.cachePath);
+        CommandLine.Model.CommandSpec server = parse(Map.of(), "server", "--config-file", uncommented.toString());
+        assertEquals("*", value(server, "--bind-address"));
+        assertEquals("sqlite:/var/lib/director/server.db", value(server, "--datastore"));
+        assertEquals((Integer) 1048576, value(server, "--output-cap"));
+        CommandLine.Model.CommandSpec client = parse(Map.of(), "client", "--config-file", uncommented.toString());
+        assertEquals(Map.of("role", "web", "zone", "a"), value(client, "--labels"));
+        assertEquals("change-me", value(client, "--shared-key"));
+        assertEquals(10.0, value(client, "--heartbeat-interval"));
+        assertEquals(Path.of("/var/cache/director"), value(client, "--cache-path"));
     }
 
     @Test
@@ -244,9 +250,9 @@ class ConfigPrecedenceTest {
         Files.writeString(fromEnvironment, "job-port: 7101\n");
         Path fromCommandLine = dir.resolve("cli.yaml");
         Files.writeString(fromCommandLine, "job-port: 7102\n");
-        ServerCommand server = parse(Map.of("DIRECTOR_CONFIG_FILE", fromEnvironment.toString()),
+        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_CONFIG_FILE", fromEnvironment.toString()),
                 "server", "--config-file", fromCommandLine.toString());
-        assertEquals(7102, server.cluster.jobPort);
+        assertEquals((Integer) 7102, value(server, "--job-port"));
     }
 
     @Test
@@ -288,22 +294,22 @@ class ConfigPrecedenceTest {
         CliException error = assertThrows(CliException.class,
                 () -> parse(Map.of(), "server", "--config-file", config.toString()));
         assertTrue(error.getMessage().contains("unknown key 'help'"), error.getMessage());
-        ServerCommand server = parse(Map.of("DIRECTOR_VERSION", "0.1.0", "DIRECTOR_HELP", "true"), "server");
-        assertEquals(5555, server.cluster.jobPort, "a DIRECTOR_VERSION in the environment is no --version");
+        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_VERSION", "0.1.0", "DIRECTOR_HELP", "true"), "server");
+        assertEquals((Integer) 5555, value(server, "--job-port"), "a DIRECTOR_VERSION in the environment is no --version");
     }
 
     @Test
     void configFileNamedByEnvironmentAndInheritedOptionsAfterTheSubcommand() throws Exception {
         Path config = dir.resolve("client.yaml");
         Files.writeString(config, "identity: from-file\nlabels: {role: db, zone: b}\n");
-        ClientCommand client = parse(Map.of("DIRECTOR_CONFIG_FILE", config.toString()),
+        CommandLine.Model.CommandSpec client = parse(Map.of("DIRECTOR_CONFIG_FILE", config.toString()),
                 "client", "--socket-path", "/tmp/x.sock");
-        assertEquals("from-file", client.identity);
-        assertEquals(Map.of("role", "db", "zone", "b"), client.labels);
-        assertEquals(Path.of("/tmp/x.sock"), client.root.socketPath(), "shared options may follow the sub-command");
+        assertEquals("from-file", value(client, "--identity"));
+        assertEquals(Map.of("role", "db", "zone", "b"), value(client, "--labels"));
+        assertEquals(Path.of("/tmp/x.sock"), value(client.parent(), "--socket-path"), "shared options may follow the sub-command");
 
-        ClientCommand before = parse(Map.of(), "--socket-path", "/tmp/y.sock", "client");
-        assertEquals(Path.of("/tmp/y.sock"), before.root.socketPath(), "or come before it");
+        CommandLine.Model.CommandSpec before = parse(Map.of(), "--socket-path", "/tmp/y.sock", "client");
+        assertEquals(Path.of("/tmp/y.sock"), value(before.parent(), "--socket-path"), "or come before it");
     }
 
     @Test

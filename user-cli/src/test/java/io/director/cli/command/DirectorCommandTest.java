@@ -81,8 +81,8 @@ class DirectorCommandTest {
         CommandLine one = DirectorCommand.commandLineFor(new String[] {"manage"}, sink(), sink());
         one.parseArgs("manage", "--job-info", "last");
         ManageCommand manage = one.getSubcommands().get("manage").getCommand();
-        assertEquals("last", manage.action.jobInfo, "the value reaches the action's field");
-        assertTrue(!manage.action.listNodes);
+        assertEquals("last", manage.action.jobInfo.getValue(), "the value reaches the action");
+        assertTrue(!Options.on(manage.action.listNodes));
         String usage = one.getSubcommands().get("manage").getUsageMessage(CommandLine.Help.Ansi.OFF);
         assertTrue(usage.contains("(--list-nodes | --list-workloads | --list-deployments |"), usage);
     }
