@@ -69,8 +69,7 @@ public final class DirectorCommand implements Runnable {
     /**
      * Builds the command line these arguments need: only the sub-command they name when they
      * name one, else the whole tree (for {@code --help}, {@code help}, and the suggestions of an
-     * unknown word). picocli reads every option's annotations through reflection when it builds a
-     * command; building only the one that runs is most of a short command's start-up.
+     * unknown word): a short command does not make the models of the nine it does not run.
      */
     public static CommandLine commandLineFor(String[] args, PrintWriter out, PrintWriter err) {
         String word = subcommandWord(args);
