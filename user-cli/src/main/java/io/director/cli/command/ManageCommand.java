@@ -13,7 +13,6 @@ import io.director.server.node.NodeView;
 import io.director.server.store.Hop;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.ArgGroupSpec;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.snakeyaml.engine.v2.api.Dump;
