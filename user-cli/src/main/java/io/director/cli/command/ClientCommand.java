@@ -9,9 +9,9 @@ import io.director.client.ServerKeys;
 import io.director.dsl.verb.Sizes;
 import io.director.dsl.wire.KeyFiles;
 import io.director.dsl.wire.NodeReport;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -3,8 +3,8 @@ package io.director.cli.command;
 import io.director.cli.ApiClient;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
-import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.util.List;
 import java.util.concurrent.Callable;

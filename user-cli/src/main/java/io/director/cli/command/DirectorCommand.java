@@ -1,10 +1,10 @@
 package io.director.cli.command;
 
 import io.director.dsl.DirectorVersion;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

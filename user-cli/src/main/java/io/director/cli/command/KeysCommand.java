@@ -6,10 +6,10 @@ import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
 import io.director.server.node.NodeKeys;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -148,8 +148,8 @@ final class KeysCommand implements Runnable, DirectorSubcommand {
         public Integer call() throws JsonProcessingException {
             PrintWriter out = spec.commandLine().getOut();
             try (ApiClient api = ApiClient.connect(keys.root.socketPath())) {
-                ApiReply.KeysChanged reply = api.call(new ApiRequest.ChangeKey(action(), identity.getValue(), fingerprint.getValue()),
-                        ApiReply.KeysChanged.class);
+                ApiReply.KeysChanged reply = api.call(new ApiRequest.ChangeKey(action(), identity.getValue(),
+                        fingerprint.getValue()), ApiReply.KeysChanged.class);
                 print(out, json.enabled(), reply, () -> {
                     for (NodeKeys.KeyView key : reply.keys()) {
                         out.println(key.state().equals(NodeKeys.PENDING) || action().equals("delete")

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.director.cli.ApiClient;
 import io.director.cli.CliException;
 import io.director.cli.ExitCodes;
+import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
-import io.director.dsl.wire.NodeReport;
 import io.director.server.dispatch.DeploymentKeeper;
 import io.director.server.node.NodeView;
 import io.director.server.store.Hop;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;

@@ -7,14 +7,14 @@ import io.director.cli.ExitCodes;
 import io.director.dsl.orchestration.Orchestration;
 import io.director.dsl.orchestration.OrchestrationException;
 import io.director.dsl.orchestration.OrchestrationLoader;
-import io.director.dsl.wire.WireCodec;
 import io.director.dsl.placement.TargetSelector;
+import io.director.dsl.wire.WireCodec;
 import io.director.server.api.ApiReply;
-import io.director.server.dispatch.PlacementStrategy;
 import io.director.server.api.ApiRequest;
+import io.director.server.dispatch.PlacementStrategy;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;

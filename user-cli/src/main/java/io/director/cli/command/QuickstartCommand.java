@@ -6,8 +6,8 @@ import io.director.dsl.orchestration.Orchestration;
 import io.director.dsl.orchestration.OrchestrationLoader;
 import io.director.server.api.ApiReply;
 import io.director.server.api.ApiRequest;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
 import java.io.InputStream;

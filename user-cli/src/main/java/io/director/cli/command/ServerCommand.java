@@ -1,11 +1,11 @@
 package io.director.cli.command;
 
 import io.director.cli.LogSetup;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import io.director.dsl.wire.Limits;
 import io.director.server.DirectorServer;
 import io.director.server.ServerConfig;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.concurrent.Callable;
 import java.util.logging.Level;

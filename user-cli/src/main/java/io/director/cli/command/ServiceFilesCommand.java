@@ -4,12 +4,12 @@ import io.director.cli.CliException;
 import io.director.cli.ConfigDefaults;
 import io.director.cli.ExitCodes;
 import io.director.cli.service.Installation;
-import io.director.cli.service.ServiceFiles;
 import io.director.cli.service.ServiceFiles.Kind;
 import io.director.cli.service.ServiceFiles.Mode;
+import io.director.cli.service.ServiceFiles;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;

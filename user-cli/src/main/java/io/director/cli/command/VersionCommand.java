@@ -1,8 +1,8 @@
 package io.director.cli.command;
 
 import io.director.dsl.DirectorVersion;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.util.concurrent.Callable;
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,7 +34,7 @@ class ConfigPrecedenceTest {
     Path dir;
 
     /** The model of the sub-command these arguments run, after parsing them. */
-    private static CommandLine.Model.CommandSpec parse(Map<String, String> environment, String... args) {
+    private static CommandSpec parse(Map<String, String> environment, String... args) {
         CommandLine commandLine = DirectorCommand.commandLine(new PrintWriter(new StringWriter()),
                 new PrintWriter(new StringWriter()));
         commandLine.setDefaultValueProvider(ConfigDefaults.load(args, environment,
@@ -42,9 +43,14 @@ class ConfigPrecedenceTest {
         return result.subcommand().commandSpec();
     }
 
-    /** The value an option of the command ended with: from the command line, the environment, the file or its default. */
-    private static <T> T value(CommandLine.Model.CommandSpec command, String option) {
+    /** The value an option ended with: from the command line, the environment, the file, or its default. */
+    private static <T> T value(CommandSpec command, String option) {
         return command.findOption(option).getValue();
+    }
+
+    /** --debug, as the root command holds it. */
+    private static boolean debug(CommandSpec command) {
+        return value(command.parent(), "--debug");
     }
 
     @Test
@@ -57,13 +63,13 @@ class ConfigPrecedenceTest {
                 datastore: sqlite:/from/file.db
                 bind-address: 127.0.0.2
                 """);
-        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_JOB_PORT", "7002", "DIRECTOR_DATASTORE", "sqlite:/from/env.db"),
+        CommandSpec server = parse(Map.of("DIRECTOR_JOB_PORT", "7002", "DIRECTOR_DATASTORE", "sqlite:/from/env.db"),
                 "server", "--config-file", config.toString(), "--job-port", "7003");
         assertEquals((Integer) 7003, value(server, "--job-port"), "command line wins");
         assertEquals("sqlite:/from/env.db", value(server, "--datastore"), "environment beats the file");
         assertEquals(1.0, value(server, "--heartbeat-interval"), "the file beats the default");
         assertEquals("127.0.0.2", value(server, "--bind-address"));
-        assertTrue(ConfigPrecedenceTest.<Boolean>value(server.parent(), "--debug"), "debug: true from the seed's config works");
+        assertTrue(debug(server), "debug: true from the seed's config works");
         assertEquals((Integer) 5556, value(server, "--transfer-port"), "the default when nothing says otherwise");
     }
 
@@ -182,17 +188,17 @@ class ConfigPrecedenceTest {
                 debug: yes
                 socket-group: ~
                 """);
-        CommandLine.Model.CommandSpec client = parse(Map.of(), "client", "--config-file", config.toString());
+        CommandSpec client = parse(Map.of(), "client", "--config-file", config.toString());
         assertEquals("007", value(client, "--identity"), "a number-like identity stays as written");
         assertEquals("0x1F", value(client, "--shared-key"), "a hex-like key is not turned into 31");
         assertEquals(2.0, value(client, "--heartbeat-interval"));
-        assertTrue(ConfigPrecedenceTest.<Boolean>value(client.parent(), "--debug"), "debug: yes (YAML 1.1, as older configs write it)");
+        assertTrue(debug(client), "debug: yes (YAML 1.1, as older configs write it)");
 
-        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_DEBUG", "0"), "server", "--config-file", config.toString());
+        CommandSpec server = parse(Map.of("DIRECTOR_DEBUG", "0"), "server", "--config-file", config.toString());
         assertEquals((String) null, value(server, "--socket-group"), "a null value leaves the default");
-        assertTrue(!ConfigPrecedenceTest.<Boolean>value(server.parent(), "--debug"), "DIRECTOR_DEBUG=0 beats debug: yes");
+        assertTrue(!debug(server), "DIRECTOR_DEBUG=0 beats debug: yes");
 
-        CommandLine.Model.CommandSpec unset = parse(Map.of("DIRECTOR_SHARED_KEY", ""), "server", "--config-file", config.toString());
+        CommandSpec unset = parse(Map.of("DIRECTOR_SHARED_KEY", ""), "server", "--config-file", config.toString());
         assertEquals("0x1F", value(unset, "--shared-key"), "an empty variable counts as unset");
     }
 
@@ -220,7 +226,7 @@ class ConfigPrecedenceTest {
     void theExampleConfigShowsEveryServerAndClientOptionAndEachLineWorksUncommented() throws Exception {
         Path example = Path.of("..", "service-files", "config.example.yaml");
         String shipped = Files.readString(example);
-        CommandLine.Model.CommandSpec asShipped = parse(Map.of(), "server", "--config-file", example.toString());
+        CommandSpec asShipped = parse(Map.of(), "server", "--config-file", example.toString());
         assertEquals((Integer) 5555, value(asShipped, "--job-port"), "everything commented out: the defaults");
 
         Path uncommented = dir.resolve("uncommented.yaml");
@@ -233,11 +239,11 @@ class ConfigPrecedenceTest {
                         "config.example.yaml shows '" + key + "' of director " + mode);
             }
         }
-        CommandLine.Model.CommandSpec server = parse(Map.of(), "server", "--config-file", uncommented.toString());
+        CommandSpec server = parse(Map.of(), "server", "--config-file", uncommented.toString());
         assertEquals("*", value(server, "--bind-address"));
         assertEquals("sqlite:/var/lib/director/server.db", value(server, "--datastore"));
         assertEquals((Integer) 1048576, value(server, "--output-cap"));
-        CommandLine.Model.CommandSpec client = parse(Map.of(), "client", "--config-file", uncommented.toString());
+        CommandSpec client = parse(Map.of(), "client", "--config-file", uncommented.toString());
         assertEquals(Map.of("role", "web", "zone", "a"), value(client, "--labels"));
         assertEquals("change-me", value(client, "--shared-key"));
         assertEquals(10.0, value(client, "--heartbeat-interval"));
@@ -250,7 +256,7 @@ class ConfigPrecedenceTest {
         Files.writeString(fromEnvironment, "job-port: 7101\n");
         Path fromCommandLine = dir.resolve("cli.yaml");
         Files.writeString(fromCommandLine, "job-port: 7102\n");
-        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_CONFIG_FILE", fromEnvironment.toString()),
+        CommandSpec server = parse(Map.of("DIRECTOR_CONFIG_FILE", fromEnvironment.toString()),
                 "server", "--config-file", fromCommandLine.toString());
         assertEquals((Integer) 7102, value(server, "--job-port"));
     }
@@ -294,21 +300,23 @@ class ConfigPrecedenceTest {
         CliException error = assertThrows(CliException.class,
                 () -> parse(Map.of(), "server", "--config-file", config.toString()));
         assertTrue(error.getMessage().contains("unknown key 'help'"), error.getMessage());
-        CommandLine.Model.CommandSpec server = parse(Map.of("DIRECTOR_VERSION", "0.1.0", "DIRECTOR_HELP", "true"), "server");
-        assertEquals((Integer) 5555, value(server, "--job-port"), "a DIRECTOR_VERSION in the environment is no --version");
+        CommandSpec server = parse(Map.of("DIRECTOR_VERSION", "0.1.0", "DIRECTOR_HELP", "true"), "server");
+        assertEquals((Integer) 5555, value(server, "--job-port"),
+                "a DIRECTOR_VERSION in the environment is no --version");
     }
 
     @Test
     void configFileNamedByEnvironmentAndInheritedOptionsAfterTheSubcommand() throws Exception {
         Path config = dir.resolve("client.yaml");
         Files.writeString(config, "identity: from-file\nlabels: {role: db, zone: b}\n");
-        CommandLine.Model.CommandSpec client = parse(Map.of("DIRECTOR_CONFIG_FILE", config.toString()),
+        CommandSpec client = parse(Map.of("DIRECTOR_CONFIG_FILE", config.toString()),
                 "client", "--socket-path", "/tmp/x.sock");
         assertEquals("from-file", value(client, "--identity"));
         assertEquals(Map.of("role", "db", "zone", "b"), value(client, "--labels"));
-        assertEquals(Path.of("/tmp/x.sock"), value(client.parent(), "--socket-path"), "shared options may follow the sub-command");
+        assertEquals(Path.of("/tmp/x.sock"), value(client.parent(), "--socket-path"),
+                "shared options may follow the sub-command");
 
-        CommandLine.Model.CommandSpec before = parse(Map.of(), "--socket-path", "/tmp/y.sock", "client");
+        CommandSpec before = parse(Map.of(), "--socket-path", "/tmp/y.sock", "client");
         assertEquals(Path.of("/tmp/y.sock"), value(before.parent(), "--socket-path"), "or come before it");
     }
 
