@@ -71,7 +71,7 @@ final class ScaleCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("director-bench-");
         LocalCluster cluster = new LocalCluster(dir, heartbeatSeconds, List.of(),
-                List.of(BenchCluster.launcher().toString()));
+                BenchCluster.launcherCommand());
         Figures figures;
         try {
             cluster.startServer(120_000);

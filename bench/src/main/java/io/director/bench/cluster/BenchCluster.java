@@ -60,7 +60,7 @@ public final class BenchCluster implements AutoCloseable {
      * cluster does not pass its own environment's {@code DIRECTOR_*} on), for instance to profile
      * the server and the clients with {@code -XX:StartFlightRecording=…}.
      */
-    static List<String> launcherCommand() {
+    public static List<String> launcherCommand() {
         String options = System.getenv("BENCH_DIRECTOR_JAVA_OPTS");
         if (options == null || options.isBlank()) {
             return List.of(launcher().toString());
