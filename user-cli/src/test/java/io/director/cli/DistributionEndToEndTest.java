@@ -71,12 +71,14 @@ class DistributionEndToEndTest {
             assertTrue(Files.isRegularFile(unpacked.resolve(file)), "the tarball has " + file);
         }
         assertTrue(Files.isExecutable(unpacked.resolve("bin/director")));
-        // JeroMQ's poller and mailbox are left out of the jar, so those classes are director-zmq-poller's.
+        // JeroMQ's poller, mailbox, fair queue and blob are left out of the jar, so those classes are director-zmq-poller's.
         try (java.net.URLClassLoader jar = new java.net.URLClassLoader(
                 new java.net.URL[]{unpacked.resolve("lib/director.jar").toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
             assertEquals("director", Class.forName("zmq.poll.Poller", false, jar).getField("ORIGIN").get(null));
             assertEquals("director", Class.forName("zmq.Mailbox", false, jar).getField("ORIGIN").get(null));
+            assertEquals("director", Class.forName("zmq.socket.FQ", false, jar).getField("ORIGIN").get(null));
+            assertEquals("director", Class.forName("zmq.util.Blob", false, jar).getField("ORIGIN").get(null));
         }
         Path home = opt.resolve("director");
         Files.createSymbolicLink(home, unpacked.getFileName());

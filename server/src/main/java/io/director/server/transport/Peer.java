@@ -9,8 +9,7 @@ public record Peer(String connection, String publicKey, String address) {
 
     /** For logs: the address (or the connection when it is unknown), and the key's fingerprint. */
     public String describe() {
-        String where = address != null ? address : "connection " + java.util.HexFormat.of().formatHex(
-                connection.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String where = address != null ? address : "connection " + connection;
         return publicKey == null || !io.director.dsl.wire.CurveKeys.isKey(publicKey) ? where
                 : where + ", key " + io.director.dsl.wire.CurveKeys.shortFingerprint(publicKey);
     }
