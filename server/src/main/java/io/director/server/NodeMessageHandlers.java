@@ -164,7 +164,9 @@ final class NodeMessageHandlers implements InboundHandler {
     private void heartbeat(Peer peer, Message.Heartbeat heartbeat) {
         Optional<Node> node = registry.heartbeat(peer.connection(), heartbeat.report(), System.currentTimeMillis());
         if (node.isPresent()) {
-            queueAck(peer.connection(), heartbeat.sentAt());
+            if (heartbeat.answerWanted()) {
+                queueAck(peer.connection(), heartbeat.sentAt());
+            }
         } else {
             outbound.send(peer.connection(),
                     new Message.HelloRequired("this server does not know the connection; say hello"));

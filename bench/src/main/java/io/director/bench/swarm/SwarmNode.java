@@ -21,11 +21,13 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * One simulated node: a ZContext (its own unless file descriptors are short, see {@link Swarm}), one DEALER, an identity, a machine id and, with encryption,
- * its own CURVE key pair. It speaks the job port's protocol as the real node's link does: hello
- * with a shared-key proof bound to its public key, heartbeats, hello again when asked, a new socket
- * after three silent intervals with jittered exponential backoff, and a {@code result} for every
- * dispatched ECHO job (its text as stdout). Other jobs are counted and left unanswered.
+ * One simulated node: a ZContext (its own unless file descriptors are short, see {@link Swarm}),
+ * one DEALER, an identity, a machine id and, with encryption, its own CURVE key pair. It speaks the
+ * job port's protocol as the real node's link does: hello with a shared-key proof bound to its
+ * public key, heartbeats (asking for an answer when the node's link would), hello again when asked,
+ * a new socket after the same silence as the link's with jittered exponential backoff, and a
+ * {@code result} for every dispatched ECHO job (its text as stdout). Other jobs are counted and
+ * left unanswered.
  *
  * <p>Not thread-safe: everything but the counters runs on the {@link SwarmDriver} thread that owns it.
  */
@@ -141,14 +143,14 @@ final class SwarmNode {
         }
         if (now >= nextBeat && retryHelloAt == 0) {
             if (enrolled) {
-                transmit(new Message.Heartbeat(now, report()));
+                transmit(new Message.Heartbeat(now, report(), Liveness.answerWanted(now - lastHeard, heartbeatMillis)));
                 counters.heartbeats.increment();
             } else {
                 transmit(hello(now));
             }
             nextBeat = now + heartbeatMillis;
         }
-        if (now - lastHeard > 3 * heartbeatMillis) {
+        if (now - lastHeard > Liveness.serverSilenceLimitMillis(heartbeatMillis)) {
             enrolled = false;
             closeSocket();
             long wait = (long) (backoffMillis * (0.5 + random.nextDouble()));
@@ -169,7 +171,7 @@ final class SwarmNode {
             return reopenAt;
         }
         long wake = retryHelloAt > 0 ? retryHelloAt : nextBeat;
-        return Math.min(wake, lastHeard + 3 * heartbeatMillis + 1);
+        return Math.min(wake, lastHeard + Liveness.serverSilenceLimitMillis(heartbeatMillis) + 1);
     }
 
     /** Reads everything the server sent. Returns true when the socket changed. */

@@ -137,7 +137,7 @@ public final class ServerLink implements AutoCloseable {
             while (running) {
                 beatIfDue();
                 long now = System.currentTimeMillis();
-                if (now - lastHeard > Liveness.SILENT_INTERVALS * heartbeatMillis) {
+                if (now - lastHeard > Liveness.serverSilenceLimitMillis(heartbeatMillis)) {
                     reconnectAfterBackoff();
                     lastHeard = System.currentTimeMillis();
                     nextBeat = 0;
@@ -145,7 +145,7 @@ public final class ServerLink implements AutoCloseable {
                     continue;
                 }
                 long wakeAt = retryHelloAt > 0 ? retryHelloAt : nextBeat;
-                poller.poll(Math.max(1, Math.min(wakeAt, lastHeard + Liveness.SILENT_INTERVALS * heartbeatMillis + 1) - now));
+                poller.poll(Math.max(1, Math.min(wakeAt, lastHeard + Liveness.serverSilenceLimitMillis(heartbeatMillis) + 1) - now));
                 if (poller.pollin(mailboxIndex)) {
                     mailbox.runAll();
                 }
@@ -279,7 +279,7 @@ public final class ServerLink implements AutoCloseable {
         enrolled = false;
         closeSocket();
         long wait = (long) (backoffMillis * (0.5 + ThreadLocalRandom.current().nextDouble()));
-        LOG.warning(() -> "no answer from the server at " + endpoint + " for " + Liveness.SILENT_INTERVALS * heartbeatMillis
+        LOG.warning(() -> "no answer from the server at " + endpoint + " for " + Liveness.serverSilenceLimitMillis(heartbeatMillis)
                 + " ms; reconnecting in " + wait + " ms");
         backoffMillis = Math.min(BACKOFF_MAX_MILLIS, backoffMillis * 2);
         long until = System.currentTimeMillis() + wait;
@@ -326,7 +326,9 @@ public final class ServerLink implements AutoCloseable {
     private void beatIfDue() {
         long now = System.currentTimeMillis();
         if (now >= nextBeat && retryHelloAt == 0 && socket != null) {
-            transmit(enrolled ? new Message.Heartbeat(now, report()) : hello());
+            // An answer only when the last one is more than an interval old: every other heartbeat.
+            transmit(enrolled ? new Message.Heartbeat(now, report(), Liveness.answerWanted(now - lastHeard, heartbeatMillis))
+                    : hello());
             nextBeat = now + heartbeatMillis;
         }
     }

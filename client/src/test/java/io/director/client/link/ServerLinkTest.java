@@ -171,6 +171,61 @@ class ServerLinkTest {
         }
     }
 
+    /**
+     * While the server answers, the node asks for an answer on every other heartbeat (the last
+     * answer is then more than an interval old); once the server stops answering, the node keeps
+     * its socket for four silent intervals, then connects again and says hello.
+     */
+    @Test
+    void theNodeAsksForEveryOtherAnswerAndGivesUpAfterFourSilentIntervals() throws Exception {
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+            router.setReceiveTimeOut(35_000);
+            int port = router.bindToRandomPort("tcp://127.0.0.1");
+            long interval = 300;
+            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
+                    LinkSecurity.plaintext(), interval, new NoListener(), () -> null);
+            link.start();
+            try {
+                Received hello = receive(router);
+                assertInstanceOf(Message.Hello.class, hello.message());
+                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
+                        "test", interval, 1024)));
+                router.setReceiveTimeOut(5_000);
+                StringBuilder asked = new StringBuilder();
+                long lastAnswer = System.currentTimeMillis();
+                for (int i = 0; i < 8; i++) {
+                    Received next = receive(router);
+                    if (i == 0 && next.message() instanceof Message.Hello) {
+                        i--; // sent again before the welcome arrived: the node says hello every interval until then
+                        continue;
+                    }
+                    Message.Heartbeat heartbeat = assertInstanceOf(Message.Heartbeat.class, next.message());
+                    asked.append(heartbeat.answerWanted() ? 'y' : 'n');
+                    if (heartbeat.answerWanted()) {
+                        send(router, next.routingId(), WireCodec.encode(new Message.HeartbeatAck(heartbeat.sentAt())));
+                        lastAnswer = System.currentTimeMillis();
+                    }
+                }
+                // The first comes an interval after the welcome, which the node counts as heard.
+                assertEquals("nynynyny", asked.toString(), "heartbeats that asked for an answer (y)");
+
+                // Silence now: heartbeats go on until the node gives its socket up.
+                Received next;
+                do {
+                    next = receive(router);
+                } while (next.message() instanceof Message.Heartbeat);
+                long silence = System.currentTimeMillis() - lastAnswer;
+                assertInstanceOf(Message.Hello.class, next.message(), "after the silence, a hello on a new socket");
+                assertTrue(silence > 4 * interval, "gave up after " + silence + " ms of silence");
+                // Four intervals, a backoff of at most 1.5 s, and room for a busy machine.
+                assertTrue(silence < 4 * interval + 1_500 + 2_000, "gave up only after " + silence + " ms");
+            } finally {
+                link.close();
+            }
+        }
+    }
+
     private record Received(byte[] routingId, Message message) {
     }
 

@@ -7,8 +7,24 @@ package io.director.dsl.wire;
  */
 public final class Liveness {
 
-    /** Heartbeat intervals of silence after which the server expires a node and a node gives up its socket. */
+    /** Heartbeat intervals without a word from a node after which the server expires it. */
     public static final int SILENT_INTERVALS = 3;
+
+    /**
+     * Heartbeat intervals without a word from the server after which a node gives up its socket.
+     * A node asks for an answer only when it has heard nothing for {@link #ANSWER_AFTER_INTERVALS}
+     * (so every other heartbeat while the server answers), which leaves a server two intervals to
+     * answer one, as answering every heartbeat within three did.
+     */
+    public static final int SERVER_SILENT_INTERVALS = 4;
+
+    /**
+     * Intervals of silence from the server after which a node's heartbeat asks for an answer:
+     * halfway between one interval (just answered) and two (the last answer one heartbeat ago).
+     * Each answer is a message the server must encrypt and write; asking for every other one
+     * halves the server's idle cost per node (docs/performance.md, Scale).
+     */
+    public static final double ANSWER_AFTER_INTERVALS = 1.5;
 
     /** First wait of a node's reconnect or hello backoff. */
     public static final long BACKOFF_MIN_MILLIS = 1_000;
@@ -23,12 +39,22 @@ public final class Liveness {
     private Liveness() {
     }
 
+    /** Whether a node that has heard nothing from the server for {@code silentMillis} asks for an answer. */
+    public static boolean answerWanted(long silentMillis, long heartbeatMillis) {
+        return silentMillis >= ANSWER_AFTER_INTERVALS * heartbeatMillis;
+    }
+
+    /** How long a node waits without a word from the server before it gives up its socket. */
+    public static long serverSilenceLimitMillis(long heartbeatMillis) {
+        return SERVER_SILENT_INTERVALS * heartbeatMillis;
+    }
+
     /**
      * How long nodes known before a server restart have to say hello before they are expired:
-     * a node may have noticed the silence just before the server came back (three intervals) and
+     * a node may have noticed the silence just before the server came back (four intervals) and
      * then wait its longest backoff (1.5 steps), and a reconnect storm slows every handshake.
      */
     public static long restoreGraceMillis(long heartbeatMillis) {
-        return SILENT_INTERVALS * heartbeatMillis + 3 * BACKOFF_MAX_MILLIS;
+        return serverSilenceLimitMillis(heartbeatMillis) + 3 * BACKOFF_MAX_MILLIS;
     }
 }

@@ -66,10 +66,23 @@ public sealed interface Message {
     record HelloRequired(String reason) implements Message {
     }
 
-    /** Node → server, every heartbeat interval, with the node's capacity report (null: unchanged or none). */
-    record Heartbeat(long sentAt, NodeReport report) implements Message {
+    /**
+     * Node → server, every heartbeat interval, with the node's capacity report (null: unchanged or
+     * none) and whether the node wants a {@link HeartbeatAck} (null, as from a node that predates
+     * the field: it does).
+     */
+    record Heartbeat(long sentAt, NodeReport report, Boolean answer) implements Message {
         public Heartbeat(long sentAt) {
-            this(sentAt, null);
+            this(sentAt, null, null);
+        }
+
+        public Heartbeat(long sentAt, NodeReport report) {
+            this(sentAt, report, null);
+        }
+
+        /** Whether the server should answer this heartbeat. */
+        public boolean answerWanted() {
+            return answer == null || answer;
         }
     }
 

@@ -51,6 +51,8 @@ class WireCodecTest {
                 new Message.Refused("shared key mismatch", false),
                 new Message.HelloRequired("server restarted"),
                 new Message.Heartbeat(42L),
+                new Message.Heartbeat(42L, null, false),
+                new Message.Heartbeat(42L, null, true),
                 new Message.HeartbeatAck(43L),
                 new Message.Started("job-1", 44L),
                 new Message.Result(result()),
@@ -147,6 +149,17 @@ class WireCodecTest {
     void ignoresUnknownFields() throws ProtocolException {
         Message message = decode("{\"type\":\"heartbeat\",\"sent_at\":5,\"newer_field\":{\"a\":[1,2]},\"x\":true}");
         assertEquals(new Message.Heartbeat(5L), message);
+    }
+
+    @Test
+    void aHeartbeatAsksForAnAnswerUnlessItSaysItDoesNot() throws Exception {
+        assertEquals(false, json(new Message.Heartbeat(1, null, false)).get("answer").asBoolean(true));
+        assertFalse(((Message.Heartbeat) decode("{\"type\":\"heartbeat\",\"sent_at\":5,\"answer\":false}"))
+                .answerWanted());
+        assertTrue(((Message.Heartbeat) decode("{\"type\":\"heartbeat\",\"sent_at\":5,\"answer\":true}"))
+                .answerWanted());
+        // A node from before the field asks for every one.
+        assertTrue(((Message.Heartbeat) decode("{\"type\":\"heartbeat\",\"sent_at\":5}")).answerWanted());
     }
 
     @Test
