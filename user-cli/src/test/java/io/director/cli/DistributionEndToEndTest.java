@@ -71,7 +71,8 @@ class DistributionEndToEndTest {
             assertTrue(Files.isRegularFile(unpacked.resolve(file)), "the tarball has " + file);
         }
         assertTrue(Files.isExecutable(unpacked.resolve("bin/director")));
-        // JeroMQ's poller, mailbox, fair queue and blob are left out of the jar, so those classes are director-zmq-poller's.
+        // JeroMQ's poller, mailbox, fair queue and blob are left out of the jar, so those classes are
+        // director-zmq-poller's.
         try (java.net.URLClassLoader jar = new java.net.URLClassLoader(
                 new java.net.URL[]{unpacked.resolve("lib/director.jar").toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {

@@ -145,7 +145,8 @@ public final class ServerLink implements AutoCloseable {
                     continue;
                 }
                 long wakeAt = retryHelloAt > 0 ? retryHelloAt : nextBeat;
-                poller.poll(Math.max(1, Math.min(wakeAt, lastHeard + Liveness.serverSilenceLimitMillis(heartbeatMillis) + 1) - now));
+                long giveUpAt = lastHeard + Liveness.serverSilenceLimitMillis(heartbeatMillis) + 1;
+                poller.poll(Math.max(1, Math.min(wakeAt, giveUpAt) - now));
                 if (poller.pollin(mailboxIndex)) {
                     mailbox.runAll();
                 }
@@ -279,8 +280,8 @@ public final class ServerLink implements AutoCloseable {
         enrolled = false;
         closeSocket();
         long wait = (long) (backoffMillis * (0.5 + ThreadLocalRandom.current().nextDouble()));
-        LOG.warning(() -> "no answer from the server at " + endpoint + " for " + Liveness.serverSilenceLimitMillis(heartbeatMillis)
-                + " ms; reconnecting in " + wait + " ms");
+        LOG.warning(() -> "no answer from the server at " + endpoint + " for "
+                + Liveness.serverSilenceLimitMillis(heartbeatMillis) + " ms; reconnecting in " + wait + " ms");
         backoffMillis = Math.min(BACKOFF_MAX_MILLIS, backoffMillis * 2);
         long until = System.currentTimeMillis() + wait;
         while (running && System.currentTimeMillis() < until) {
@@ -327,8 +328,8 @@ public final class ServerLink implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (now >= nextBeat && retryHelloAt == 0 && socket != null) {
             // An answer only when the last one is more than an interval old: every other heartbeat.
-            transmit(enrolled ? new Message.Heartbeat(now, report(), Liveness.answerWanted(now - lastHeard, heartbeatMillis))
-                    : hello());
+            boolean answer = Liveness.answerWanted(now - lastHeard, heartbeatMillis);
+            transmit(enrolled ? new Message.Heartbeat(now, report(), answer) : hello());
             nextBeat = now + heartbeatMillis;
         }
     }
