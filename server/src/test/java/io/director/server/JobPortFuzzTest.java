@@ -1,8 +1,6 @@
 package io.director.server;
 
-import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.CurveKeys;
-import io.director.dsl.wire.HelloProof;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.WireCodec;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -19,7 +16,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -42,9 +38,7 @@ class JobPortFuzzTest {
 
     @BeforeEach
     void start() {
-        server = new DirectorServer(new ServerConfig("127.0.0.1", 0, 0, dir.resolve("d.sock"), null,
-                "sqlite:" + dir.resolve("server.db"), 1, SHARED_KEY, 0));
-        server.start();
+        server = JobPortPeers.startServer(dir, SHARED_KEY);
     }
 
     @AfterEach
@@ -53,15 +47,7 @@ class JobPortFuzzTest {
     }
 
     private ZMQ.Socket dealer(ZContext context, CurveKeys keys) {
-        ZMQ.Socket socket = context.createSocket(SocketType.DEALER);
-        socket.setCurvePublicKey(keys.publicKeyBytes());
-        socket.setCurveSecretKey(keys.secretKeyBytes());
-        socket.setCurveServerKey(ZMQ.Curve.z85Decode(server.publicKey()));
-        socket.setLinger(0);
-        socket.setHandshakeIvl(5000);
-        socket.setReceiveTimeOut(10_000);
-        socket.connect("tcp://127.0.0.1:" + server.jobPort());
-        return socket;
+        return JobPortPeers.dealer(context, keys, server);
     }
 
     @Test
@@ -113,9 +99,7 @@ class JobPortFuzzTest {
             // A well-behaved node is still welcomed.
             CurveKeys keys = CurveKeys.generate();
             ZMQ.Socket node = dealer(context, keys);
-            String nonce = HelloProof.newNonce();
-            node.send(WireCodec.encode(new Message.Hello(DirectorVersion.PROTOCOL, "good-1", "m-1", "test", Map.of(),
-                    0L, nonce, HelloProof.compute(SHARED_KEY, "good-1", "m-1", nonce, keys.publicKey()), Map.of())));
+            node.send(WireCodec.encode(JobPortPeers.hello("good-1", "m-1", SHARED_KEY, keys)));
             byte[] answer = node.recv(0);
             assertNotNull(answer, "the server did not answer a good hello after the garbage; " + seed);
             assertInstanceOf(Message.Welcome.class, WireCodec.decode(answer), seed);
