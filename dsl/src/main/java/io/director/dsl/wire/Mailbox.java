@@ -47,7 +47,9 @@ public final class Mailbox implements AutoCloseable {
 
     /** Runs every queued task on the calling (loop) thread. */
     public void runAll() {
-        signalled.set(false);
+        // Empty the pipe first, then take the flag down. The other order lost wake-ups: a sender
+        // that raised the flag and wrote its byte between the two had its byte eaten, so the
+        // flag stayed up with nothing in the pipe and every later sender skipped its write.
         try {
             while (pipe.source().read(drain.clear()) > 0) {
                 // emptying the wake-up pipe
@@ -55,6 +57,9 @@ public final class Mailbox implements AutoCloseable {
         } catch (IOException e) {
             // closed while shutting down
         }
+        // A sender from here on finds the flag down and writes; one before it queued its task
+        // first, so the loop below finds that task.
+        signalled.set(false);
         Runnable task;
         while ((task = tasks.poll()) != null) {
             task.run();
