@@ -51,8 +51,8 @@ public final class Mailbox implements AutoCloseable {
         // that raised the flag and wrote its byte between the two had its byte eaten, so the
         // flag stayed up with nothing in the pipe and every later sender skipped its write.
         try {
-            while (pipe.source().read(drain.clear()) > 0) {
-                // emptying the wake-up pipe
+            while (pipe.source().read(drain.clear()) == drain.capacity()) {
+                // emptying the wake-up pipe: a short read took the last bytes
             }
         } catch (IOException e) {
             // closed while shutting down
