@@ -34,6 +34,11 @@ final class ThroughputCommand implements Callable<Integer> {
             description = "Client processes, one cluster per count (default: ${DEFAULT-VALUE}).")
     List<Integer> clientCounts;
 
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "50",
+            description = "Untimed jobs to every client first, so that class loading and the JIT are paid"
+                    + " before the timed jobs (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = "--command", defaultValue = "echo hello world",
             description = "What each job runs (default: ${DEFAULT-VALUE}).")
     String command;
@@ -68,8 +73,10 @@ final class ThroughputCommand implements Callable<Integer> {
             out.println(clients + " clients: starting a server and " + clients + " client processes");
             out.flush();
             try (BenchCluster cluster = BenchCluster.start(clients, heartbeatSeconds, !encryption.equals("none"))) {
-                // A short warm-up, not reported: the first jobs pay for class loading and the JIT.
-                cluster.runAndWait(submissions(Math.min(50, jobs)), clients, timeoutSeconds);
+                // A warm-up, not reported: the first jobs pay for class loading and the JIT.
+                if (warmUp > 0) {
+                    cluster.runAndWait(submissions(warmUp), clients, timeoutSeconds);
+                }
                 double floor = SpawnFloor.seconds(clients, jobs, command);
                 BenchCluster.Timing timing = cluster.runAndWait(submissions(jobs), clients, timeoutSeconds);
                 double director = timing.seconds();
@@ -95,6 +102,7 @@ final class ThroughputCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("jobs", jobs);
         settings.put("clients", clientCounts);
+        settings.put("warm_up", warmUp);
         settings.put("command", command);
         settings.put("heartbeat_seconds", heartbeatSeconds);
         settings.put("encryption", encryption);
