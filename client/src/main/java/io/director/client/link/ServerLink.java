@@ -38,6 +38,13 @@ public final class ServerLink implements AutoCloseable {
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
     private static final long QUICK_DROP_MILLIS = 2_000;
     private static final int HANDSHAKE_DROPS_TO_GIVE_UP = 3;
+    /**
+     * How long a job's {@code started} waits before it is sent. A job that finishes sooner sends
+     * only its result (which carries when it started), so a short job costs one message less on
+     * both sides, and the server one write less to its datastore; a longer one shows as
+     * {@code processing} a moment after it began (docs/protocol.md, Job results).
+     */
+    static final long STARTED_AFTER_MILLIS = 100;
 
     private final String endpoint;
     private final String identity;
@@ -79,6 +86,11 @@ public final class ServerLink implements AutoCloseable {
     private long connectedAt;
     /** Connections the server dropped at once during the handshake, in a row. */
     private int handshakeDrops;
+    /** {@code started} messages waiting out {@link #STARTED_AFTER_MILLIS}, by job id, oldest first (link thread). */
+    private final Map<String, HeldStart> heldStarts = new java.util.LinkedHashMap<>();
+
+    private record HeldStart(Message.Started started, long dueAt) {
+    }
 
     public ServerLink(String serverAddress, int jobPort, String identity, String machineId, Map<String, String> labels,
                       Map<String, String> facts, String sharedKey, LinkSecurity security, long heartbeatMillis,
@@ -121,11 +133,35 @@ public final class ServerLink implements AutoCloseable {
      * node's outbox and sent again once the server welcomes the node back.
      */
     public void send(Message message) {
+        if (message instanceof Message.Started started) {
+            long dueAt = System.currentTimeMillis() + STARTED_AFTER_MILLIS;
+            mailbox.post(() -> heldStarts.put(started.jobId(), new HeldStart(started, dueAt)));
+            return;
+        }
         mailbox.post(() -> {
+            if (message instanceof Message.Result result) {
+                heldStarts.remove(result.result().jobId()); // finished before its start was due
+            }
             if (enrolled && socket != null) {
                 transmit(message);
             }
         });
+    }
+
+    /** Sends the held {@code started} messages that are due; returns when the next one is (or MAX_VALUE). */
+    private long sendDueStarts(long now) {
+        var held = heldStarts.values().iterator();
+        while (held.hasNext()) {
+            HeldStart next = held.next();
+            if (next.dueAt() > now) {
+                return next.dueAt();
+            }
+            held.remove();
+            if (enrolled && socket != null) {
+                transmit(next.started());
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     private void run() {
@@ -144,7 +180,7 @@ public final class ServerLink implements AutoCloseable {
                     retryHelloAt = 0;
                     continue;
                 }
-                long wakeAt = retryHelloAt > 0 ? retryHelloAt : nextBeat;
+                long wakeAt = Math.min(retryHelloAt > 0 ? retryHelloAt : nextBeat, sendDueStarts(now));
                 long giveUpAt = lastHeard + Liveness.serverSilenceLimitMillis(heartbeatMillis) + 1;
                 poller.poll(Math.max(1, Math.min(wakeAt, giveUpAt) - now));
                 if (poller.pollin(mailboxIndex)) {

@@ -2,7 +2,9 @@ package io.director.client.link;
 
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.Job;
+import io.director.dsl.wire.JobResult;
 import io.director.dsl.wire.Message;
+import io.director.dsl.wire.NodeState;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
 import org.junit.jupiter.api.Test;
@@ -220,6 +222,49 @@ class ServerLinkTest {
                 assertTrue(silence > 4 * interval, "gave up after " + silence + " ms of silence");
                 // Four intervals, a backoff of at most 1.5 s, and room for a busy machine.
                 assertTrue(silence < 4 * interval + 1_500 + 2_000, "gave up only after " + silence + " ms");
+            } finally {
+                link.close();
+            }
+        }
+    }
+
+    @Test
+    void aJobThatFinishesQuicklySendsOnlyItsResultAndALongerOneItsStartAMomentLater() throws Exception {
+        try (ZContext context = new ZContext()) {
+            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+            router.setReceiveTimeOut(35_000);
+            int port = router.bindToRandomPort("tcp://127.0.0.1");
+            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
+                    LinkSecurity.plaintext(), 60_000, new NoListener(), () -> null);
+            link.start();
+            try {
+                Received hello = receive(router);
+                assertInstanceOf(Message.Hello.class, hello.message());
+                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
+                        "test", 60_000, 1024)));
+                router.setReceiveTimeOut(5_000);
+                // The welcome must be in before the link sends anything of a job's.
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (!link.enrolled() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(link.enrolled());
+
+                long now = System.currentTimeMillis();
+                link.send(new Message.Started("quick", now));
+                link.send(new Message.Result(new JobResult("quick", NodeState.SUCCESS, 0, "", "", null, 0.01, now,
+                        now + 10)));
+                Message.Result result = assertInstanceOf(Message.Result.class, receive(router).message());
+                assertEquals("quick", result.result().jobId());
+
+                long sent = System.currentTimeMillis();
+                link.send(new Message.Started("slow", sent));
+                Message.Started started = assertInstanceOf(Message.Started.class, receive(router).message(),
+                        "the quick job's start was never sent: the next message is the slow one's");
+                long waited = System.currentTimeMillis() - sent;
+                assertEquals("slow", started.jobId());
+                assertTrue(waited >= ServerLink.STARTED_AFTER_MILLIS - 5, "sent after " + waited + " ms");
+                assertTrue(waited < 3_000, "held for " + waited + " ms");
             } finally {
                 link.close();
             }

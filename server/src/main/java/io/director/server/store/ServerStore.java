@@ -477,7 +477,8 @@ public final class ServerStore implements AutoCloseable {
                 ps.setString(3, result.stdout());
                 ps.setString(4, result.stderr());
                 ps.setString(5, result.info());
-                ps.setLong(6, receivedAt);
+                // No `started` came (a short job sends none): the result's own start, node clock as `started` is.
+                ps.setLong(6, result.startedAt() > 0 ? result.startedAt() : receivedAt);
                 ps.setLong(7, receivedAt);
                 ps.setDouble(8, result.executionTime());
                 ps.setLong(9, receivedAt);

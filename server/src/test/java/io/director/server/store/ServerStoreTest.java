@@ -169,14 +169,17 @@ class ServerStoreTest {
 
     @Test
     void keepsTheStartTimeOfAStartedJobWhenItsResultArrives() throws DslException {
-        store.insertJobs(List.of(queued(job("j1", "true"), "a", "b")), 0L);
+        store.insertJobs(List.of(queued(job("j1", "true"), "a", "b", "c")), 0L);
         store.markStarted("a", "j1", 50L);
 
         store.recordResult("a", result("j1", NodeState.SUCCESS, 0, ""), 70L);
+        // A short job sends no `started`: its result's own start (100) is kept; without one, the arrival.
         store.recordResult("b", result("j1", NodeState.SUCCESS, 0, ""), 80L);
+        store.recordResult("c", new JobResult("j1", NodeState.SUCCESS, 0, "", "", null, 0.0, 0L, 0L), 90L);
 
         assertEquals(50L, outcome("j1", "a").startedAt());
-        assertEquals(80L, outcome("j1", "b").startedAt());
+        assertEquals(100L, outcome("j1", "b").startedAt());
+        assertEquals(90L, outcome("j1", "c").startedAt());
     }
 
     @Test
