@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ public final class NodeCache implements AutoCloseable {
     public enum Arrival { NEW, PENDING, DONE }
 
     private final Connection db;
+    /** Prepared statements by SQL, kept for the connection's life (see {@link #prepared}). */
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     private NodeCache(Connection db) {
         this.db = db;
@@ -102,20 +105,20 @@ public final class NodeCache implements AutoCloseable {
 
     /** Records a received job; says whether it is new, still to finish, or already done. */
     public synchronized Arrival receive(Job job, long now) {
-        try (PreparedStatement find = db.prepareStatement("SELECT state FROM inbox WHERE job_id = ?")) {
+        try {
+            PreparedStatement find = prepared("SELECT state FROM inbox WHERE job_id = ?");
             find.setString(1, job.jobId());
             try (ResultSet rs = find.executeQuery()) {
                 if (rs.next()) {
                     return "done".equals(rs.getString(1)) ? Arrival.DONE : Arrival.PENDING;
                 }
             }
-            try (PreparedStatement insert = db.prepareStatement(
-                    "INSERT INTO inbox (job_id, job, state, received_at) VALUES (?,?,'pending',?)")) {
-                insert.setString(1, job.jobId());
-                insert.setString(2, JSON.writeValueAsString(job));
-                insert.setLong(3, now);
-                insert.executeUpdate();
-            }
+            PreparedStatement insert = prepared(
+                    "INSERT INTO inbox (job_id, job, state, received_at) VALUES (?,?,'pending',?)");
+            insert.setString(1, job.jobId());
+            insert.setString(2, JSON.writeValueAsString(job));
+            insert.setLong(3, now);
+            insert.executeUpdate();
             return Arrival.NEW;
         } catch (SQLException | JsonProcessingException e) {
             throw fail("record job " + job.jobId(), e);
@@ -204,18 +207,14 @@ public final class NodeCache implements AutoCloseable {
         try {
             db.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = db.prepareStatement(
-                        "INSERT OR REPLACE INTO outbox (job_id, result) VALUES (?,?)")) {
-                    ps.setString(1, result.jobId());
-                    ps.setString(2, JSON.writeValueAsString(result));
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = db.prepareStatement(
-                        "UPDATE inbox SET state = 'done', outcome = ? WHERE job_id = ?")) {
-                    ps.setString(1, result.state().wireName());
-                    ps.setString(2, result.jobId());
-                    ps.executeUpdate();
-                }
+                PreparedStatement outbox = prepared("INSERT OR REPLACE INTO outbox (job_id, result) VALUES (?,?)");
+                outbox.setString(1, result.jobId());
+                outbox.setString(2, JSON.writeValueAsString(result));
+                outbox.executeUpdate();
+                PreparedStatement done = prepared("UPDATE inbox SET state = 'done', outcome = ? WHERE job_id = ?");
+                done.setString(1, result.state().wireName());
+                done.setString(2, result.jobId());
+                done.executeUpdate();
                 if (cacheFingerprint != null) {
                     try (PreparedStatement ps = db.prepareStatement(
                             "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
@@ -488,12 +487,27 @@ public final class NodeCache implements AutoCloseable {
     }
 
     private void update(String sql, String jobId) {
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
+        try {
+            PreparedStatement ps = prepared(sql);
             ps.setString(1, jobId);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw fail("update job " + jobId, e);
         }
+    }
+
+    /**
+     * A statement of a job's way through the node (arrival, running, result, acknowledgement),
+     * prepared once and kept: SQLite compiling the same SQL four to six times a job was a
+     * measurable part of a short job's cost (docs/performance.md, Throughput).
+     */
+    private PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = db.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
     }
 
     private static IllegalStateException fail(String what, Exception e) {
@@ -535,6 +549,14 @@ public final class NodeCache implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        statements.clear();
         try {
             db.close();
         } catch (SQLException ignored) {
