@@ -126,11 +126,8 @@ public class Mailbox implements IMailbox {
 
     private void signal() {
         signalsSent.incrementAndGet();
-        // A thread's interrupt would close the pipe under every other thread (NIO closes an
-        // interruptible channel on it); JeroMQ's signaler masks it the same way.
-        boolean interrupted = Thread.interrupted();
         try {
-            if (signalOut.write(ByteBuffer.wrap(new byte[] {0})) == 0) {
+            if (uninterrupted(() -> signalOut.write(ByteBuffer.wrap(new byte[] {0}))) == 0) {
                 // A full pipe already holds bytes that will wake the reader; this one is not owed.
                 signalsSent.decrementAndGet();
             }
@@ -138,10 +135,6 @@ public class Mailbox implements IMailbox {
             // Closed while the context ends: nobody is left to wake.
         } catch (IOException e) {
             throw new ZError.IOException(e);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -153,19 +146,37 @@ public class Mailbox implements IMailbox {
         if (signalsSent.get() == signalsRead) {
             return true;
         }
-        boolean interrupted = Thread.interrupted();
         try {
-            int read;
-            do {
-                read = signalIn.read(drain.clear());
-                signalsRead += Math.max(0, read);
-            } while (read == drain.capacity());
+            uninterrupted(() -> {
+                int read;
+                do {
+                    read = signalIn.read(drain.clear());
+                    signalsRead += Math.max(0, read);
+                } while (read == drain.capacity());
+                return read;
+            });
             return true;
         } catch (ClosedChannelException e) {
             errno.set(ZError.EINTR);
             return false;
         } catch (IOException e) {
             throw new ZError.IOException(e);
+        }
+    }
+
+    private interface PipeIo {
+        int run() throws IOException;
+    }
+
+    /**
+     * Reads or writes the signal pipe with the thread's interrupt put aside: NIO closes an
+     * interruptible channel on an interrupt, under every other thread too. JeroMQ's signaler
+     * masks it the same way.
+     */
+    private static int uninterrupted(PipeIo io) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return io.run();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();

@@ -27,29 +27,20 @@ class ServerLinkTest {
     @Test
     void aMalformedMessageFromTheServerIsReportedAndTheNodeSaysHelloAgainOncePerInterval() throws Exception {
         try (ZContext context = new ZContext()) {
-            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
-            // A fresh JeroMQ connection now and then sits out a whole handshake interval (10 s on
-            // the link) before it connects again (docs/protocol.md): wait for a few of them.
-            router.setReceiveTimeOut(35_000);
-            int port = router.bindToRandomPort("tcp://127.0.0.1");
-            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
-                    LinkSecurity.plaintext(), 60_000, new NoListener(), () -> null);
-            link.start();
+            Welcomed welcomed = startWelcomed(context, 60_000);
+            ZMQ.Socket router = welcomed.router();
+            ServerLink link = welcomed.link();
             try {
-                Received hello = receive(router);
-                assertInstanceOf(Message.Hello.class, hello.message());
                 router.setReceiveTimeOut(10_000);
-                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
-                        "test", 60_000, 1024)));
 
                 // What a frame lost in transit looks like: not JSON at all.
-                send(router, hello.routingId(), "\u0007MESSAGE garbage".getBytes(StandardCharsets.ISO_8859_1));
+                send(router, welcomed.routingId(), "\u0007MESSAGE garbage".getBytes(StandardCharsets.ISO_8859_1));
                 assertInstanceOf(Message.Error.class, receive(router).message());
                 assertInstanceOf(Message.Hello.class, receive(router).message(),
                         "a dropped message may have been a job: the node asks for its jobs again");
 
                 // A second one within the heartbeat interval is reported, not answered by another hello.
-                send(router, hello.routingId(), "{not json".getBytes(StandardCharsets.UTF_8));
+                send(router, welcomed.routingId(), "{not json".getBytes(StandardCharsets.UTF_8));
                 assertInstanceOf(Message.Error.class, receive(router).message());
                 router.setReceiveTimeOut(1_000);
                 Received next = receiveOrNull(router);
@@ -181,18 +172,11 @@ class ServerLinkTest {
     @Test
     void theNodeAsksForEveryOtherAnswerAndGivesUpAfterFourSilentIntervals() throws Exception {
         try (ZContext context = new ZContext()) {
-            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
-            router.setReceiveTimeOut(35_000);
-            int port = router.bindToRandomPort("tcp://127.0.0.1");
             long interval = 300;
-            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
-                    LinkSecurity.plaintext(), interval, new NoListener(), () -> null);
-            link.start();
+            Welcomed welcomed = startWelcomed(context, interval);
+            ZMQ.Socket router = welcomed.router();
+            ServerLink link = welcomed.link();
             try {
-                Received hello = receive(router);
-                assertInstanceOf(Message.Hello.class, hello.message());
-                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
-                        "test", interval, 1024)));
                 router.setReceiveTimeOut(5_000);
                 StringBuilder asked = new StringBuilder();
                 long lastAnswer = System.currentTimeMillis();
@@ -231,17 +215,10 @@ class ServerLinkTest {
     @Test
     void aJobThatFinishesQuicklySendsOnlyItsResultAndALongerOneItsStartAMomentLater() throws Exception {
         try (ZContext context = new ZContext()) {
-            ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
-            router.setReceiveTimeOut(35_000);
-            int port = router.bindToRandomPort("tcp://127.0.0.1");
-            ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
-                    LinkSecurity.plaintext(), 60_000, new NoListener(), () -> null);
-            link.start();
+            Welcomed welcomed = startWelcomed(context, 60_000);
+            ZMQ.Socket router = welcomed.router();
+            ServerLink link = welcomed.link();
             try {
-                Received hello = receive(router);
-                assertInstanceOf(Message.Hello.class, hello.message());
-                send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
-                        "test", 60_000, 1024)));
                 router.setReceiveTimeOut(5_000);
                 // The welcome must be in before the link sends anything of a job's.
                 long deadline = System.currentTimeMillis() + 5_000;
@@ -268,6 +245,31 @@ class ServerLinkTest {
             } finally {
                 link.close();
             }
+        }
+    }
+
+    /** A ROUTER playing the server, and a started link that said hello and was welcomed. */
+    private record Welcomed(ZMQ.Socket router, ServerLink link, byte[] routingId) {
+    }
+
+    private static Welcomed startWelcomed(ZContext context, long heartbeatMillis) throws ProtocolException {
+        ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
+        // A fresh JeroMQ connection now and then sits out a whole handshake interval (10 s on
+        // the link) before it connects again (docs/protocol.md): wait for a few of them.
+        router.setReceiveTimeOut(35_000);
+        int port = router.bindToRandomPort("tcp://127.0.0.1");
+        ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
+                LinkSecurity.plaintext(), heartbeatMillis, new NoListener(), () -> null);
+        link.start();
+        try {
+            Received hello = receive(router);
+            assertInstanceOf(Message.Hello.class, hello.message());
+            send(router, hello.routingId(), WireCodec.encode(new Message.Welcome(DirectorVersion.PROTOCOL,
+                    "test", heartbeatMillis, 1024)));
+            return new Welcomed(router, link, hello.routingId());
+        } catch (ProtocolException | RuntimeException | Error e) {
+            link.close();
+            throw e;
         }
     }
 
