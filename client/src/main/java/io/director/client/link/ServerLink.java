@@ -42,7 +42,7 @@ public final class ServerLink implements AutoCloseable {
      * How long a job's {@code started} waits before it is sent. A job that finishes sooner sends
      * only its result (which carries when it started), so a short job costs one message less on
      * both sides, and the server one write less to its datastore; a longer one shows as
-     * {@code processing} a moment after it began (docs/protocol.md, Job results).
+     * {@code processing} a moment after it began (docs/protocol.md, `started`).
      */
     static final long STARTED_AFTER_MILLIS = 100;
 
