@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 /**
  * The node's connection to the server, on its own thread: one DEALER, a CURVE client of the
  * server's pinned public key (unless encryption is off). It says hello on every (re)connection,
- * heartbeats, and when the server has been silent for three intervals it closes the socket and
+ * heartbeats, and when the server has been silent for four intervals (Liveness) it closes the socket and
  * connects again after an exponential backoff with random jitter, so a restarted server is not
  * hit by every node at the same instant. A node refused for now (its key is pending, its
  * identity is held) says hello again on the same connection after the same kind of backoff.
