@@ -1,6 +1,7 @@
 package io.director.bench;
 
 import io.director.bench.cluster.BenchCluster;
+import io.director.bench.cluster.ProcessFigures;
 import io.director.bench.cluster.SpawnFloor;
 import io.director.server.api.ApiRequest;
 import picocli.CommandLine.Command;
@@ -59,9 +60,35 @@ final class ThroughputCommand implements Callable<Integer> {
             description = "Where the JSON results go (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    /** One client count's figures. */
+    /**
+     * One client count's figures. The CPU figures are milliseconds per execution, from /proc:
+     * the floor's (this process and its shells), and Director's server process, client
+     * processes (their own threads) and jobs (the clients' children); unlike the times, they
+     * hardly move when something else on the machine takes CPU.
+     */
     record Run(int clients, long executions, double floorSeconds, double directorSeconds,
-               double executionsPerSecond, double directorOverFloor, double nodeExecutionMillis) {
+               double executionsPerSecond, double directorOverFloor, double nodeExecutionMillis,
+               double floorCpuMillis, double serverCpuMillis, double clientCpuMillis, double jobCpuMillis) {
+    }
+
+    /** CPU seconds used so far: the server, the clients' own threads, and the clients' reaped children. */
+    private record Cpu(double server, double clients, double jobs) {
+        static Cpu of(BenchCluster cluster) throws java.io.IOException {
+            double clients = 0;
+            double jobs = 0;
+            for (String identity : cluster.identities()) {
+                long pid = cluster.client(identity).pid();
+                clients += ProcessFigures.cpuSeconds(pid);
+                jobs += ProcessFigures.childrenCpuSeconds(pid);
+            }
+            return new Cpu(ProcessFigures.cpuSeconds(cluster.server().pid()), clients, jobs);
+        }
+
+        /** This process and its reaped children (the floor's shells). */
+        static double ofThisProcess() throws java.io.IOException {
+            long pid = ProcessHandle.current().pid();
+            return ProcessFigures.cpuSeconds(pid) + ProcessFigures.childrenCpuSeconds(pid);
+        }
     }
 
     @Override
@@ -77,12 +104,19 @@ final class ThroughputCommand implements Callable<Integer> {
                 if (warmUp > 0) {
                     cluster.runAndWait(submissions(warmUp), clients, timeoutSeconds);
                 }
+                double floorCpuBefore = Cpu.ofThisProcess();
                 double floor = SpawnFloor.seconds(clients, jobs, command);
+                double floorCpu = Cpu.ofThisProcess() - floorCpuBefore;
+                Cpu before = Cpu.of(cluster);
                 BenchCluster.Timing timing = cluster.runAndWait(submissions(jobs), clients, timeoutSeconds);
+                Cpu after = Cpu.of(cluster);
                 double director = timing.seconds();
                 long executions = (long) jobs * clients;
+                double perExecution = 1000.0 / executions;
                 runs.add(new Run(clients, executions, floor, director, executions / director, director / floor,
-                        timing.executionMillis()));
+                        timing.executionMillis(), floorCpu * perExecution, (after.server() - before.server())
+                        * perExecution, (after.clients() - before.clients()) * perExecution,
+                        (after.jobs() - before.jobs()) * perExecution));
                 out.println(clients + " clients: " + executions + " executions in " + Results.fixed(director, 2)
                         + " s; the spawn floor " + Results.fixed(floor, 2) + " s");
                 out.flush();
@@ -97,6 +131,16 @@ final class ThroughputCommand implements Callable<Integer> {
         }
         out.println();
         table.print(out);
+        Table cpu = new Table("CPU per execution (ms)", "floor", "Director", "server", "clients", "jobs",
+                "Director / floor");
+        for (Run run : runs) {
+            double total = run.serverCpuMillis() + run.clientCpuMillis() + run.jobCpuMillis();
+            cpu.row(run.clients() + " clients", Results.fixed(run.floorCpuMillis(), 2), Results.fixed(total, 2),
+                    Results.fixed(run.serverCpuMillis(), 2), Results.fixed(run.clientCpuMillis(), 2),
+                    Results.fixed(run.jobCpuMillis(), 2), Results.fixed(total / run.floorCpuMillis(), 2));
+        }
+        out.println();
+        cpu.print(out);
         Map<String, Double> ratios = new LinkedHashMap<>();
         runs.forEach(run -> ratios.put("director_over_floor_" + run.clients() + "_clients", run.directorOverFloor()));
         Map<String, Object> settings = new LinkedHashMap<>();

@@ -37,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -177,13 +178,13 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     }
 
     @Override
-    public void onJob(Job job) {
-        runner.offer(job);
+    public void onJobs(List<Job> jobs) {
+        runner.offer(jobs);
     }
 
     @Override
-    public void onResultAcknowledged(String jobId) {
-        cache.acknowledged(jobId);
+    public void onResultsAcknowledged(List<String> jobIds) {
+        cache.acknowledged(jobIds);
     }
 
     @Override

@@ -26,9 +26,23 @@ public final class ProcessFigures {
 
     /** User plus system CPU seconds the process has used so far. */
     public static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        // Fields after the command name in parentheses, which may itself hold spaces.
-        List<String> fields = List.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
+        List<String> fields = statFields(pid);
         return (Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12))) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * User plus system CPU seconds of the process's children that it has waited for (a node's
+     * jobs, the floor's shells): counted when each ends and is reaped.
+     */
+    public static double childrenCpuSeconds(long pid) throws IOException {
+        List<String> fields = statFields(pid);
+        return (Long.parseLong(fields.get(13)) + Long.parseLong(fields.get(14))) / TICKS_PER_SECOND;
+    }
+
+    /** The fields of /proc/PID/stat after the command name, from the state on. */
+    private static List<String> statFields(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name is in parentheses and may itself hold spaces.
+        return List.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
     }
 }

@@ -105,24 +105,39 @@ public final class NodeCache implements AutoCloseable {
 
     /** Records a received job; says whether it is new, still to finish, or already done. */
     public synchronized Arrival receive(Job job, long now) {
-        try {
+        return receiveAll(List.of(job), now).get(0);
+    }
+
+    /**
+     * Records jobs received together (a burst the link read at once), in one transaction: a
+     * transaction a job was most of the cost of taking in a thousand jobs submitted at once.
+     * Says for each, in order, whether it is new, still to finish, or already done.
+     */
+    public synchronized List<Arrival> receiveAll(List<Job> jobs, long now) {
+        return transaction("record " + jobs.size() + " received job(s)", () -> {
+            List<Arrival> arrivals = new ArrayList<>(jobs.size());
             PreparedStatement find = prepared("SELECT state FROM inbox WHERE job_id = ?");
-            find.setString(1, job.jobId());
-            try (ResultSet rs = find.executeQuery()) {
-                if (rs.next()) {
-                    return "done".equals(rs.getString(1)) ? Arrival.DONE : Arrival.PENDING;
-                }
-            }
             PreparedStatement insert = prepared(
                     "INSERT INTO inbox (job_id, job, state, received_at) VALUES (?,?,'pending',?)");
-            insert.setString(1, job.jobId());
-            insert.setString(2, JSON.writeValueAsString(job));
-            insert.setLong(3, now);
-            insert.executeUpdate();
-            return Arrival.NEW;
-        } catch (SQLException | JsonProcessingException e) {
-            throw fail("record job " + job.jobId(), e);
-        }
+            for (Job job : jobs) {
+                find.setString(1, job.jobId());
+                Arrival arrival = null;
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        arrival = "done".equals(rs.getString(1)) ? Arrival.DONE : Arrival.PENDING;
+                    }
+                }
+                if (arrival == null) {
+                    insert.setString(1, job.jobId());
+                    insert.setString(2, JSON.writeValueAsString(job));
+                    insert.setLong(3, now);
+                    insert.executeUpdate();
+                    arrival = Arrival.NEW;
+                }
+                arrivals.add(arrival);
+            }
+            return arrivals;
+        });
     }
 
     /** Jobs received but not started, in arrival order. */
@@ -204,29 +219,43 @@ public final class NodeCache implements AutoCloseable {
      * {@code cacheFingerprint} is given, the job also counts as succeeded here.
      */
     public synchronized void finish(JobResult result, String cacheFingerprint) {
+        transaction("store the result of " + result.jobId(), () -> {
+            PreparedStatement outbox = prepared("INSERT OR REPLACE INTO outbox (job_id, result) VALUES (?,?)");
+            outbox.setString(1, result.jobId());
+            outbox.setString(2, JSON.writeValueAsString(result));
+            outbox.executeUpdate();
+            PreparedStatement done = prepared("UPDATE inbox SET state = 'done', outcome = ? WHERE job_id = ?");
+            done.setString(1, result.state().wireName());
+            done.setString(2, result.jobId());
+            done.executeUpdate();
+            if (cacheFingerprint != null) {
+                try (PreparedStatement ps = db.prepareStatement(
+                        "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
+                                + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))")) {
+                    ps.setString(1, cacheFingerprint);
+                    ps.setString(2, result.jobId());
+                    ps.setLong(3, result.finishedAt());
+                    ps.setString(4, result.jobId());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Work of one transaction: SQL and JSON, any of which fails it as a whole. */
+    private interface TransactionWork<T> {
+        T run() throws SQLException, JsonProcessingException;
+    }
+
+    /** Runs {@code work} in one transaction, rolled back if any of it fails. */
+    private <T> T transaction(String what, TransactionWork<T> work) {
         try {
             db.setAutoCommit(false);
             try {
-                PreparedStatement outbox = prepared("INSERT OR REPLACE INTO outbox (job_id, result) VALUES (?,?)");
-                outbox.setString(1, result.jobId());
-                outbox.setString(2, JSON.writeValueAsString(result));
-                outbox.executeUpdate();
-                PreparedStatement done = prepared("UPDATE inbox SET state = 'done', outcome = ? WHERE job_id = ?");
-                done.setString(1, result.state().wireName());
-                done.setString(2, result.jobId());
-                done.executeUpdate();
-                if (cacheFingerprint != null) {
-                    try (PreparedStatement ps = db.prepareStatement(
-                            "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
-                                    + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))")) {
-                        ps.setString(1, cacheFingerprint);
-                        ps.setString(2, result.jobId());
-                        ps.setLong(3, result.finishedAt());
-                        ps.setString(4, result.jobId());
-                        ps.executeUpdate();
-                    }
-                }
+                T value = work.run();
                 db.commit();
+                return value;
             } catch (SQLException | JsonProcessingException | RuntimeException e) {
                 db.rollback();
                 throw e;
@@ -234,7 +263,7 @@ public final class NodeCache implements AutoCloseable {
                 db.setAutoCommit(true);
             }
         } catch (SQLException | JsonProcessingException e) {
-            throw fail("store the result of " + result.jobId(), e);
+            throw fail(what, e);
         }
     }
 
@@ -265,6 +294,18 @@ public final class NodeCache implements AutoCloseable {
 
     public synchronized void acknowledged(String jobId) {
         update("DELETE FROM outbox WHERE job_id = ?", jobId);
+    }
+
+    /** Forgets results the server acknowledged together, in one transaction. */
+    public synchronized void acknowledged(List<String> jobIds) {
+        transaction("forget " + jobIds.size() + " acknowledged result(s)", () -> {
+            PreparedStatement delete = prepared("DELETE FROM outbox WHERE job_id = ?");
+            for (String jobId : jobIds) {
+                delete.setString(1, jobId);
+                delete.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Whether a job with this fingerprint succeeded on this node before. */
@@ -298,10 +339,11 @@ public final class NodeCache implements AutoCloseable {
 
     /** Stores ARGs (name to JSON value), all or none. */
     public synchronized void putArgs(Map<String, String> jsonByName) {
-        inTransaction("store ARGs", () -> {
+        transaction("store ARGs", () -> {
             for (Map.Entry<String, String> arg : jsonByName.entrySet()) {
                 putPair("INSERT OR REPLACE INTO args (name, value) VALUES (?,?)", arg.getKey(), arg.getValue());
             }
+            return null;
         });
     }
 
@@ -408,23 +450,6 @@ public final class NodeCache implements AutoCloseable {
                 ps.setString(1, parameter);
             }
             return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw fail(what, e);
-        }
-    }
-
-    private void inTransaction(String what, Runnable work) {
-        try {
-            db.setAutoCommit(false);
-            try {
-                work.run();
-                db.commit();
-            } catch (RuntimeException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
-            }
         } catch (SQLException e) {
             throw fail(what, e);
         }

@@ -13,6 +13,7 @@ import io.director.dsl.wire.Message;
 import io.director.dsl.wire.NodeState;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -93,17 +94,21 @@ public final class JobRunner {
     }
 
     /**
-     * A job arrived from the server (link thread). A repeat is not run again: if its result is
-     * still unacknowledged it is sent again, otherwise it is ignored.
+     * Jobs arrived from the server (link thread), recorded together. A repeat is not run again:
+     * if its result is still unacknowledged it is sent again, otherwise it is ignored.
      */
-    public void offer(Job job) {
-        switch (cache.receive(job, System.currentTimeMillis())) {
-            case NEW -> enqueue(job);
-            case PENDING -> LOG.fine(() -> "job " + job.jobId() + " already queued here");
-            case DONE -> {
-                JobResult result = cache.unacknowledged(job.jobId());
-                if (result != null) {
-                    sender.accept(new Message.Result(result));
+    public void offer(List<Job> jobs) {
+        List<NodeCache.Arrival> arrivals = cache.receiveAll(jobs, System.currentTimeMillis());
+        for (int i = 0; i < jobs.size(); i++) {
+            Job job = jobs.get(i);
+            switch (arrivals.get(i)) {
+                case NEW -> enqueue(job);
+                case PENDING -> LOG.fine(() -> "job " + job.jobId() + " already queued here");
+                case DONE -> {
+                    JobResult result = cache.unacknowledged(job.jobId());
+                    if (result != null) {
+                        sender.accept(new Message.Result(result));
+                    }
                 }
             }
         }

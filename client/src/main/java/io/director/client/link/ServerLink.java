@@ -3,6 +3,7 @@ package io.director.client.link;
 import io.director.dsl.DirectorVersion;
 import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.HelloProof;
+import io.director.dsl.wire.Job;
 import io.director.dsl.wire.Liveness;
 import io.director.dsl.wire.NodeReport;
 import io.director.dsl.wire.Limits;
@@ -15,6 +16,8 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -38,6 +41,8 @@ public final class ServerLink implements AutoCloseable {
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
     private static final long QUICK_DROP_MILLIS = 2_000;
     private static final int HANDSHAKE_DROPS_TO_GIVE_UP = 3;
+    /** Most jobs and acknowledgements handed over together (see {@link Intake}). */
+    static final int INTAKE_BATCH = 64;
     /**
      * How long a job's {@code started} waits before it is sent. A job that finishes sooner sends
      * only its result (which carries when it started), so a short job costs one message less on
@@ -58,6 +63,7 @@ public final class ServerLink implements AutoCloseable {
     /** Read at every hello and heartbeat: what the node has, its limits and its workloads. */
     private final java.util.function.Supplier<NodeReport> reports;
     private final Mailbox mailbox = new Mailbox();
+    private final Intake intake = new Intake();
     private final CountDownLatch finished = new CountDownLatch(1);
 
     private volatile boolean running;
@@ -346,6 +352,7 @@ public final class ServerLink implements AutoCloseable {
                 message = WireCodec.decode(frame);
             } catch (ProtocolException e) {
                 LOG.warning(() -> "dropped a malformed message from the server: " + e.getMessage());
+                intake.handOver();
                 transmit(new Message.Error(e.getMessage()));
                 resyncAfterLoss();
                 continue;
@@ -354,8 +361,53 @@ public final class ServerLink implements AutoCloseable {
             // read is the server heard (not only the first), and the server must keep hearing from
             // this node meanwhile, or it expires it.
             lastHeard = System.currentTimeMillis();
-            handle(message);
+            if (!intake.take(message)) {
+                intake.handOver(); // what came before goes first
+                handle(message);
+            }
             beatIfDue();
+        }
+        intake.handOver();
+    }
+
+    /**
+     * Jobs and acknowledgements read in one go, handed over together: the node records a burst
+     * of jobs (or forgets a run of acknowledged results) in one transaction instead of one
+     * each. At most {@link #INTAKE_BATCH} at a time, so the runner starts on the first jobs of
+     * a burst while the rest is read, and heartbeats still go out between batches.
+     */
+    private final class Intake {
+        private final List<Job> jobs = new ArrayList<>();
+        private final List<String> acknowledged = new ArrayList<>();
+
+        /** Keeps a dispatch or an acknowledgement for the next hand-over; false for other messages. */
+        boolean take(Message message) {
+            if (message instanceof Message.Dispatch dispatch) {
+                if (enrolled) {
+                    jobs.add(dispatch.job());
+                }
+            } else if (message instanceof Message.ResultAck ack) {
+                acknowledged.add(ack.jobId());
+            } else {
+                return false;
+            }
+            if (jobs.size() + acknowledged.size() >= INTAKE_BATCH) {
+                handOver();
+            }
+            return true;
+        }
+
+        void handOver() {
+            if (!jobs.isEmpty()) {
+                List<Job> batch = List.copyOf(jobs);
+                jobs.clear();
+                listener.onJobs(batch);
+            }
+            if (!acknowledged.isEmpty()) {
+                List<String> batch = List.copyOf(acknowledged);
+                acknowledged.clear();
+                listener.onResultsAcknowledged(batch);
+            }
         }
     }
 
@@ -416,18 +468,12 @@ public final class ServerLink implements AutoCloseable {
             retryHelloAt = 0;
             LOG.fine(() -> "the server asks for a hello: " + required.reason());
             transmit(hello());
-        } else if (message instanceof Message.Dispatch dispatch) {
-            if (enrolled) {
-                listener.onJob(dispatch.job());
-            }
         } else if (message instanceof Message.QueryAnswer answer) {
             listener.onQueryAnswer(answer);
         } else if (message instanceof Message.PlanRequest request) {
             if (enrolled) {
                 listener.onPlanRequest(request);
             }
-        } else if (message instanceof Message.ResultAck ack) {
-            listener.onResultAcknowledged(ack.jobId());
         } else if (message instanceof Message.Error error) {
             LOG.warning(() -> "the server reports an error: " + error.message());
         } else if (!(message instanceof Message.HeartbeatAck)) {

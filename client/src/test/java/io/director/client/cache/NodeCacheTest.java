@@ -48,6 +48,28 @@ class NodeCacheTest {
     }
 
     @Test
+    void aBurstIsRecordedTogetherAndEachJobSaysWhereItStands() throws Exception {
+        Job done = job("b1", "echo done");
+        Job pending = job("b2", "echo pending");
+        Job fresh = job("b3", "echo new");
+        try (NodeCache cache = NodeCache.open(dir)) {
+            cache.receive(done, 1);
+            cache.finish(success("b1"), null);
+            cache.receive(pending, 1);
+            assertEquals(List.of(NodeCache.Arrival.DONE, NodeCache.Arrival.PENDING, NodeCache.Arrival.NEW,
+                            NodeCache.Arrival.PENDING),
+                    cache.receiveAll(List.of(done, pending, fresh, fresh), 2), "a repeat within the burst too");
+        }
+        try (NodeCache reopened = NodeCache.open(dir)) {
+            assertEquals(List.of(pending, fresh), reopened.pendingJobs(), "stored, in arrival order");
+            reopened.finish(success("b2"), null);
+            reopened.finish(success("b3"), null);
+            reopened.acknowledged(List.of("b1", "b3"));
+            assertEquals(List.of(success("b2")), reopened.unacknowledged());
+        }
+    }
+
+    @Test
     void resultsStayInTheOutboxUntilAcknowledgedAndSurviveARestart() throws Exception {
         Job job = job("j2", "echo two");
         try (NodeCache cache = NodeCache.open(dir)) {

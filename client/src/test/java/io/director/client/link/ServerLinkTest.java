@@ -13,6 +13,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,13 +110,15 @@ class ServerLinkTest {
             java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
             LinkListener slow = new NoListener() {
                 @Override
-                public void onJob(Job job) {
-                    try {
-                        Thread.sleep(3);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                public void onJobs(List<Job> jobs) {
+                    for (Job job : jobs) {
+                        try {
+                            Thread.sleep(3);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        taken.incrementAndGet();
                     }
-                    taken.incrementAndGet();
                 }
             };
             long interval = 500;
@@ -252,14 +255,109 @@ class ServerLinkTest {
     private record Welcomed(ZMQ.Socket router, ServerLink link, byte[] routingId) {
     }
 
+    /**
+     * Jobs and acknowledgements read in one go reach the client together (one transaction each
+     * in its cache), in the server's order, at most {@link ServerLink#INTAKE_BATCH} at a time;
+     * any other message hands over what came before it first.
+     */
+    @Test
+    void aBurstIsHandedOverInBatchesInTheServersOrder() throws Exception {
+        List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<Integer> batches = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch firstBatch = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        LinkListener recording = new NoListener() {
+            @Override
+            public void onJobs(List<Job> jobs) {
+                batches.add(jobs.size());
+                jobs.forEach(job -> events.add(job.jobId()));
+                firstBatch.countDown();
+                try {
+                    release.await(); // the rest of the burst queues up meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onResultsAcknowledged(List<String> jobIds) {
+                batches.add(jobIds.size());
+                jobIds.forEach(id -> events.add("ack " + id));
+            }
+
+            @Override
+            public void onQueryAnswer(Message.QueryAnswer answer) {
+                events.add("answer " + answer.jobId());
+            }
+        };
+        try (ZContext context = new ZContext()) {
+            Welcomed welcomed = startWelcomed(context, 60_000, recording);
+            ZMQ.Socket router = welcomed.router();
+            ServerLink link = welcomed.link();
+            try {
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (!link.enrolled() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(link.enrolled());
+                io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
+                        .parse("ECHO", "hello");
+                List<String> expected = new java.util.ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    if (i == 1) {
+                        assertTrue(firstBatch.await(5, java.util.concurrent.TimeUnit.SECONDS));
+                    }
+                    String id = "job-" + i;
+                    send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(new Job(id, id, null,
+                            definition, io.director.dsl.verb.Fingerprint.of(definition)))));
+                    expected.add(id);
+                    if (i == 150) {
+                        send(router, welcomed.routingId(), WireCodec.encode(new Message.QueryAnswer("q", "x", Map.of())));
+                        expected.add("answer q");
+                    }
+                    if (i % 3 == 0) {
+                        send(router, welcomed.routingId(), WireCodec.encode(new Message.ResultAck("r-" + i)));
+                        expected.add("ack r-" + i);
+                    }
+                }
+                Thread.sleep(200); // all of it queued at the node
+                release.countDown();
+                deadline = System.currentTimeMillis() + 10_000;
+                while (events.size() < expected.size() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                List<String> jobsInOrder = events.stream().filter(e -> e.startsWith("job-")).toList();
+                assertEquals(expected.stream().filter(e -> e.startsWith("job-")).toList(), jobsInOrder);
+                assertEquals(expected.stream().filter(e -> e.startsWith("ack ")).toList(),
+                        events.stream().filter(e -> e.startsWith("ack ")).toList());
+                assertEquals(expected.size(), events.size(), "everything handed over once: " + events);
+                int answerAt = events.indexOf("answer q");
+                assertTrue(events.subList(0, answerAt).containsAll(List.of("job-150", "ack r-147")),
+                        "what came before the answer is handed over before it: " + events);
+                assertTrue(events.subList(answerAt + 1, events.size()).containsAll(List.of("job-151", "ack r-150")),
+                        "what came after it, after it: " + events);
+                assertTrue(batches.stream().allMatch(size -> size <= ServerLink.INTAKE_BATCH), "batches " + batches);
+                assertTrue(batches.stream().anyMatch(size -> size > 1), "the queued burst came together: " + batches);
+            } finally {
+                release.countDown();
+                link.close();
+            }
+        }
+    }
+
     private static Welcomed startWelcomed(ZContext context, long heartbeatMillis) throws ProtocolException {
+        return startWelcomed(context, heartbeatMillis, new NoListener());
+    }
+
+    private static Welcomed startWelcomed(ZContext context, long heartbeatMillis, LinkListener listener)
+            throws ProtocolException {
         ZMQ.Socket router = context.createSocket(SocketType.ROUTER);
         // A fresh JeroMQ connection now and then sits out a whole handshake interval (10 s on
         // the link) before it connects again (docs/protocol.md): wait for a few of them.
         router.setReceiveTimeOut(35_000);
         int port = router.bindToRandomPort("tcp://127.0.0.1");
         ServerLink link = new ServerLink("127.0.0.1", port, "node-a", "machine-a", Map.of(), Map.of(), null,
-                LinkSecurity.plaintext(), heartbeatMillis, new NoListener(), () -> null);
+                LinkSecurity.plaintext(), heartbeatMillis, listener, () -> null);
         link.start();
         try {
             Received hello = receive(router);
@@ -302,7 +400,7 @@ class ServerLinkTest {
         }
 
         @Override
-        public void onJob(Job job) {
+        public void onJobs(List<Job> jobs) {
         }
 
         @Override
@@ -314,7 +412,7 @@ class ServerLinkTest {
         }
 
         @Override
-        public void onResultAcknowledged(String jobId) {
+        public void onResultsAcknowledged(List<String> jobIds) {
         }
 
         @Override
