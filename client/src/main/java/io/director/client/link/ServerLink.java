@@ -78,6 +78,8 @@ public final class ServerLink implements AutoCloseable {
     private long retryHelloAt;
     /** When a dropped message last made this node say hello again. */
     private long lastResyncAt;
+    /** A resync was wanted within an interval of the last one: it goes out once the interval is over. */
+    private boolean resyncPending;
     private Thread thread;
     private ZContext context;
     private ZMQ.Socket socket;
@@ -186,7 +188,13 @@ public final class ServerLink implements AutoCloseable {
                     retryHelloAt = 0;
                     continue;
                 }
+                if (resyncPending) {
+                    resyncAfterLoss();
+                }
                 long wakeAt = Math.min(retryHelloAt > 0 ? retryHelloAt : nextBeat, sendDueStarts(now));
+                if (resyncPending) {
+                    wakeAt = Math.min(wakeAt, lastResyncAt + heartbeatMillis);
+                }
                 long giveUpAt = lastHeard + Liveness.serverSilenceLimitMillis(heartbeatMillis) + 1;
                 poller.poll(Math.max(1, Math.min(wakeAt, giveUpAt) - now));
                 if (poller.pollin(mailboxIndex)) {
@@ -397,16 +405,33 @@ public final class ServerLink implements AutoCloseable {
             return true;
         }
 
+        /**
+         * Hands over what was kept. Jobs the client could not take in (its cache failing, say a
+         * full disk) were not recorded: the server sends them again after a resync. A failed
+         * acknowledgement leaves its result in the outbox, to be sent and acknowledged again.
+         * Either way the link goes on.
+         */
         void handOver() {
             if (!jobs.isEmpty()) {
                 List<Job> batch = List.copyOf(jobs);
                 jobs.clear();
-                listener.onJobs(batch);
+                try {
+                    listener.onJobs(batch);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot take in " + batch.size() + " job(s) from the server: "
+                            + e.getMessage(), e);
+                    resyncAfterLoss();
+                }
             }
             if (!acknowledged.isEmpty()) {
                 List<String> batch = List.copyOf(acknowledged);
                 acknowledged.clear();
-                listener.onResultsAcknowledged(batch);
+                try {
+                    listener.onResultsAcknowledged(batch);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "cannot forget " + batch.size() + " acknowledged result(s): "
+                            + e.getMessage(), e);
+                }
             }
         }
     }
@@ -425,14 +450,20 @@ public final class ServerLink implements AutoCloseable {
     /**
      * What was dropped may have been a job: a hello makes the server send again every job this
      * node has not finished (the runner ignores those it already has). At most one per
-     * heartbeat interval, so a server that sends nothing readable is not answered by a flood.
+     * heartbeat interval, so a server that sends nothing readable is not answered by a flood; one
+     * wanted within the interval goes out when it is over.
      */
     private void resyncAfterLoss() {
         long now = System.currentTimeMillis();
-        if (enrolled && now - lastResyncAt >= heartbeatMillis) {
+        if (!enrolled) {
+            resyncPending = false; // the next welcome brings every unfinished job anyway
+        } else if (now - lastResyncAt >= heartbeatMillis) {
             lastResyncAt = now;
+            resyncPending = false;
             LOG.info("asking the server to send this node's unfinished jobs again");
             transmit(hello());
+        } else {
+            resyncPending = true;
         }
     }
 

@@ -345,6 +345,58 @@ class ServerLinkTest {
         }
     }
 
+    /**
+     * Jobs the client cannot take in (its cache failing) are not lost: the link asks the server
+     * for its unfinished jobs again, and goes on taking in what comes next.
+     */
+    @Test
+    void jobsTheClientCannotTakeInAreAskedForAgainAndTheLinkGoesOn() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> taken = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        LinkListener failingOnce = new NoListener() {
+            @Override
+            public void onJobs(List<Job> jobs) {
+                if (failures.getAndIncrement() == 0) {
+                    throw new IllegalStateException("node cache: cannot record 1 received job(s): disk full");
+                }
+                jobs.forEach(job -> taken.add(job.jobId()));
+            }
+        };
+        try (ZContext context = new ZContext()) {
+            Welcomed welcomed = startWelcomed(context, 60_000, failingOnce);
+            ZMQ.Socket router = welcomed.router();
+            ServerLink link = welcomed.link();
+            try {
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (!link.enrolled() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(link.enrolled());
+                io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
+                        .parse("ECHO", "hello");
+                Job job = new Job("job-1", "job-1", null, definition, io.director.dsl.verb.Fingerprint.of(definition));
+                send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
+                router.setReceiveTimeOut(5_000);
+                Received next;
+                do {
+                    next = receive(router);
+                } while (next.message() instanceof Message.Heartbeat);
+                assertInstanceOf(Message.Hello.class, next.message(), "the node asks for its jobs again");
+
+                // The server sends the job again, as after any hello; now it is taken in.
+                send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
+                deadline = System.currentTimeMillis() + 5_000;
+                while (taken.isEmpty() && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(List.of("job-1"), taken);
+                assertEquals(2, failures.get(), "one failed hand-over, one that took the job in");
+            } finally {
+                link.close();
+            }
+        }
+    }
+
     private static Welcomed startWelcomed(ZContext context, long heartbeatMillis) throws ProtocolException {
         return startWelcomed(context, heartbeatMillis, new NoListener());
     }
