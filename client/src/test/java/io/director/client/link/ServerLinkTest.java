@@ -224,11 +224,7 @@ class ServerLinkTest {
             try {
                 router.setReceiveTimeOut(5_000);
                 // The welcome must be in before the link sends anything of a job's.
-                long deadline = System.currentTimeMillis() + 5_000;
-                while (!link.enrolled() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertTrue(link.enrolled());
+                awaitEnrolled(link);
 
                 long now = System.currentTimeMillis();
                 link.send(new Message.Started("quick", now));
@@ -249,6 +245,15 @@ class ServerLinkTest {
                 link.close();
             }
         }
+    }
+
+    /** Waits until the welcome is in: the link sends nothing of a job's before. */
+    private static void awaitEnrolled(ServerLink link) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (!link.enrolled() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(link.enrolled(), "the link took the welcome in");
     }
 
     /** A ROUTER playing the server, and a started link that said hello and was welcomed. */
@@ -295,11 +300,7 @@ class ServerLinkTest {
             ZMQ.Socket router = welcomed.router();
             ServerLink link = welcomed.link();
             try {
-                long deadline = System.currentTimeMillis() + 5_000;
-                while (!link.enrolled() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertTrue(link.enrolled());
+                awaitEnrolled(link);
                 io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
                         .parse("ECHO", "hello");
                 List<String> expected = new java.util.ArrayList<>();
@@ -322,7 +323,7 @@ class ServerLinkTest {
                 }
                 Thread.sleep(200); // all of it queued at the node
                 release.countDown();
-                deadline = System.currentTimeMillis() + 10_000;
+                long deadline = System.currentTimeMillis() + 10_000;
                 while (events.size() < expected.size() && System.currentTimeMillis() < deadline) {
                     Thread.sleep(10);
                 }
@@ -367,11 +368,7 @@ class ServerLinkTest {
             ZMQ.Socket router = welcomed.router();
             ServerLink link = welcomed.link();
             try {
-                long deadline = System.currentTimeMillis() + 5_000;
-                while (!link.enrolled() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertTrue(link.enrolled());
+                awaitEnrolled(link);
                 io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
                         .parse("ECHO", "hello");
                 Job job = new Job("job-1", "job-1", null, definition, io.director.dsl.verb.Fingerprint.of(definition));
@@ -385,7 +382,7 @@ class ServerLinkTest {
 
                 // The server sends the job again, as after any hello; now it is taken in.
                 send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
-                deadline = System.currentTimeMillis() + 5_000;
+                long deadline = System.currentTimeMillis() + 5_000;
                 while (taken.isEmpty() && System.currentTimeMillis() < deadline) {
                     Thread.sleep(10);
                 }
