@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "throughput", mixinStandardHelpOptions = true,
         description = {"Throughput: N x 'RUN --skip-cache <command>' to every client of a real server with real "
                 + "client processes (started by bin/director), from submission to the last result stored; and "
-                + "in the same run the spawn-only floor: the same sh -c executions with the same parallelism."})
+                + "in the same run the spawn-only floor: the same sh -c executions with the same parallelism, "
+                + "measured just before and just after Director's jobs and averaged."})
 final class ThroughputCommand implements Callable<Integer> {
 
     @Spec
@@ -61,12 +62,14 @@ final class ThroughputCommand implements Callable<Integer> {
     Path output;
 
     /**
-     * One client count's figures. The CPU figures are milliseconds per execution, from /proc:
+     * One client count's figures. The floor is the mean of one measured before Director's run
+     * and one after. The CPU figures are milliseconds per execution, from /proc:
      * the floor's (this process and its shells), and Director's server process, client
      * processes (their own threads) and jobs (the clients' children); unlike the times, they
      * hardly move when something else on the machine takes CPU.
      */
-    record Run(int clients, long executions, double floorSeconds, double directorSeconds,
+    record Run(int clients, long executions, double floorSeconds, double floorBeforeSeconds,
+               double floorAfterSeconds, double directorSeconds,
                double executionsPerSecond, double directorOverFloor, double nodeExecutionMillis,
                double floorCpuMillis, double serverCpuMillis, double clientCpuMillis, double jobCpuMillis) {
     }
@@ -104,21 +107,30 @@ final class ThroughputCommand implements Callable<Integer> {
                 if (warmUp > 0) {
                     cluster.runAndWait(submissions(warmUp), clients, timeoutSeconds);
                 }
+                // The floor before and after Director's run, averaged: this machine's speed drifts
+                // within minutes, and one floor measured on the wrong side of a drift moved the
+                // ratio by a third.
                 double floorCpuBefore = Cpu.ofThisProcess();
-                double floor = SpawnFloor.seconds(clients, jobs, command);
+                double floorBefore = SpawnFloor.seconds(clients, jobs, command);
                 double floorCpu = Cpu.ofThisProcess() - floorCpuBefore;
                 Cpu before = Cpu.of(cluster);
                 BenchCluster.Timing timing = cluster.runAndWait(submissions(jobs), clients, timeoutSeconds);
                 Cpu after = Cpu.of(cluster);
+                floorCpuBefore = Cpu.ofThisProcess();
+                double floorAfter = SpawnFloor.seconds(clients, jobs, command);
+                floorCpu = (floorCpu + Cpu.ofThisProcess() - floorCpuBefore) / 2;
+                double floor = (floorBefore + floorAfter) / 2;
                 double director = timing.seconds();
                 long executions = (long) jobs * clients;
                 double perExecution = 1000.0 / executions;
-                runs.add(new Run(clients, executions, floor, director, executions / director, director / floor,
+                runs.add(new Run(clients, executions, floor, floorBefore, floorAfter, director, executions / director,
+                        director / floor,
                         timing.executionMillis(), floorCpu * perExecution, (after.server() - before.server())
                         * perExecution, (after.clients() - before.clients()) * perExecution,
                         (after.jobs() - before.jobs()) * perExecution));
                 out.println(clients + " clients: " + executions + " executions in " + Results.fixed(director, 2)
-                        + " s; the spawn floor " + Results.fixed(floor, 2) + " s");
+                        + " s; the spawn floor " + Results.fixed(floorBefore, 2) + " s before, "
+                        + Results.fixed(floorAfter, 2) + " s after");
                 out.flush();
             }
         }
