@@ -103,13 +103,8 @@ public final class NodeCache implements AutoCloseable {
         }
     }
 
-    /** Records a received job; says whether it is new, still to finish, or already done. */
-    public synchronized Arrival receive(Job job, long now) {
-        return receiveAll(List.of(job), now).get(0);
-    }
-
     /**
-     * Records jobs received together (a burst the link read at once), in one transaction: a
+     * Records received jobs, in one transaction (a burst the link read at once comes as one): a
      * transaction a job was most of the cost of taking in a thousand jobs submitted at once.
      * Says for each, in order, whether it is new, still to finish, or already done.
      */
@@ -290,10 +285,6 @@ public final class NodeCache implements AutoCloseable {
         } catch (SQLException | JsonProcessingException e) {
             throw fail("read the outbox", e);
         }
-    }
-
-    public synchronized void acknowledged(String jobId) {
-        update("DELETE FROM outbox WHERE job_id = ?", jobId);
     }
 
     /** Forgets results the server acknowledged together, in one transaction. */

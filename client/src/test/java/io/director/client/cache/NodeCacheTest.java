@@ -38,11 +38,11 @@ class NodeCacheTest {
     void aRepeatedJobIsRecognisedAsPendingThenDone() throws Exception {
         try (NodeCache cache = NodeCache.open(dir)) {
             Job job = job("j1", "echo one");
-            assertEquals(NodeCache.Arrival.NEW, cache.receive(job, 1));
-            assertEquals(NodeCache.Arrival.PENDING, cache.receive(job, 2));
+            assertEquals(List.of(NodeCache.Arrival.NEW), cache.receiveAll(List.of(job), 1));
+            assertEquals(List.of(NodeCache.Arrival.PENDING), cache.receiveAll(List.of(job), 2));
             assertEquals(List.of(job), cache.pendingJobs());
             cache.finish(success("j1"), job.fingerprint());
-            assertEquals(NodeCache.Arrival.DONE, cache.receive(job, 3));
+            assertEquals(List.of(NodeCache.Arrival.DONE), cache.receiveAll(List.of(job), 3));
             assertTrue(cache.pendingJobs().isEmpty());
         }
     }
@@ -53,9 +53,9 @@ class NodeCacheTest {
         Job pending = job("b2", "echo pending");
         Job fresh = job("b3", "echo new");
         try (NodeCache cache = NodeCache.open(dir)) {
-            cache.receive(done, 1);
+            cache.receiveAll(List.of(done), 1);
             cache.finish(success("b1"), null);
-            cache.receive(pending, 1);
+            cache.receiveAll(List.of(pending), 1);
             assertEquals(List.of(NodeCache.Arrival.DONE, NodeCache.Arrival.PENDING, NodeCache.Arrival.NEW,
                             NodeCache.Arrival.PENDING),
                     cache.receiveAll(List.of(done, pending, fresh, fresh), 2), "a repeat within the burst too");
@@ -73,13 +73,13 @@ class NodeCacheTest {
     void resultsStayInTheOutboxUntilAcknowledgedAndSurviveARestart() throws Exception {
         Job job = job("j2", "echo two");
         try (NodeCache cache = NodeCache.open(dir)) {
-            cache.receive(job, 1);
+            cache.receiveAll(List.of(job), 1);
             cache.finish(success("j2"), job.fingerprint());
         }
         try (NodeCache reopened = NodeCache.open(dir)) {
             assertEquals(List.of(success("j2")), reopened.unacknowledged());
             assertTrue(reopened.succeededBefore(job.fingerprint()), "the cache survives a restart");
-            reopened.acknowledged("j2");
+            reopened.acknowledged(List.of("j2"));
             assertTrue(reopened.unacknowledged().isEmpty());
             assertNull(reopened.unacknowledged("j2"));
         }
@@ -89,7 +89,7 @@ class NodeCacheTest {
     void onlyJobsFinishedWithAFingerprintCountAsSucceeded() throws Exception {
         try (NodeCache cache = NodeCache.open(dir)) {
             Job failed = job("j3", "exit 1");
-            cache.receive(failed, 1);
+            cache.receiveAll(List.of(failed), 1);
             cache.finish(new JobResult("j3", NodeState.FAILED, 1, "", "", null, 0, 1, 2), null);
             assertFalse(cache.succeededBefore(failed.fingerprint()));
         }
@@ -102,11 +102,11 @@ class NodeCacheTest {
         Job failed = job("j8", "exit 1");
         Job ok = new Job("j9", "parent-b", null, definition, Fingerprint.of(definition));
         try (NodeCache cache = NodeCache.open(dir)) {
-            cache.receive(interrupted, 1);
+            cache.receiveAll(List.of(interrupted), 1);
             cache.markRunning("j7");
-            cache.receive(failed, 1);
+            cache.receiveAll(List.of(failed), 1);
             cache.finish(new JobResult("j8", NodeState.FAILED, 1, "", "", null, 0, 1, 2), null);
-            cache.receive(ok, 1);
+            cache.receiveAll(List.of(ok), 1);
             cache.finish(success("j9"), null);
         }
         try (NodeCache reopened = NodeCache.open(dir)) {
@@ -121,8 +121,8 @@ class NodeCacheTest {
         Job running = job("j4", "sleep 100");
         Job waiting = job("j5", "echo later");
         try (NodeCache cache = NodeCache.open(dir)) {
-            cache.receive(running, 1);
-            cache.receive(waiting, 2);
+            cache.receiveAll(List.of(running), 1);
+            cache.receiveAll(List.of(waiting), 2);
             cache.markRunning("j4");
         }
         try (NodeCache restarted = NodeCache.open(dir)) {
@@ -141,14 +141,14 @@ class NodeCacheTest {
         try (NodeCache cache = NodeCache.open(dir)) {
             Job acknowledged = job("old-1", "echo a");
             Job unacknowledged = job("old-2", "echo b");
-            cache.receive(acknowledged, 10);
-            cache.receive(unacknowledged, 10);
+            cache.receiveAll(List.of(acknowledged), 10);
+            cache.receiveAll(List.of(unacknowledged), 10);
             cache.finish(success("old-1"), null);
             cache.finish(success("old-2"), null);
-            cache.acknowledged("old-1");
+            cache.acknowledged(List.of("old-1"));
             assertEquals(1, cache.pruneDone(100));
-            assertEquals(NodeCache.Arrival.NEW, cache.receive(acknowledged, 200), "forgotten");
-            assertEquals(NodeCache.Arrival.DONE, cache.receive(unacknowledged, 200), "kept until the server has it");
+            assertEquals(List.of(NodeCache.Arrival.NEW), cache.receiveAll(List.of(acknowledged), 200), "forgotten");
+            assertEquals(List.of(NodeCache.Arrival.DONE), cache.receiveAll(List.of(unacknowledged), 200), "kept until the server has it");
         }
     }
 

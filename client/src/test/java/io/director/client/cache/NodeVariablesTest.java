@@ -28,7 +28,7 @@ class NodeVariablesTest {
     private static String succeed(NodeCache cache, String id, String command) throws Exception {
         JobDefinition definition = JobParser.standard().parse("RUN", command);
         Job job = new Job(id, id, null, definition, Fingerprint.of(definition));
-        cache.receive(job, 1);
+        cache.receiveAll(List.of(job), 1);
         cache.finish(new JobResult(id, NodeState.SUCCESS, 0, "", "", null, 0, 1, 2), job.fingerprint());
         return job.fingerprint();
     }
@@ -198,7 +198,7 @@ class NodeVariablesTest {
         try (NodeCache cache = NodeCache.open(dir)) {
             JobDefinition definition = JobParser.standard().parse("RUN", "echo {{ greeting }}");
             Job job = new Job("j1", "j1", null, definition, Fingerprint.of(definition));
-            cache.receive(job, 1);
+            cache.receiveAll(List.of(job), 1);
             String cacheKey = "0".repeat(56);
             cache.finish(new JobResult("j1", NodeState.SUCCESS, 0, "", "", null, 0, 1, 2), cacheKey);
             assertEquals("evicted the cached job " + job.fingerprint(),
