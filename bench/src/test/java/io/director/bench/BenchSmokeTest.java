@@ -74,12 +74,16 @@ class BenchSmokeTest {
         assertEquals(1, runs.size());
         JsonNode measured = runs.get(0);
         assertEquals(60, measured.path("executions").asLong());
-        for (String figure : new String[]{"floor_seconds", "director_seconds", "executions_per_second",
-                "director_over_floor", "node_execution_millis"}) {
+        for (String figure : new String[]{"floor_seconds", "floor_before_seconds", "floor_after_seconds",
+                "director_seconds", "executions_per_second", "director_over_floor", "node_execution_millis",
+                "floor_cpu_millis", "server_cpu_millis", "client_cpu_millis"}) {
             assertTrue(measured.path(figure).asDouble() > 0, figure + " = " + measured.path(figure));
         }
+        assertEquals((measured.path("floor_before_seconds").asDouble() + measured.path("floor_after_seconds")
+                .asDouble()) / 2, measured.path("floor_seconds").asDouble(), 1e-9, "the floor is the mean of both");
         assertEquals(measured.path("director_seconds").asDouble() / measured.path("floor_seconds").asDouble(),
                 measured.path("director_over_floor").asDouble(), 1e-9);
+        assertTrue(run.out.contains("CPU per execution (ms)"), run.out);
     }
 
     @Test
