@@ -27,29 +27,24 @@ class ServerLinkTest {
 
     @Test
     void aMalformedMessageFromTheServerIsReportedAndTheNodeSaysHelloAgainOncePerInterval() throws Exception {
-        try (ZContext context = new ZContext()) {
-            Welcomed welcomed = startWelcomed(context, 60_000);
+        try (ZContext context = new ZContext();
+             Welcomed welcomed = startWelcomed(context, 60_000)) {
             ZMQ.Socket router = welcomed.router();
-            ServerLink link = welcomed.link();
-            try {
-                router.setReceiveTimeOut(10_000);
+            router.setReceiveTimeOut(10_000);
 
-                // What a frame lost in transit looks like: not JSON at all.
-                send(router, welcomed.routingId(), "\u0007MESSAGE garbage".getBytes(StandardCharsets.ISO_8859_1));
-                assertInstanceOf(Message.Error.class, receive(router).message());
-                assertInstanceOf(Message.Hello.class, receive(router).message(),
-                        "a dropped message may have been a job: the node asks for its jobs again");
+            // What a frame lost in transit looks like: not JSON at all.
+            send(router, welcomed.routingId(), "\u0007MESSAGE garbage".getBytes(StandardCharsets.ISO_8859_1));
+            assertInstanceOf(Message.Error.class, receive(router).message());
+            assertInstanceOf(Message.Hello.class, receive(router).message(),
+                    "a dropped message may have been a job: the node asks for its jobs again");
 
-                // A second one within the heartbeat interval is reported, not answered by another hello.
-                send(router, welcomed.routingId(), "{not json".getBytes(StandardCharsets.UTF_8));
-                assertInstanceOf(Message.Error.class, receive(router).message());
-                router.setReceiveTimeOut(1_000);
-                Received next = receiveOrNull(router);
-                if (next != null) {
-                    assertEquals(Message.Heartbeat.class, next.message().getClass(), "only heartbeats may follow");
-                }
-            } finally {
-                link.close();
+            // A second one within the heartbeat interval is reported, not answered by another hello.
+            send(router, welcomed.routingId(), "{not json".getBytes(StandardCharsets.UTF_8));
+            assertInstanceOf(Message.Error.class, receive(router).message());
+            router.setReceiveTimeOut(1_000);
+            Received next = receiveOrNull(router);
+            if (next != null) {
+                assertEquals(Message.Heartbeat.class, next.message().getClass(), "only heartbeats may follow");
             }
         }
     }
@@ -174,76 +169,67 @@ class ServerLinkTest {
      */
     @Test
     void theNodeAsksForEveryOtherAnswerAndGivesUpAfterFourSilentIntervals() throws Exception {
-        try (ZContext context = new ZContext()) {
-            long interval = 300;
-            Welcomed welcomed = startWelcomed(context, interval);
+        long interval = 300;
+        try (ZContext context = new ZContext();
+             Welcomed welcomed = startWelcomed(context, interval)) {
             ZMQ.Socket router = welcomed.router();
-            ServerLink link = welcomed.link();
-            try {
-                router.setReceiveTimeOut(5_000);
-                StringBuilder asked = new StringBuilder();
-                long lastAnswer = System.currentTimeMillis();
-                for (int i = 0; i < 8; i++) {
-                    Received next = receive(router);
-                    if (i == 0 && next.message() instanceof Message.Hello) {
-                        i--; // sent again before the welcome arrived: the node says hello every interval until then
-                        continue;
-                    }
-                    Message.Heartbeat heartbeat = assertInstanceOf(Message.Heartbeat.class, next.message());
-                    asked.append(heartbeat.answerWanted() ? 'y' : 'n');
-                    if (heartbeat.answerWanted()) {
-                        send(router, next.routingId(), WireCodec.encode(new Message.HeartbeatAck(heartbeat.sentAt())));
-                        lastAnswer = System.currentTimeMillis();
-                    }
+            router.setReceiveTimeOut(5_000);
+            StringBuilder asked = new StringBuilder();
+            long lastAnswer = System.currentTimeMillis();
+            for (int i = 0; i < 8; i++) {
+                Received next = receive(router);
+                if (i == 0 && next.message() instanceof Message.Hello) {
+                    i--; // sent again before the welcome arrived: the node says hello every interval until then
+                    continue;
                 }
-                // The first comes an interval after the welcome, which the node counts as heard.
-                assertEquals("nynynyny", asked.toString(), "heartbeats that asked for an answer (y)");
-
-                // Silence now: heartbeats go on until the node gives its socket up.
-                Received next;
-                do {
-                    next = receive(router);
-                } while (next.message() instanceof Message.Heartbeat);
-                long silence = System.currentTimeMillis() - lastAnswer;
-                assertInstanceOf(Message.Hello.class, next.message(), "after the silence, a hello on a new socket");
-                assertTrue(silence > 4 * interval, "gave up after " + silence + " ms of silence");
-                // Four intervals, a backoff of at most 1.5 s, and room for a busy machine.
-                assertTrue(silence < 4 * interval + 1_500 + 2_000, "gave up only after " + silence + " ms");
-            } finally {
-                link.close();
+                Message.Heartbeat heartbeat = assertInstanceOf(Message.Heartbeat.class, next.message());
+                asked.append(heartbeat.answerWanted() ? 'y' : 'n');
+                if (heartbeat.answerWanted()) {
+                    send(router, next.routingId(), WireCodec.encode(new Message.HeartbeatAck(heartbeat.sentAt())));
+                    lastAnswer = System.currentTimeMillis();
+                }
             }
+            // The first comes an interval after the welcome, which the node counts as heard.
+            assertEquals("nynynyny", asked.toString(), "heartbeats that asked for an answer (y)");
+
+            // Silence now: heartbeats go on until the node gives its socket up.
+            Received next;
+            do {
+                next = receive(router);
+            } while (next.message() instanceof Message.Heartbeat);
+            long silence = System.currentTimeMillis() - lastAnswer;
+            assertInstanceOf(Message.Hello.class, next.message(), "after the silence, a hello on a new socket");
+            assertTrue(silence > 4 * interval, "gave up after " + silence + " ms of silence");
+            // Four intervals, a backoff of at most 1.5 s, and room for a busy machine.
+            assertTrue(silence < 4 * interval + 1_500 + 2_000, "gave up only after " + silence + " ms");
         }
     }
 
     @Test
     void aJobThatFinishesQuicklySendsOnlyItsResultAndALongerOneItsStartAMomentLater() throws Exception {
-        try (ZContext context = new ZContext()) {
-            Welcomed welcomed = startWelcomed(context, 60_000);
+        try (ZContext context = new ZContext();
+             Welcomed welcomed = startWelcomed(context, 60_000)) {
             ZMQ.Socket router = welcomed.router();
             ServerLink link = welcomed.link();
-            try {
-                router.setReceiveTimeOut(5_000);
-                // The welcome must be in before the link sends anything of a job's.
-                awaitEnrolled(link);
+            router.setReceiveTimeOut(5_000);
+            // The welcome must be in before the link sends anything of a job's.
+            awaitEnrolled(link);
 
-                long now = System.currentTimeMillis();
-                link.send(new Message.Started("quick", now));
-                link.send(new Message.Result(new JobResult("quick", NodeState.SUCCESS, 0, "", "", null, 0.01, now,
-                        now + 10)));
-                Message.Result result = assertInstanceOf(Message.Result.class, receive(router).message());
-                assertEquals("quick", result.result().jobId());
+            long now = System.currentTimeMillis();
+            link.send(new Message.Started("quick", now));
+            link.send(new Message.Result(new JobResult("quick", NodeState.SUCCESS, 0, "", "", null, 0.01, now,
+                    now + 10)));
+            Message.Result result = assertInstanceOf(Message.Result.class, receive(router).message());
+            assertEquals("quick", result.result().jobId());
 
-                long sent = System.currentTimeMillis();
-                link.send(new Message.Started("slow", sent));
-                Message.Started started = assertInstanceOf(Message.Started.class, receive(router).message(),
-                        "the quick job's start was never sent: the next message is the slow one's");
-                long waited = System.currentTimeMillis() - sent;
-                assertEquals("slow", started.jobId());
-                assertTrue(waited >= ServerLink.STARTED_AFTER_MILLIS - 5, "sent after " + waited + " ms");
-                assertTrue(waited < 3_000, "held for " + waited + " ms");
-            } finally {
-                link.close();
-            }
+            long sent = System.currentTimeMillis();
+            link.send(new Message.Started("slow", sent));
+            Message.Started started = assertInstanceOf(Message.Started.class, receive(router).message(),
+                    "the quick job's start was never sent: the next message is the slow one's");
+            long waited = System.currentTimeMillis() - sent;
+            assertEquals("slow", started.jobId());
+            assertTrue(waited >= ServerLink.STARTED_AFTER_MILLIS - 5, "sent after " + waited + " ms");
+            assertTrue(waited < 3_000, "held for " + waited + " ms");
         }
     }
 
@@ -256,8 +242,12 @@ class ServerLinkTest {
         assertTrue(link.enrolled(), "the link took the welcome in");
     }
 
-    /** A ROUTER playing the server, and a started link that said hello and was welcomed. */
-    private record Welcomed(ZMQ.Socket router, ServerLink link, byte[] routingId) {
+    /** A ROUTER playing the server, and a started link that said hello and was welcomed; closing stops the link. */
+    private record Welcomed(ZMQ.Socket router, ServerLink link, byte[] routingId) implements AutoCloseable {
+        @Override
+        public void close() {
+            link.close();
+        }
     }
 
     /**
@@ -313,7 +303,8 @@ class ServerLinkTest {
                             definition, io.director.dsl.verb.Fingerprint.of(definition)))));
                     expected.add(id);
                     if (i == 150) {
-                        send(router, welcomed.routingId(), WireCodec.encode(new Message.QueryAnswer("q", "x", Map.of())));
+                        send(router, welcomed.routingId(),
+                                WireCodec.encode(new Message.QueryAnswer("q", "x", Map.of())));
                         expected.add("answer q");
                     }
                     if (i % 3 == 0) {
@@ -363,34 +354,30 @@ class ServerLinkTest {
                 jobs.forEach(job -> taken.add(job.jobId()));
             }
         };
-        try (ZContext context = new ZContext()) {
-            Welcomed welcomed = startWelcomed(context, 60_000, failingOnce);
+        try (ZContext context = new ZContext();
+             Welcomed welcomed = startWelcomed(context, 60_000, failingOnce)) {
             ZMQ.Socket router = welcomed.router();
             ServerLink link = welcomed.link();
-            try {
-                awaitEnrolled(link);
-                io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
-                        .parse("ECHO", "hello");
-                Job job = new Job("job-1", "job-1", null, definition, io.director.dsl.verb.Fingerprint.of(definition));
-                send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
-                router.setReceiveTimeOut(5_000);
-                Received next;
-                do {
-                    next = receive(router);
-                } while (next.message() instanceof Message.Heartbeat);
-                assertInstanceOf(Message.Hello.class, next.message(), "the node asks for its jobs again");
+            awaitEnrolled(link);
+            io.director.dsl.verb.JobDefinition definition = io.director.dsl.verb.JobParser.standard()
+                    .parse("ECHO", "hello");
+            Job job = new Job("job-1", "job-1", null, definition, io.director.dsl.verb.Fingerprint.of(definition));
+            send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
+            router.setReceiveTimeOut(5_000);
+            Received next;
+            do {
+                next = receive(router);
+            } while (next.message() instanceof Message.Heartbeat);
+            assertInstanceOf(Message.Hello.class, next.message(), "the node asks for its jobs again");
 
-                // The server sends the job again, as after any hello; now it is taken in.
-                send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
-                long deadline = System.currentTimeMillis() + 5_000;
-                while (taken.isEmpty() && System.currentTimeMillis() < deadline) {
-                    Thread.sleep(10);
-                }
-                assertEquals(List.of("job-1"), taken);
-                assertEquals(2, failures.get(), "one failed hand-over, one that took the job in");
-            } finally {
-                link.close();
+            // The server sends the job again, as after any hello; now it is taken in.
+            send(router, welcomed.routingId(), WireCodec.encode(new Message.Dispatch(job)));
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (taken.isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
             }
+            assertEquals(List.of("job-1"), taken);
+            assertEquals(2, failures.get(), "one failed hand-over, one that took the job in");
         }
     }
 
