@@ -9,7 +9,7 @@ import java.util.Properties;
 public final class DirectorVersion {
 
     /** Bumped when a message changes incompatibly; peers with another value are refused. */
-    public static final int PROTOCOL = 3;
+    public static final int PROTOCOL = 4;
 
     private static final String VERSION = load();
 

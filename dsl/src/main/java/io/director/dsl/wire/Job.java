@@ -1,5 +1,6 @@
 package io.director.dsl.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.director.dsl.verb.JobDefinition;
 
 import java.util.List;
@@ -17,9 +18,14 @@ import java.util.Objects;
  *                    arrival order), or its async block's own queue
  * @param files       for ADD and COPY: the files to fetch from the server (globs already
  *                    expanded on the server host); empty for other verbs
+ * @param transferKey in an encrypted cluster, for a job with files: the key this node signs its
+ *                    chunk requests with and the server seals the chunks with
+ *                    ({@link ChunkCipher}), set by the server as it dispatches the job to the
+ *                    node (one per node and job, never stored on the server); null otherwise
  */
 public record Job(String jobId, String parentId, String name, JobDefinition definition, String fingerprint,
-                  String queue, List<TransferFile> files) {
+                  String queue, List<TransferFile> files,
+                  @JsonInclude(JsonInclude.Include.NON_NULL) String transferKey) {
 
     /** The queue of every job not in an async block. */
     public static final String MAIN_QUEUE = "main";
@@ -32,8 +38,27 @@ public record Job(String jobId, String parentId, String name, JobDefinition defi
         files = files == null ? List.of() : List.copyOf(files);
     }
 
+    /** A job as submitted: no transfer key yet. */
+    public Job(String jobId, String parentId, String name, JobDefinition definition, String fingerprint,
+               String queue, List<TransferFile> files) {
+        this(jobId, parentId, name, definition, fingerprint, queue, files, null);
+    }
+
+    /** Never prints the transfer key: jobs end up in logs. */
+    @Override
+    public String toString() {
+        return "Job[jobId=" + jobId + ", parentId=" + parentId + ", name=" + name + ", definition=" + definition
+                + ", fingerprint=" + fingerprint + ", queue=" + queue + ", files=" + files
+                + ", transferKey=" + (transferKey == null ? "none" : "(set)") + "]";
+    }
+
+    /** The same job with the transfer key of one node. */
+    public Job withTransferKey(String key) {
+        return new Job(jobId, parentId, name, definition, fingerprint, queue, files, key);
+    }
+
     /** A job in the main queue with no files. */
     public Job(String jobId, String parentId, String name, JobDefinition definition, String fingerprint) {
-        this(jobId, parentId, name, definition, fingerprint, MAIN_QUEUE, List.of());
+        this(jobId, parentId, name, definition, fingerprint, MAIN_QUEUE, List.of(), null);
     }
 }

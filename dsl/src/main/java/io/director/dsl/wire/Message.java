@@ -1,5 +1,6 @@
 package io.director.dsl.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -159,13 +160,27 @@ public sealed interface Message {
 
     /**
      * Node → server, on the transfer port: send these bytes of a file the job names. {@code node}
-     * is the asking node's identity; with encryption, it must be the identity of the key the
-     * connection authenticated with.
+     * is the asking node's identity. In an encrypted cluster {@code cipher} names how the chunk
+     * is to be sealed (one of {@link ChunkCipher#CIPHERS}) and {@code mac} signs the request
+     * with the job's transfer key ({@link ChunkCipher#sign}); both are null in a plaintext one.
      */
-    record ChunkRequest(String node, String jobId, String source, long offset, int length) implements Message {
+    record ChunkRequest(String node, String jobId, String source, long offset, int length,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String cipher,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String mac) implements Message {
         public ChunkRequest {
             java.util.Objects.requireNonNull(jobId, "job_id");
             java.util.Objects.requireNonNull(source, "source");
+        }
+
+        /** An unsigned request, as a plaintext cluster sends it. */
+        public ChunkRequest(String node, String jobId, String source, long offset, int length) {
+            this(node, jobId, source, offset, length, null, null);
+        }
+
+        /** The request asking for {@code cipher}, signed by {@code key}. */
+        public ChunkRequest signed(ChunkCipher key) {
+            ChunkRequest asking = new ChunkRequest(node, jobId, source, offset, length, key.cipher(), null);
+            return new ChunkRequest(node, jobId, source, offset, length, key.cipher(), key.sign(asking));
         }
     }
 
@@ -173,10 +188,17 @@ public sealed interface Message {
      * Server → node, on the transfer port: the header of a chunk; the bytes follow as a second,
      * raw frame (never base64). {@code crc32c} is the CRC32C of those bytes as they were when the
      * job was submitted (see {@link TransferChunks}); the node checks the bytes against it.
-     * {@code error} is set, {@code crc32c} is 0 and no bytes follow, when refused.
+     * {@code error} is set, {@code crc32c} is 0 and no bytes follow, when refused. In an
+     * encrypted cluster {@code nonce} is set and the bytes are sealed ({@link ChunkCipher#seal}):
+     * {@code length} bytes of the file and the tag.
      */
-    record Chunk(String jobId, String source, long offset, int length, long crc32c, String error)
-            implements Message {
+    record Chunk(String jobId, String source, long offset, int length, long crc32c, String error,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) String nonce) implements Message {
+
+        /** A chunk served in the clear, or a refusal. */
+        public Chunk(String jobId, String source, long offset, int length, long crc32c, String error) {
+            this(jobId, source, offset, length, crc32c, error, null);
+        }
 
         /** A refusal: why, and no bytes. */
         public static Chunk refused(String jobId, String source, long offset, String error) {
