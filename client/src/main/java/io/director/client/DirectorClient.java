@@ -179,6 +179,7 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
 
     @Override
     public void onJobs(List<Job> jobs) {
+        files.noteKeys(jobs);
         runner.offer(jobs);
     }
 

@@ -15,7 +15,6 @@ import io.director.server.node.NodeRegistry;
 import io.director.server.store.ServerStore;
 import io.director.server.transfer.ChunkChecksums;
 import io.director.server.transfer.TransferEndpoint;
-import io.director.server.transfer.TransferPeers;
 import io.director.server.transfer.TransferPermissions;
 import io.director.server.transport.ServerLoop;
 import io.director.server.transport.WireSecurity;
@@ -81,13 +80,9 @@ public final class DirectorServer implements AutoCloseable {
         NodeKeys nodeKeys = keys;
 
         // The transfer port opens before any job goes out, so a node can fetch a job's files at once.
-        TransferPermissions permissions = new TransferPermissions();
+        TransferPermissions permissions = new TransferPermissions(security.encrypted());
         ChunkChecksums checksums = new ChunkChecksums();
-        TransferPeers peers = nodeKeys == null ? TransferPeers.trustingClaims()
-                : (peer, claimed) -> nodeKeys.acceptedIdentity(peer.publicKey())
-                        .filter(identity -> claimed == null || identity.equals(claimed));
-        transfer = new TransferEndpoint(config.bindAddress(), config.transferPort(), permissions, checksums, security,
-                peers);
+        transfer = new TransferEndpoint(config.bindAddress(), config.transferPort(), permissions, checksums);
         try {
             transfer.start();
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.director.client.transfer.TransferException;
 import io.director.dsl.verb.DslException;
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.verb.ShellWords;
+import io.director.dsl.wire.Job;
 import io.director.dsl.wire.NodeState;
 import io.director.dsl.wire.TransferFile;
 
@@ -94,7 +95,7 @@ public final class AddExecutor implements Executor {
             try {
                 String line = blueprint
                         ? placeRendered(context, file, target, attributes, deadline)
-                        : place(context.job().jobId(), file, target, attributes, deadline);
+                        : place(context.job(), file, target, attributes, deadline);
                 stdout.append(line).append('\n');
             } catch (TransferException | TemplateException e) {
                 return failed(stdout, verb + " " + target + ": " + e.getMessage());
@@ -159,14 +160,14 @@ public final class AddExecutor implements Executor {
         return placements;
     }
 
-    private String place(String jobId, TransferFile file, Path target, TargetAttributes attributes, Deadline deadline)
+    private String place(Job job, TransferFile file, Path target, TargetAttributes attributes, Deadline deadline)
             throws TransferException, IOException, InterruptedException {
         Files.createDirectories(target.getParent());
         if (holds(target, file.sha256())) {
             attributes.apply(target, file.mode());
             return "unchanged " + target;
         }
-        try (StagedFile staged = fetcher.fetch(jobId, file, target.getParent(), deadline)) {
+        try (StagedFile staged = fetcher.fetch(job, file, target.getParent(), deadline)) {
             attributes.apply(staged.path(), file.mode());
             staged.commit(target);
         }
@@ -182,7 +183,7 @@ public final class AddExecutor implements Executor {
         }
         Files.createDirectories(target.getParent());
         String template;
-        try (StagedFile fetched = fetcher.fetch(context.job().jobId(), file, target.getParent(), deadline)) {
+        try (StagedFile fetched = fetcher.fetch(context.job(), file, target.getParent(), deadline)) {
             template = utf8(Files.readAllBytes(fetched.path()));
         }
         byte[] rendered = context.templates().render(template, context.templateContext())

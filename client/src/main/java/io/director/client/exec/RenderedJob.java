@@ -34,7 +34,7 @@ record RenderedJob(Job job, String cacheKey) {
         JobDefinition rendered = new JobDefinition(definition.verb(), options,
                 templates.render(definition.payload(), context));
         Job renderedJob = new Job(job.jobId(), job.parentId(), job.name(), rendered, job.fingerprint(), job.queue(),
-                job.files());
+                job.files(), job.transferKey());
         // A blueprint file may use any variable: its job is keyed by all of them.
         Map<String, Object> blueprintInputs = rendered.flag("blueprint") ? context : Map.of();
         return new RenderedJob(renderedJob, CacheKey.of(job.fingerprint(), rendered, job.files(), blueprintInputs));

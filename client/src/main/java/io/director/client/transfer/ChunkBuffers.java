@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Where JeroMQ puts the messages a plaintext transfer connection receives: a message of more
- * than {@link #THRESHOLD} bytes (a chunk's data) goes into a buffer outside the heap, taken from
- * a small pool that {@link FileFetcher} refills once the chunk is checked and written; smaller ones
- * (headers) onto the heap, as JeroMQ does by default.
+ * Where JeroMQ puts the messages a transfer connection receives: a message of more than
+ * {@link #THRESHOLD} bytes (a chunk's data, sealed or not) goes into a buffer outside the heap,
+ * taken from a small pool that {@link FileFetcher} refills once the chunk is opened, checked and
+ * written; smaller ones (headers) onto the heap, as JeroMQ does by default.
  * <p>
  * Why: the client runs with a heap of a few MiB that shrinks when mostly free, and a new 1 MiB
  * array per chunk kept it collecting, most of it full collections: a third of the client's CPU

@@ -1,6 +1,8 @@
 package io.director.client.transfer;
 
 import io.director.client.link.LinkSecurity;
+import io.director.dsl.wire.ChunkCipher;
+import io.director.dsl.wire.Job;
 import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
@@ -17,16 +19,25 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Logger;
 
 /**
  * Pulls files from the server's transfer port. Create one per client and share it: any thread
  * (the job runner's) may call {@link #fetch}, which blocks until the file is there, refused, or
- * the caller's deadline passes. Fetches take turns on one DEALER connection (a CURVE client with
- * the node's key, unless encryption is off); each request names the node.
+ * the caller's deadline passes. Fetches take turns on one DEALER connection; each request names
+ * the node. In an encrypted cluster each request is signed with the job's transfer key, which
+ * came with the job over the encrypted job port, and each chunk arrives sealed with it
+ * ({@link ChunkCipher}): AES-256-GCM where this JVM can run it natively, else ChaCha20-Poly1305.
+ * The transfer port itself runs no CurveZMQ, whose cipher made encrypted transfers four times
+ * slower (docs/performance.md, Transfer).
  * <p>
  * The fetcher asks for the chunks of the grid ({@link TransferChunks}) in order and keeps
  * {@link #WINDOW} requests outstanding (credit based, as in the ZeroMQ guide's file transfer).
@@ -52,28 +63,44 @@ public final class FileFetcher implements AutoCloseable {
     /**
      * Requests outstanding at once. At most 4: the server takes in at most 16 requests per node,
      * and a refused fetch leaves its window's requests queued there when the next fetch sends
-     * its own; past that limit, JeroMQ's CURVE garbled a request (FileFetcherTest, with 8).
+     * its own; past that limit, JeroMQ's CURVE garbled a request (FileFetcherTest, with 8, when
+     * this port still ran CURVE).
      */
     public static final int WINDOW = 4;
+    /** Keys remembered from dispatches, at most: a key is only needed until its job has run. */
+    private static final int REMEMBERED_KEYS = 4096;
+    private static final Logger LOG = Logger.getLogger(FileFetcher.class.getName());
     /** As on the job port: shorter ones are risky under CURVE reconnect bursts. */
     private static final int HANDSHAKE_IVL_MILLIS = 10_000;
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final String endpoint;
     private final String node;
-    private final LinkSecurity security;
+    private final boolean encrypted;
     private final int handshakeMillis;
     private final ReentrantLock turn = new ReentrantLock();
-    private final ChunkBuffers buffers = new ChunkBuffers(TransferChunks.CHUNK_BYTES, WINDOW + 1);
+    private final ChunkBuffers buffers = new ChunkBuffers(TransferChunks.CHUNK_BYTES + ChunkCipher.TAG_BYTES,
+            WINDOW + 1);
+    /**
+     * The newest transfer key of each job, from its latest dispatch: a server that restarted
+     * resends a job with a new key, which a job already queued here must use.
+     */
+    private final Map<String, String> latestKeys = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > REMEMBERED_KEYS;
+        }
+    };
+    /** Guarded by {@link #turn}: where sealed chunks are opened, made at the first encrypted fetch. */
+    private ByteBuffer opened;
     /** Guarded by {@link #turn}; null while not connected (the address did not resolve) and once closed. */
     private Connection connection;
     private boolean closed;
 
     /**
-     * @param node     the node's identity, named in each request; with encryption the server
-     *                 checks it against the key the connection authenticated with, and serves a
-     *                 node only the files of the jobs it sent to it
-     * @param security the node's CURVE keys and the server's public key (or plaintext)
+     * @param node     the node's identity, named in each request; the server serves a node only
+     *                 the files of the jobs it sent to it
+     * @param security the node's security: when encrypted, requests are signed and chunks sealed
      */
     public FileFetcher(String serverAddress, int transferPort, String node, LinkSecurity security) {
         this(serverAddress, transferPort, node, security, HANDSHAKE_IVL_MILLIS);
@@ -83,10 +110,24 @@ public final class FileFetcher implements AutoCloseable {
     FileFetcher(String serverAddress, int transferPort, String node, LinkSecurity security, int handshakeMillis) {
         this.endpoint = "tcp://" + Objects.requireNonNull(serverAddress, "serverAddress") + ":" + transferPort;
         this.node = Objects.requireNonNull(node, "node");
-        this.security = Objects.requireNonNull(security, "security");
+        this.encrypted = Objects.requireNonNull(security, "security").encrypted();
         this.handshakeMillis = handshakeMillis;
         // Connected at the first fetch: a node that is never sent a file keeps no transfer
         // context, threads or handshake (about 1 MiB of an idle client's memory).
+    }
+
+    /**
+     * Notes the transfer keys of jobs as they arrive (every dispatch, a job already held
+     * included): the newest is the one the server serves that job with.
+     */
+    public void noteKeys(List<Job> jobs) {
+        synchronized (latestKeys) {
+            for (Job job : jobs) {
+                if (job.transferKey() != null) {
+                    latestKeys.put(job.jobId(), job.transferKey());
+                }
+            }
+        }
     }
 
     /** Where files come from, e.g. {@code tcp://server:5556}. */
@@ -102,8 +143,9 @@ public final class FileFetcher implements AutoCloseable {
      *                           not add up to the file's size, no answer comes before the deadline, or the
      *                           temporary file cannot be written; no temporary file is left then
      */
-    public StagedFile fetch(String jobId, TransferFile file, Path directory, Deadline deadline)
+    public StagedFile fetch(Job job, TransferFile file, Path directory, Deadline deadline)
             throws TransferException, InterruptedException {
+        ChunkCipher cipher = cipherFor(job, file);
         if (!turn.tryLock(deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
             throw timeout(file, deadline);
         }
@@ -116,7 +158,7 @@ public final class FileFetcher implements AutoCloseable {
             }
             StagedFile staged = stage(file, directory);
             try {
-                download(connection.socket, jobId, file, staged.path(), deadline);
+                download(connection.socket, job.jobId(), cipher, file, staged.path(), deadline);
                 return staged;
             } catch (Answered e) {
                 staged.close();
@@ -133,10 +175,10 @@ public final class FileFetcher implements AutoCloseable {
     }
 
     /** Fetches one file of a job and moves it, verified, to {@code target} with the source's mode bits. */
-    public void fetchTo(String jobId, TransferFile file, Path target, Deadline deadline)
+    public void fetchTo(Job job, TransferFile file, Path target, Deadline deadline)
             throws TransferException, InterruptedException {
         Path directory = target.toAbsolutePath().getParent();
-        try (StagedFile staged = fetch(jobId, file, directory, deadline)) {
+        try (StagedFile staged = fetch(job, file, directory, deadline)) {
             try {
                 PosixModes.apply(staged.path(), file.mode());
                 staged.commit(target);
@@ -144,6 +186,27 @@ public final class FileFetcher implements AutoCloseable {
                 throw new TransferException("cannot move '" + file.source() + "' into place at " + target + ": "
                         + e.getMessage());
             }
+        }
+    }
+
+    /** The job's cipher in an encrypted cluster (with the newest key its dispatches carried), else null. */
+    private ChunkCipher cipherFor(Job job, TransferFile file) throws TransferException {
+        if (!encrypted) {
+            return null;
+        }
+        String key;
+        synchronized (latestKeys) {
+            key = latestKeys.getOrDefault(job.jobId(), job.transferKey());
+        }
+        if (key == null) {
+            throw new TransferException("cannot fetch '" + file.source() + "': job " + job.jobId()
+                    + " came without a transfer key, and this node fetches only sealed files");
+        }
+        try {
+            return ChunkCipher.of(ChunkCipher.preferred(), key);
+        } catch (IllegalArgumentException e) {
+            throw new TransferException("cannot fetch '" + file.source() + "': job " + job.jobId()
+                    + " came with a bad transfer key (" + e.getMessage() + ")");
         }
     }
 
@@ -169,8 +232,8 @@ public final class FileFetcher implements AutoCloseable {
      * Fails with {@link Answered} when the server answered but the file cannot be had (the
      * connection is fine), with a {@link TransferException} when the server did not answer.
      */
-    private void download(ZMQ.Socket socket, String jobId, TransferFile file, Path temporary, Deadline deadline)
-            throws TransferException, InterruptedException, Answered {
+    private void download(ZMQ.Socket socket, String jobId, ChunkCipher cipher, TransferFile file, Path temporary,
+                          Deadline deadline) throws TransferException, InterruptedException, Answered {
         long received = 0;
         try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             ArrayDeque<Message.ChunkRequest> outstanding = new ArrayDeque<>();
@@ -180,17 +243,22 @@ public final class FileFetcher implements AutoCloseable {
                     int length = (int) Math.min(TransferChunks.CHUNK_BYTES, file.size() - requested);
                     Message.ChunkRequest request = new Message.ChunkRequest(node, jobId, file.source(), requested,
                             length);
+                    if (cipher != null) {
+                        request = request.signed(cipher);
+                    }
                     send(socket, request, file, deadline);
                     outstanding.add(request);
                     requested += length;
                 }
-                ByteBuffer data = receiveChunk(socket, outstanding.peek(), file, deadline);
+                ByteBuffer data = receiveChunk(socket, outstanding.peek(), cipher, file, deadline);
                 outstanding.poll();
                 int length = data.remaining();
                 while (data.hasRemaining()) {
                     out.write(data);
                 }
-                buffers.release(data);
+                if (cipher == null) {
+                    buffers.release(data);
+                }
                 received += length;
             }
         } catch (IOException e) {
@@ -215,11 +283,13 @@ public final class FileFetcher implements AutoCloseable {
     }
 
     /**
-     * The bytes answering {@code expected}, the oldest request outstanding. Answers to other
-     * requests are left over from a failed fetch and are dropped.
+     * The bytes answering {@code expected}, the oldest request outstanding (opened, when sealed,
+     * into a buffer of the fetcher's own). Answers to other requests are left over from a failed
+     * fetch and are dropped.
      */
-    private ByteBuffer receiveChunk(ZMQ.Socket socket, Message.ChunkRequest expected, TransferFile file,
-                                    Deadline deadline) throws TransferException, InterruptedException, Answered {
+    private ByteBuffer receiveChunk(ZMQ.Socket socket, Message.ChunkRequest expected, ChunkCipher cipher,
+                                    TransferFile file, Deadline deadline)
+            throws TransferException, InterruptedException, Answered {
         while (true) {
             byte[] frame = receive(socket, file, deadline).data();
             ByteBuffer data = socket.hasReceiveMore() ? receive(socket, file, deadline).buf() : null;
@@ -249,10 +319,15 @@ public final class FileFetcher implements AutoCloseable {
             if (chunk.error() != null) {
                 throw new Answered("the server refused '" + file.source() + "': " + Limits.reason(chunk.error()));
             }
-            if (chunk.length() != expected.length() || data == null || data.remaining() != expected.length()) {
+            int sealing = cipher == null ? 0 : ChunkCipher.TAG_BYTES;
+            if (chunk.length() != expected.length() || data == null
+                    || data.remaining() != expected.length() + sealing) {
                 throw new Answered("bad chunk of '" + file.source() + "' from " + endpoint + ": expected "
-                        + expected.length() + " bytes at offset " + expected.offset() + ", got "
+                        + (expected.length() + sealing) + " bytes at offset " + expected.offset() + ", got "
                         + (data == null ? "none" : Integer.toString(data.remaining())));
+            }
+            if (cipher != null) {
+                data = open(cipher, chunk, frame, data, file);
             }
             long crc32c = TransferChunks.crc32c(data);
             if (crc32c != chunk.crc32c()) {
@@ -261,6 +336,27 @@ public final class FileFetcher implements AutoCloseable {
             }
             return data;
         }
+    }
+
+    /** The chunk's bytes opened with the job's key, or why they are not the server's. */
+    private ByteBuffer open(ChunkCipher cipher, Message.Chunk chunk, byte[] header, ByteBuffer sealed,
+                            TransferFile file) throws Answered {
+        if (opened == null) {
+            opened = ByteBuffer.allocateDirect(TransferChunks.CHUNK_BYTES + ChunkCipher.TAG_BYTES);
+            LOG.info(() -> "sealed file chunks are opened with " + cipher.cipher() + " ("
+                    + ChunkCipher.implementation(cipher.cipher()) + ")");
+        }
+        opened.clear();
+        try {
+            cipher.open(chunk.nonce(), header, sealed, opened);
+        } catch (GeneralSecurityException e) {
+            throw new Answered("chunk at offset " + chunk.offset() + " of '" + file.source() + "' did not open with"
+                    + " the job's transfer key (" + cipher.cipher() + "): damaged on the way, or not from the server ("
+                    + Limits.reason(e.getMessage()) + ")");
+        } finally {
+            buffers.release(sealed);
+        }
+        return opened.flip();
     }
 
     /** A CRC32C as 8 hex digits; a value out of range (from a bad header) in full. */
@@ -317,16 +413,12 @@ public final class FileFetcher implements AutoCloseable {
 
         Connection() {
             socket = context.createSocket(SocketType.DEALER);
-            security.applyTo(socket);
             socket.setLinger(0);
             socket.setMaxMsgSize(Limits.MAX_MESSAGE_BYTES);
             // JeroMQ can stall a handshake for its whole 30 s default; a shorter one recovers sooner.
             socket.setHandshakeIvl(handshakeMillis);
-            if (!security.encrypted()) {
-                // Chunks arrive in reused buffers outside the heap (see ChunkBuffers). With CURVE,
-                // JeroMQ decrypts each message into arrays of its own, so this would not help.
-                socket.setMsgAllocator(buffers);
-            }
+            // Chunks arrive in reused buffers outside the heap (see ChunkBuffers).
+            socket.setMsgAllocator(buffers);
             try {
                 // Resolves the server's name at once: an unknown name throws here.
                 socket.connect(endpoint);

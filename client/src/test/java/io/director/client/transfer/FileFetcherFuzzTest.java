@@ -1,6 +1,9 @@
 package io.director.client.transfer;
 
 import io.director.client.link.LinkSecurity;
+import io.director.dsl.verb.Fingerprint;
+import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.wire.Job;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.TransferChunks;
@@ -139,7 +142,7 @@ class FileFetcherFuzzTest {
             String jobId = "job-" + JOBS.incrementAndGet();
             PLANS.put(jobId, new Plan(new byte[3], List.of(answer), "line one\nline two"));
             TransferException e = org.junit.jupiter.api.Assertions.assertThrows(TransferException.class,
-                    () -> fetcher.fetch(jobId, new TransferFile("/srv/a", 3, sha256(new byte[3]), 0640), dir,
+                    () -> fetcher.fetch(job(jobId), new TransferFile("/srv/a", 3, sha256(new byte[3]), 0640), dir,
                             Deadline.after(DEADLINE)));
             assertTrue(e.getMessage().endsWith("'/srv/a': line one\\nline two"), e.getMessage());
         }
@@ -158,7 +161,7 @@ class FileFetcherFuzzTest {
         }
         boolean expected = shouldArrive;
         String outcome = assertTimeoutPreemptively(deadline.plus(MARGIN), () -> {
-            try (StagedFile staged = fetcher.fetch(jobId, file, dir, Deadline.after(deadline))) {
+            try (StagedFile staged = fetcher.fetch(job(jobId), file, dir, Deadline.after(deadline))) {
                 assertTrue(expected, "a fetch that should have failed gave a file");
                 assertArrayEquals(plan.content(), Files.readAllBytes(staged.path()));
                 return "arrived";
@@ -301,5 +304,11 @@ class FileFetcherFuzzTest {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A job of a plaintext cluster, as the node receives it: no transfer key. */
+    private static Job job(String jobId) {
+        JobDefinition definition = new JobDefinition("ADD", Map.of(), "/srv/a /tmp/");
+        return new Job(jobId, jobId, null, definition, Fingerprint.of(definition), Job.MAIN_QUEUE, List.of());
     }
 }

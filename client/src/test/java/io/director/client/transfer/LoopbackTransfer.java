@@ -13,31 +13,27 @@ import io.director.server.transfer.FileManifest;
 import io.director.server.transfer.ManifestException;
 import io.director.server.transfer.TransferEndpoint;
 import io.director.server.transfer.TransferPermissions;
-import io.director.server.transport.WireSecurity;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The server's real transfer endpoint on an ephemeral loopback port, with a node's fetcher,
- * for tests: {@link #submit} expands an ADD/COPY line on this host, as the server does, and
- * grants its files to the node, as the dispatcher does when it sends the job. The fetcher's
- * handshake interval is 1 s: JeroMQ stalls about one new connection in fifty for that long.
+ * The server's real transfer endpoint of an encrypted cluster on an ephemeral loopback port, with
+ * a node's fetcher, for tests: {@link #submit} expands an ADD/COPY line on this host, as the
+ * server does, and grants its files to the node, as the dispatcher does when it sends the job,
+ * which then carries the grant's transfer key. The fetcher's handshake interval is 1 s: JeroMQ
+ * stalls about one new connection in fifty for that long.
  */
 public final class LoopbackTransfer implements AutoCloseable {
 
     public static final String NODE = "web-1";
-    /** The node's CURVE keys and the server's, as an enrolled node and its server would have them. */
-    public static final CurveKeys NODE_KEYS = CurveKeys.generate();
-    public static final CurveKeys SERVER_KEYS = CurveKeys.generate();
-    public static final LinkSecurity SECURITY = LinkSecurity.curve(NODE_KEYS, SERVER_KEYS.publicKey());
+    /** An encrypted cluster's node: CURVE keys of its own and the server's public key. */
+    public static final LinkSecurity SECURITY = LinkSecurity.curve(CurveKeys.generate(),
+            CurveKeys.generate().publicKey());
 
-    private final TransferPermissions permissions = new TransferPermissions();
+    private final TransferPermissions permissions = new TransferPermissions(true);
     private final ChunkChecksums checksums = new ChunkChecksums();
-    private final TransferEndpoint endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, checksums,
-            WireSecurity.curve(SERVER_KEYS), (peer, claimed) -> NODE_KEYS.publicKey().equals(peer.publicKey())
-            ? Optional.of(NODE).filter(n -> n.equals(claimed)) : Optional.empty());
+    private final TransferEndpoint endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, checksums);
     private final FileFetcher fetcher;
 
     public LoopbackTransfer() {
@@ -53,7 +49,10 @@ public final class LoopbackTransfer implements AutoCloseable {
         return endpoint.port();
     }
 
-    /** A job for the line {@code VERB ARGUMENTS}, its sources expanded here and granted to {@link #NODE}. */
+    /**
+     * A job for the line {@code VERB ARGUMENTS}, its sources expanded here and granted to
+     * {@link #NODE}, as its dispatch carries it (with the grant's transfer key).
+     */
     public Job submit(String verb, String arguments) throws DslException, ManifestException {
         return submit(JobParser.standard().parse(verb, arguments));
     }
@@ -70,8 +69,13 @@ public final class LoopbackTransfer implements AutoCloseable {
         String jobId = UUID.randomUUID().toString();
         Job job = new Job(jobId, jobId, null, definition, Fingerprint.of(definition), Job.MAIN_QUEUE,
                 FileManifest.of(definition, null, checksums));
-        permissions.grant(NODE, job);
-        return job;
+        return permissions.grant(NODE, job);
+    }
+
+    /** The job granted afresh, as a restarted server sends it again: with a new transfer key. */
+    public Job grantAgain(Job job) {
+        permissions.revoke(NODE, job.jobId());
+        return permissions.grant(NODE, job.withTransferKey(null));
     }
 
     /** The one file of a {@code ADD SRC DEST} job. */

@@ -393,7 +393,8 @@ public final class JobDispatcher {
 
     private boolean send(Node node, Message message) {
         if (message instanceof Message.Dispatch dispatch) {
-            transfers.grant(node.identity(), dispatch.job()); // before the send: the node may fetch at once
+            // Before the send: the node may fetch at once. In an encrypted cluster the job goes with the grant's key.
+            message = new Message.Dispatch(transfers.grant(node.identity(), dispatch.job()));
         }
         if (outbound.send(node.routingId(), message)) {
             return true;

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -19,8 +18,7 @@ import java.util.logging.Logger;
  * and may be {@code rejected}. One identity has at most one accepted key, so a node can never be
  * taken over by someone holding another key; one key speaks for one identity.
  *
- * <p>Changes run on the server loop thread and are written to the datastore at once; which
- * identity an accepted key belongs to may also be asked from the transfer thread.
+ * <p>Changes run on the server loop thread and are written to the datastore at once.
  */
 public final class NodeKeys {
 
@@ -33,8 +31,6 @@ public final class NodeKeys {
     private final ServerStore store;
     private final int maxPending;
     private final Map<String, StoredKey> byKey = new HashMap<>();
-    /** Accepted key → identity; read by other threads. */
-    private final Map<String, String> acceptedIdentity = new ConcurrentHashMap<>();
     /**
      * Identity → its accepted key, and the number of pending keys: a hello asks both, and with
      * thousands of nodes a scan of every key per hello made enrolling them all quadratic.
@@ -220,16 +216,6 @@ public final class NodeKeys {
                 .toList();
     }
 
-    /** The identity an accepted key speaks for. Safe from any thread. */
-    public Optional<String> acceptedIdentity(String publicKey) {
-        return publicKey == null ? Optional.empty() : Optional.ofNullable(acceptedIdentity.get(publicKey));
-    }
-
-    /** Whether this key is the accepted key of this identity. */
-    public boolean isAccepted(String identity, String publicKey) {
-        return identity != null && identity.equals(acceptedIdentity.get(publicKey));
-    }
-
     private Optional<StoredKey> acceptedKeyOf(String identity) {
         String key = acceptedKeyByIdentity.get(identity);
         return key == null ? Optional.empty() : Optional.ofNullable(byKey.get(key));
@@ -271,7 +257,6 @@ public final class NodeKeys {
         unindex(byKey.get(key.publicKey()));
         byKey.put(key.publicKey(), key);
         if (ACCEPTED.equals(key.state())) {
-            acceptedIdentity.put(key.publicKey(), key.identity());
             acceptedKeyByIdentity.put(key.identity(), key.publicKey());
         } else if (PENDING.equals(key.state())) {
             pendingKeys++;
@@ -284,7 +269,6 @@ public final class NodeKeys {
             return;
         }
         if (ACCEPTED.equals(key.state())) {
-            acceptedIdentity.remove(key.publicKey());
             acceptedKeyByIdentity.remove(key.identity(), key.publicKey());
         } else if (PENDING.equals(key.state())) {
             pendingKeys--;

@@ -1,8 +1,11 @@
 package io.director.server.transfer;
 
+import io.director.dsl.wire.ChunkCipher;
+import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
+import io.director.dsl.wire.WireCodec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,16 +16,18 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Answers one chunk request: checks that the asking node may have the file for that job and
- * that the request is one chunk of the grid ({@link TransferChunks}), reads the bytes with a
- * positional read, and checks them against the CRC32C the chunk had when the job was submitted
- * ({@link ChunkChecksums}), which the header then carries to the node. Runs on the transfer
- * endpoint's thread.
+ * Answers one chunk request: checks that the asking node may have the file for that job (in an
+ * encrypted cluster: that the request is signed with the key of that node's grant) and that the
+ * request is one chunk of the grid ({@link TransferChunks}), reads the bytes with a positional
+ * read, and checks them against the CRC32C the chunk had when the job was submitted
+ * ({@link ChunkChecksums}), which the header then carries to the node. In an encrypted cluster
+ * the bytes are sealed with the grant's key and the cipher the node asked for, the header
+ * (with its nonce) as associated data. Runs on the transfer endpoint's thread.
  */
 final class ChunkHandler {
 
-    /** The answer: the header, and the bytes unless the header carries an error. */
-    record Reply(Message.Chunk header, byte[] data) {
+    /** The answer: the header, as encoded, and the bytes (sealed or not) unless the header carries an error. */
+    record Reply(Message.Chunk header, byte[] encodedHeader, byte[] data) {
         boolean refused() {
             return header.error() != null;
         }
@@ -38,14 +43,33 @@ final class ChunkHandler {
         this.checksums = checksums;
     }
 
-    /** @param identity the asking node, as {@link TransferPeers} established it */
-    Reply handle(String identity, Message.ChunkRequest request) {
+    Reply handle(Message.ChunkRequest request) {
+        if (request.node() == null) {
+            return refuse(request, "the request names no node");
+        }
         if (request.offset() < 0 || request.length() <= 0) {
             return refuse(request, "invalid range: offset " + request.offset() + ", length " + request.length());
         }
-        Optional<TransferFile> granted = permissions.find(identity, request.jobId(), request.source());
+        if (permissions.keyed() && request.cipher() == null) {
+            return refuse(request, "this cluster is encrypted: a request names a cipher ("
+                    + String.join(" or ", ChunkCipher.CIPHERS) + ") and is signed with the job's transfer key");
+        }
+        if (permissions.keyed() && !ChunkCipher.CIPHERS.contains(request.cipher())) {
+            return refuse(request, "unknown cipher '" + Limits.reason(request.cipher()) + "' (known: "
+                    + String.join(", ", ChunkCipher.CIPHERS) + ")");
+        }
+        Optional<TransferPermissions.Grant> grant = permissions.find(request.node(), request.jobId());
+        Optional<TransferFile> granted = grant.flatMap(g -> g.file(request.source()));
         if (granted.isEmpty()) {
             return refuse(request, "not a file of job " + request.jobId() + " on this node");
+        }
+        ChunkCipher cipher = null;
+        if (permissions.keyed()) {
+            cipher = ChunkCipher.of(request.cipher(), grant.get().key());
+            if (!cipher.verify(request)) {
+                return refuse(request, "not signed with the transfer key of job " + request.jobId() + " for node '"
+                        + request.node() + "'");
+            }
         }
         TransferFile file = granted.get();
         if (request.offset() > file.size()) {
@@ -79,11 +103,20 @@ final class ChunkHandler {
         if (crc32c != recorded.getAsLong()) {
             return refuse(request, CHANGED + " (the chunk at offset " + request.offset() + " differs)");
         }
-        return new Reply(new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c, null),
-                data);
+        if (cipher == null) {
+            Message.Chunk header = new Message.Chunk(request.jobId(), request.source(), request.offset(), length,
+                    crc32c, null);
+            return new Reply(header, WireCodec.encode(header), data);
+        }
+        String nonce = ChunkCipher.newNonce();
+        Message.Chunk header = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c,
+                null, nonce);
+        byte[] encoded = WireCodec.encode(header);
+        return new Reply(header, encoded, cipher.seal(nonce, encoded, data));
     }
 
     static Reply refuse(Message.ChunkRequest request, String reason) {
-        return new Reply(Message.Chunk.refused(request.jobId(), request.source(), request.offset(), reason), null);
+        Message.Chunk header = Message.Chunk.refused(request.jobId(), request.source(), request.offset(), reason);
+        return new Reply(header, WireCodec.encode(header), null);
     }
 }

@@ -1,5 +1,6 @@
 package io.director.server.transfer;
 
+import io.director.dsl.wire.Limits;
 import io.director.dsl.wire.Mailbox;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
@@ -7,7 +8,6 @@ import io.director.dsl.wire.WireCodec;
 import io.director.server.transport.Peer;
 import io.director.server.transport.RouterSockets;
 import io.director.server.transport.WireSecurity;
-import io.director.server.transport.ZapHandler;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
@@ -21,8 +21,10 @@ import java.util.logging.Logger;
  * The transfer port: a ROUTER socket and the {@code transfer-endpoint} thread that owns it. It
  * answers each {@code chunk_request} with two frames, a {@code chunk} header (JSON, with the
  * bytes' CRC32C) and the raw bytes, for whole chunks of files that {@link TransferPermissions}
- * grants to the asking node (known by its accepted key, see {@link TransferPeers}) and that
- * still have the bytes they were submitted with ({@link ChunkChecksums}). Anything else is
+ * grants to the asking node and that still have the bytes they were submitted with
+ * ({@link ChunkChecksums}). In an encrypted cluster a request must be signed with the key of
+ * that node's grant, and the bytes go sealed with it (see {@link ChunkHandler}); the port itself
+ * never runs CurveZMQ, whose cipher cost four times the rest of a transfer. Anything else is
  * refused with a {@code chunk} whose {@code error} is set (and no bytes) and logged. A request it
  * cannot read is answered {@code error} and logged. Nothing a peer sends stops the thread.
  * <p>
@@ -42,18 +44,12 @@ public final class TransferEndpoint implements AutoCloseable {
     static final int PER_PEER_QUEUE = 16;
     private static final Logger LOG = Logger.getLogger(TransferEndpoint.class.getName());
     private static final int BATCH = 256;
-    /**
-     * ZeroMQ I/O threads of the transfer port, one per core up to 4: with CURVE each chunk is
-     * encrypted on the I/O thread of its connection, so with one thread all nodes' chunks queued
-     * behind one core (bench/run transfer).
-     */
-    static final int IO_THREADS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** ZeroMQ I/O threads of the transfer port: one writes a chunk to its socket while the endpoint seals the next. */
+    static final int IO_THREADS = 1;
 
     private final String bindAddress;
     private final int port;
     private final ChunkHandler chunks;
-    private final WireSecurity security;
-    private final TransferPeers peers;
     private final Mailbox mailbox = new Mailbox();
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -64,16 +60,14 @@ public final class TransferEndpoint implements AutoCloseable {
 
     /**
      * @param port      the port to bind; 0 binds an ephemeral one (see {@link #port()})
+     * @param permissions what each node may fetch, and whether requests are signed and chunks sealed
      * @param checksums the chunk checksums that submissions recorded (see {@link FileManifest})
      */
-    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions, ChunkChecksums checksums,
-                            WireSecurity security, TransferPeers peers) {
+    public TransferEndpoint(String bindAddress, int port, TransferPermissions permissions, ChunkChecksums checksums) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         this.port = port;
         this.chunks = new ChunkHandler(Objects.requireNonNull(permissions, "permissions"),
                 Objects.requireNonNull(checksums, "checksums"));
-        this.security = Objects.requireNonNull(security, "security");
-        this.peers = Objects.requireNonNull(peers, "peers");
     }
 
     /** Binds the port and starts the thread; returns once bound, or throws why it could not bind. */
@@ -98,13 +92,12 @@ public final class TransferEndpoint implements AutoCloseable {
 
     private void run() {
         ZContext context = new ZContext(IO_THREADS);
-        ZapHandler zap = null;
         ZMQ.Socket router = null;
         ZMQ.Poller poller = null;
         try {
             try {
-                zap = ZapHandler.install(context, security);
-                router = RouterSockets.bind(context, bindAddress, port, MAX_REQUEST_BYTES, PER_PEER_QUEUE, security);
+                router = RouterSockets.bind(context, bindAddress, port, MAX_REQUEST_BYTES, PER_PEER_QUEUE,
+                        WireSecurity.plaintext());
                 boundPort = RouterSockets.boundPort(router);
             } catch (ZMQException e) {
                 bindFailure = new IllegalStateException("cannot bind the transfer port " + bindAddress + ":" + port
@@ -135,9 +128,6 @@ public final class TransferEndpoint implements AutoCloseable {
             }
             if (router != null) {
                 router.close();
-            }
-            if (zap != null) {
-                zap.close();
             }
             context.close();
             finished.countDown();
@@ -179,18 +169,13 @@ public final class TransferEndpoint implements AutoCloseable {
             return;
         }
         if (message instanceof Message.ChunkRequest request) {
-            java.util.Optional<String> node = peers.identity(peer, request.node());
-            ChunkHandler.Reply reply = node.isPresent() ? chunks.handle(node.get(), request)
-                    : ChunkHandler.refuse(request, "this connection is not node '" + request.node()
-                    + "' of this cluster (its key is not that node's accepted key)");
+            ChunkHandler.Reply reply = chunks.handle(request);
             if (reply.refused()) {
-                LOG.warning(() -> "refused a chunk of '" + request.source() + "' for job " + request.jobId()
-                        + " to " + node.map(n -> "node '" + n + "' (" + routingId + ")").orElse(routingId)
-                        + ": " + reply.header().error());
-                send(router, routing, routingId, WireCodec.encode(reply.header()), null);
-            } else {
-                send(router, routing, routingId, WireCodec.encode(reply.header()), reply.data());
+                LOG.warning(() -> "refused a chunk of '" + Limits.reason(request.source()) + "' for job "
+                        + Limits.reason(request.jobId()) + " to " + (request.node() == null ? ""
+                        : "node '" + Limits.reason(request.node()) + "' at ") + routingId + ": " + reply.header().error());
             }
+            send(router, routing, routingId, reply.encodedHeader(), reply.data());
         } else if (message instanceof Message.Error error) {
             // Never answer an error, so two peers cannot loop on errors.
             LOG.warning(() -> "node " + routingId + " reports an error on the transfer port: " + error.message());

@@ -1,6 +1,5 @@
 package io.director.server.transfer;
 
-import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
 import io.director.dsl.wire.WireCodec;
@@ -18,12 +17,9 @@ final class RawPeer implements AutoCloseable {
     private final ZContext context = new ZContext(1);
     private final ZMQ.Socket socket;
 
-    /** A CURVE client with these keys of a server with this public key. */
-    RawPeer(int port, CurveKeys keys, String serverKey) {
+    /** Connected to the transfer port on loopback (which never runs CurveZMQ). */
+    RawPeer(int port) {
         socket = context.createSocket(SocketType.DEALER);
-        socket.setCurvePublicKey(keys.publicKeyBytes());
-        socket.setCurveSecretKey(keys.secretKeyBytes());
-        socket.setCurveServerKey(CurveKeys.isKey(serverKey) ? org.zeromq.ZMQ.Curve.z85Decode(serverKey) : null);
         socket.setLinger(0);
         // JeroMQ stalls about one new connection in fifty for the handshake interval: keep it short here.
         socket.setHandshakeIvl(1000);

@@ -2,11 +2,10 @@ package io.director.server.transfer;
 
 import io.director.dsl.verb.JobDefinition;
 import io.director.dsl.wire.Job;
-import io.director.dsl.wire.CurveKeys;
+import io.director.dsl.wire.ChunkCipher;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.TransferChunks;
 import io.director.dsl.wire.TransferFile;
-import io.director.server.transport.WireSecurity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,6 +30,8 @@ import java.util.logging.Logger;
 import static io.director.dsl.wire.TransferChunks.CHUNK_BYTES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,16 +42,14 @@ class TransferEndpointTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String NODE = "web-1";
-    private static final CurveKeys SERVER_KEYS = CurveKeys.generate();
-    private static final CurveKeys NODE_KEYS = CurveKeys.generate();
-    /** As the server resolves peers: only NODE_KEYS is an accepted key, NODE's. */
-    private static final TransferPeers PEERS = (peer, claimed) -> NODE_KEYS.publicKey().equals(peer.publicKey())
-            ? Optional.of(NODE).filter(n -> n.equals(claimed)) : Optional.empty();
 
     @TempDir
     Path dir;
 
-    private final TransferPermissions permissions = new TransferPermissions();
+    /** An encrypted cluster's: each grant has a key, which the node signs with and the chunks are sealed with. */
+    private final TransferPermissions permissions = new TransferPermissions(true);
+    /** The keys the dispatches carried, by node and job. */
+    private final Map<String, String> keys = new java.util.HashMap<>();
     private final ChunkChecksums checksums = new ChunkChecksums();
     private final BlockingQueue<LogRecord> warnings = new LinkedBlockingQueue<>();
     private final Logger log = Logger.getLogger(TransferEndpoint.class.getName());
@@ -75,9 +73,9 @@ class TransferEndpointTest {
     @BeforeEach
     void start() {
         log.addHandler(capture);
-        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, checksums, WireSecurity.curve(SERVER_KEYS), PEERS);
+        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, checksums);
         endpoint.start();
-        node = new RawPeer(endpoint.port(), NODE_KEYS, SERVER_KEYS.publicKey());
+        node = new RawPeer(endpoint.port());
     }
 
     @AfterEach
@@ -88,48 +86,112 @@ class TransferEndpointTest {
     }
 
     @Test
-    void servesAGrantedFileAsAHeaderWithItsCrc32cAndARawDataFrame() throws Exception {
+    void servesAGrantedFileAsAHeaderWithItsCrc32cAndNonceAndASealedDataFrame() throws Exception {
         byte[] bytes = "listen 80\n".getBytes(StandardCharsets.UTF_8);
         TransferFile file = file("app.conf", bytes);
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, bytes.length));
+        node.send(request("job-1", file.source(), 0, bytes.length));
         List<byte[]> reply = node.receive(WAIT);
 
-        assertEquals(new Message.Chunk("job-1", file.source(), 0, bytes.length, crc32c(bytes), null),
-                RawPeer.header(reply));
+        Message.Chunk header = (Message.Chunk) RawPeer.header(reply);
+        assertNotNull(header.nonce());
+        assertEquals(new Message.Chunk("job-1", file.source(), 0, bytes.length, crc32c(bytes), null, header.nonce()),
+                header);
         assertEquals(2, reply.size());
-        assertEquals("listen 80\n", new String(reply.get(1), StandardCharsets.UTF_8));
+        assertEquals(bytes.length + ChunkCipher.TAG_BYTES, reply.get(1).length, "the bytes and the tag");
+        assertFalse(new String(reply.get(1), StandardCharsets.UTF_8).contains("listen"), "not in the clear");
+        assertEquals("listen 80\n", new String(open(reply, "job-1"), StandardCharsets.UTF_8));
+
+        node.send(request("job-1", file.source(), 0, bytes.length));
+        List<byte[]> again = node.receive(WAIT);
+        assertNotEquals(header.nonce(), ((Message.Chunk) RawPeer.header(again)).nonce(), "a new nonce each time");
+        assertEquals("listen 80\n", new String(open(again, "job-1"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void servesTheBytesInTheClearWhenTheClusterIsNotEncrypted() throws Exception {
+        byte[] bytes = "listen 80\n".getBytes(StandardCharsets.UTF_8);
+        TransferFile file = file("app.conf", bytes);
+        TransferPermissions plaintext = new TransferPermissions(false);
+        assertNull(plaintext.grant(NODE, job("job-1", file)).transferKey());
+        try (TransferEndpoint clear = new TransferEndpoint("127.0.0.1", 0, plaintext, checksums);
+             RawPeer peer = startAndConnect(clear)) {
+            peer.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, bytes.length));
+            List<byte[]> reply = peer.receive(WAIT);
+
+            assertEquals(new Message.Chunk("job-1", file.source(), 0, bytes.length, crc32c(bytes), null),
+                    RawPeer.header(reply));
+            assertEquals("listen 80\n", new String(reply.get(1), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void refusesARequestThatIsUnsignedSignedWithAnotherKeyOrAsksForAnUnknownCipher() throws Exception {
+        TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
+        grant(NODE, job("job-1", file));
+        Message.ChunkRequest plain = new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1);
+
+        node.send(plain);
+        assertEquals("this cluster is encrypted: a request names a cipher (AES-256-GCM or ChaCha20-Poly1305) and is"
+                + " signed with the job's transfer key", refusal(node.receive(WAIT)));
+        node.send(plain.signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, ChunkCipher.newKey())));
+        assertEquals("not signed with the transfer key of job job-1 for node 'web-1'", refusal(node.receive(WAIT)));
+        Message.ChunkRequest signed = request("job-1", file.source(), 0, 1);
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1, "ROT13", signed.mac()));
+        assertEquals("unknown cipher 'ROT13' (known: AES-256-GCM, ChaCha20-Poly1305)", refusal(node.receive(WAIT)));
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1, signed.cipher(), signed.mac() + "A"));
+        assertEquals("not signed with the transfer key of job job-1 for node 'web-1'", refusal(node.receive(WAIT)));
+        // A signed request for one chunk does not sign another.
+        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 2, signed.cipher(), signed.mac()));
+        assertEquals("not signed with the transfer key of job job-1 for node 'web-1'", refusal(node.receive(WAIT)));
+
+        node.send(signed);
+        assertEquals("x", new String(open(node.receive(WAIT), "job-1"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void sealsWithTheCipherTheNodeAsksFor() throws Exception {
+        byte[] bytes = random(CHUNK_BYTES, 9);
+        TransferFile file = file("big.bin", bytes);
+        grant(NODE, job("job-1", file));
+
+        for (String cipher : ChunkCipher.CIPHERS) {
+            node.send(request("job-1", file.source(), 0, CHUNK_BYTES)
+                    .signed(ChunkCipher.of(cipher, keys.get(NODE + "/job-1"))));
+            assertArrayEquals(bytes, open(node.receive(WAIT), "job-1", cipher), cipher);
+        }
     }
 
     @Test
     void servesEachChunkOfTheGridWithItsOwnCrc32c() throws Exception {
         byte[] bytes = random(2 * CHUNK_BYTES + 5, 1);
         TransferFile file = file("big.bin", bytes);
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
 
         for (int offset : new int[] {CHUNK_BYTES, 2 * CHUNK_BYTES, 0}) {
             int length = Math.min(CHUNK_BYTES, bytes.length - offset);
-            node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), offset, length));
+            node.send(request("job-1", file.source(), offset, length));
             List<byte[]> reply = node.receive(WAIT);
 
             byte[] expected = Arrays.copyOfRange(bytes, offset, offset + length);
-            assertEquals(new Message.Chunk("job-1", file.source(), offset, length, crc32c(expected), null),
-                    RawPeer.header(reply));
-            assertArrayEquals(expected, reply.get(1));
+            Message.Chunk header = (Message.Chunk) RawPeer.header(reply);
+            assertEquals(new Message.Chunk("job-1", file.source(), offset, length, crc32c(expected), null,
+                    header.nonce()), header);
+            assertArrayEquals(expected, open(reply, "job-1"));
         }
     }
 
     @Test
     void refusesARequestThatIsNotAWholeChunkOfTheGrid() throws Exception {
         TransferFile file = file("big.bin", random(2 * CHUNK_BYTES + 5, 2));
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
         String grid = " is not a whole chunk: chunks are 262144 bytes from offset 0, the last one ending at the"
                 + " file's end (524293 bytes)";
 
         for (long[] range : new long[][] {{5, CHUNK_BYTES}, {0, CHUNK_BYTES - 1}, {0, 2 * CHUNK_BYTES},
                 {2 * CHUNK_BYTES, 6}, {2 * CHUNK_BYTES + 5, 1}}) {
-            node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), range[0], (int) range[1]));
+            node.send(request("job-1", file.source(), range[0], (int) range[1]));
             List<byte[]> reply = node.receive(WAIT);
 
             assertEquals(1, reply.size(), "a refusal carries no data frame");
@@ -142,15 +204,15 @@ class TransferEndpointTest {
     void refusesAChunkWhoseBytesChangedSinceTheJobWasSubmitted() throws Exception {
         byte[] bytes = random(2 * CHUNK_BYTES, 3);
         TransferFile file = file("data.bin", bytes);
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
         byte[] changed = bytes.clone();
         changed[CHUNK_BYTES + 100] ^= 1; // same size, one bit of the second chunk
         Files.write(Path.of(file.source()), changed);
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, CHUNK_BYTES));
+        node.send(request("job-1", file.source(), 0, CHUNK_BYTES));
         assertEquals(crc32c(Arrays.copyOf(bytes, CHUNK_BYTES)),
                 ((Message.Chunk) RawPeer.header(node.receive(WAIT))).crc32c(), "the first chunk is as it was");
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), CHUNK_BYTES, CHUNK_BYTES));
+        node.send(request("job-1", file.source(), CHUNK_BYTES, CHUNK_BYTES));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(1, reply.size(), "a refusal carries no data frame");
@@ -166,20 +228,19 @@ class TransferEndpointTest {
         Files.write(Path.of(changed.source()), random(bytes.length, 5));
         endpoint.close();
         // A restarted server knows the jobs' files from its datastore, but has no chunk checksums.
-        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, new ChunkChecksums(),
-                WireSecurity.curve(SERVER_KEYS), PEERS);
+        endpoint = new TransferEndpoint("127.0.0.1", 0, permissions, new ChunkChecksums());
         endpoint.start();
         node.close();
-        node = new RawPeer(endpoint.port(), NODE_KEYS, SERVER_KEYS.publicKey());
-        permissions.grant(NODE, job("job-1", kept, changed));
+        node = new RawPeer(endpoint.port());
+        grant(NODE, job("job-1", kept, changed));
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", kept.source(), CHUNK_BYTES, 5));
+        node.send(request("job-1", kept.source(), CHUNK_BYTES, 5));
         List<byte[]> reply = node.receive(WAIT);
         assertEquals(crc32c(Arrays.copyOfRange(bytes, CHUNK_BYTES, CHUNK_BYTES + 5)),
                 ((Message.Chunk) RawPeer.header(reply)).crc32c());
-        assertArrayEquals(Arrays.copyOfRange(bytes, CHUNK_BYTES, CHUNK_BYTES + 5), reply.get(1));
+        assertArrayEquals(Arrays.copyOfRange(bytes, CHUNK_BYTES, CHUNK_BYTES + 5), open(reply, "job-1"));
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", changed.source(), 0, CHUNK_BYTES));
+        node.send(request("job-1", changed.source(), 0, CHUNK_BYTES));
         assertEquals("changed on the server since the job was submitted (its SHA-256 differs)",
                 ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
     }
@@ -187,10 +248,10 @@ class TransferEndpointTest {
     @Test
     void refusesAPathNoJobGrantsAndLogsNodeJobAndPath() throws Exception {
         TransferFile granted = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", granted));
+        grant(NODE, job("job-1", granted));
         warnings.clear();
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", "/etc/shadow", 0, 100));
+        node.send(request("job-1", "/etc/shadow", 0, 100));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(1, reply.size(), "a refusal carries no data frame");
@@ -198,64 +259,41 @@ class TransferEndpointTest {
         assertEquals("not a file of job job-1 on this node", chunk.error());
         LogRecord record = warnings.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(record, "the refusal is logged");
-        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node 'web-1' (127.0.0.1, key "
-                + CurveKeys.shortFingerprint(NODE_KEYS.publicKey()) + "): " + chunk.error(),
+        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node 'web-1' at 127.0.0.1: " + chunk.error(),
                 record.getMessage());
     }
 
     @Test
     void refusesAGrantedFileToAnotherNode() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant("web-2", job("job-1", file));
+        grant("web-2", job("job-1", file));
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
+        node.send(request("job-1", file.source(), 0, 100));
 
         assertNotNull(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
     }
 
     @Test
-    void refusesAKeyThatIsNotTheNodesEvenWhenItNamesTheNode() throws Exception {
+    void refusesANodeAskingInAnotherNodesNameWithItsOwnKey() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", file));
-        try (RawPeer stranger = new RawPeer(endpoint.port(), CurveKeys.generate(), SERVER_KEYS.publicKey())) {
-            stranger.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
-            List<byte[]> reply = stranger.receive(WAIT);
-            assertEquals(1, reply.size(), "no data");
-            assertEquals("this connection is not node 'web-1' of this cluster (its key is not that node's accepted key)",
-                    ((Message.Chunk) RawPeer.header(reply)).error());
-        }
-    }
+        grant(NODE, job("job-1", file));
+        grant("web-2", job("job-1", file));
 
-    @Test
-    void refusesTheNodesKeyAskingInAnotherNodesName() throws Exception {
-        TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant("web-2", job("job-1", file));
+        node.send(new Message.ChunkRequest("web-2", "job-1", file.source(), 0, 1)
+                .signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, keys.get(NODE + "/job-1"))));
 
-        node.send(new Message.ChunkRequest("web-2", "job-1", file.source(), 0, 100));
-
-        assertTrue(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error().startsWith("this connection is not"));
-    }
-
-    @Test
-    void aPeerThatDoesNotKnowTheServersKeyGetsNothing() throws Exception {
-        TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", file));
-        try (RawPeer impostor = new RawPeer(endpoint.port(), NODE_KEYS, CurveKeys.generate().publicKey())) {
-            impostor.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 100));
-            assertThrows(AssertionError.class, () -> impostor.receive(Duration.ofSeconds(2)),
-                    "the CURVE handshake must fail: the server cannot read a hello sealed for another key");
-        }
+        assertEquals("not signed with the transfer key of job job-1 for node 'web-2'", refusal(node.receive(WAIT)));
     }
 
     @Test
     void refusesAFileOnceItsJobIsRevoked() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", file));
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1));
+        grant(NODE, job("job-1", file));
+        node.send(request("job-1", file.source(), 0, 1));
         assertNull(((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
 
         permissions.revoke(NODE, "job-1");
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1));
+        node.send(request("job-1", file.source(), 0, 1));
         List<byte[]> reply = node.receive(WAIT);
 
         assertEquals(1, reply.size());
@@ -265,10 +303,10 @@ class TransferEndpointTest {
     @Test
     void refusesAFileThatShrankSinceItWasListed() throws Exception {
         TransferFile file = file("app.conf", "0123456789".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
         Files.writeString(Path.of(file.source()), "0123");
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 10));
+        node.send(request("job-1", file.source(), 0, 10));
 
         assertEquals("changed on the server: shorter than when the job was submitted",
                 ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
@@ -277,7 +315,7 @@ class TransferEndpointTest {
     @Test
     void answersGarbageWithAnErrorAndKeepsServing() throws Exception {
         TransferFile file = file("app.conf", "ok".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
 
         node.frames("not json".getBytes(StandardCharsets.UTF_8));
         assertInstanceOf(Message.Error.class, RawPeer.header(node.receive(WAIT)));
@@ -291,29 +329,28 @@ class TransferEndpointTest {
         node.send(new Message.Heartbeat(1));
         assertEquals(new Message.Error("unexpected message type 'heartbeat' on the transfer port (only chunk_request"
                 + " is served)"), RawPeer.header(node.receive(WAIT)));
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), -1, 10));
+        node.send(request("job-1", file.source(), -1, 10));
         assertEquals("invalid range: offset -1, length 10", ((Message.Chunk) RawPeer.header(node.receive(WAIT))).error());
 
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 2));
+        node.send(request("job-1", file.source(), 0, 2));
         List<byte[]> reply = node.receive(WAIT);
-        assertEquals("ok", new String(reply.get(1), StandardCharsets.UTF_8));
+        assertEquals("ok", new String(open(reply, "job-1"), StandardCharsets.UTF_8));
     }
 
     @Test
     void doesNotAnswerAnErrorMessage() throws Exception {
         TransferFile file = file("app.conf", "ok".getBytes(StandardCharsets.UTF_8));
-        permissions.grant(NODE, job("job-1", file));
+        grant(NODE, job("job-1", file));
 
         node.send(new Message.Error("something"));
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 2));
+        node.send(request("job-1", file.source(), 0, 2));
 
         assertInstanceOf(Message.Chunk.class, RawPeer.header(node.receive(WAIT)), "the first answer is the chunk's");
     }
 
     @Test
     void aTakenPortIsAnErrorNamingIt() {
-        TransferEndpoint second = new TransferEndpoint("127.0.0.1", endpoint.port(), permissions, checksums,
-                WireSecurity.curve(SERVER_KEYS), PEERS);
+        TransferEndpoint second = new TransferEndpoint("127.0.0.1", endpoint.port(), permissions, checksums);
 
         IllegalStateException e = assertThrows(IllegalStateException.class, second::start);
 
@@ -327,11 +364,46 @@ class TransferEndpointTest {
         int port = endpoint.port();
         endpoint.close();
 
-        endpoint = new TransferEndpoint("127.0.0.1", port, permissions, checksums, WireSecurity.curve(SERVER_KEYS),
-                PEERS);
+        endpoint = new TransferEndpoint("127.0.0.1", port, permissions, checksums);
         endpoint.start();
 
         assertEquals(port, endpoint.port());
+    }
+
+    /** Grants the job as the dispatcher does, and keeps the key its dispatch would carry to the node. */
+    private void grant(String identity, Job job) {
+        keys.put(identity + "/" + job.jobId(), permissions.grant(identity, job).transferKey());
+    }
+
+    /** A request of {@link #NODE}, signed as the node signs it: with the key its job's dispatch carried, if any. */
+    private Message.ChunkRequest request(String jobId, String source, long offset, int length) {
+        String key = keys.getOrDefault(NODE + "/" + jobId, ChunkCipher.newKey());
+        return new Message.ChunkRequest(NODE, jobId, source, offset, length)
+                .signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, key));
+    }
+
+    private byte[] open(List<byte[]> reply, String jobId) throws Exception {
+        return open(reply, jobId, ChunkCipher.AES_256_GCM);
+    }
+
+    /** The bytes of a sealed chunk, opened as the node opens them: the header as sent is authenticated too. */
+    private byte[] open(List<byte[]> reply, String jobId, String cipher) throws Exception {
+        assertEquals(2, reply.size(), "a header and the sealed bytes");
+        Message.Chunk header = (Message.Chunk) RawPeer.header(reply);
+        ByteBuffer plaintext = ByteBuffer.allocate(reply.get(1).length);
+        ChunkCipher.of(cipher, keys.get(NODE + "/" + jobId)).open(header.nonce(), reply.get(0),
+                ByteBuffer.wrap(reply.get(1)), plaintext);
+        return Arrays.copyOf(plaintext.array(), plaintext.position());
+    }
+
+    private static String refusal(List<byte[]> reply) throws Exception {
+        assertEquals(1, reply.size(), "a refusal carries no data frame");
+        return ((Message.Chunk) RawPeer.header(reply)).error();
+    }
+
+    private static RawPeer startAndConnect(TransferEndpoint endpoint) {
+        endpoint.start();
+        return new RawPeer(endpoint.port());
     }
 
     private TransferFile file(String name, byte[] bytes) throws Exception {
