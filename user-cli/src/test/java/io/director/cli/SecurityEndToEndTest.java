@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Encryption and enrolment with real processes and sockets: a new key waits for an operator,
  * accept and reject take effect at once, a client that does not know the server's key never
- * talks to it, and what crosses the job port is unreadable (read through a TCP proxy of the
- * test's own, with a plaintext control run to prove the proxy sees what it should).
+ * talks to it, and what crosses the job port and the transfer port is unreadable (read through a
+ * TCP proxy of the test's own, with a plaintext control run to prove the proxy sees what it should).
  */
 class SecurityEndToEndTest {
 
@@ -182,11 +183,41 @@ class SecurityEndToEndTest {
         assertTrue(contains(plain, marker), "control: without encryption the proxy reads the job");
     }
 
+    @Test
+    void fileContentsAreUnreadableOnTheTransferPortAndReadableOnlyWithEncryptionOff() throws Exception {
+        String marker = "secret-file-" + Long.toHexString(System.nanoTime());
+        // Several chunks (256 KiB each) of lines that all hold the marker.
+        Path source = Files.writeString(dir.resolve("secret.conf"), (marker + "\n").repeat(40_000));
+        byte[] sealed = captureTransfer(cluster(dir.resolve("curve"), List.of()), List.of(), source);
+        assertTrue(sealed.length > Files.size(source), "the proxy saw the file go by: " + sealed.length + " bytes");
+        assertFalse(contains(sealed, marker), "the file's text crossed the wire in clear");
+        assertFalse(contains(sealed, "secret.conf"), "its name crossed the wire in clear");
+
+        byte[] plain = captureTransfer(cluster(dir.resolve("plain"), List.of("--encryption", "none")),
+                List.of("--encryption", "none"), source);
+        assertTrue(contains(plain, marker), "control: without encryption the proxy reads the file");
+    }
+
+    /** Runs one ADD job on a node that reaches the transfer port through a recording proxy; checks the copy. */
+    private byte[] captureTransfer(LocalCluster cluster, List<String> clientArgs, Path source) throws Exception {
+        try (RecordingProxy proxy = new RecordingProxy(cluster.transferPort())) {
+            cluster.startClient("n1", cluster.dir().resolve("nodes").resolve("n1"), cluster.dir().resolve("n1.log"),
+                    cluster.jobPort(), proxy.port(), clientArgs);
+            cluster.awaitNodes(List.of("n1"), DEADLINE_MILLIS);
+            Path target = cluster.dir().resolve("placed");
+            CliRun.Result job = cli(cluster, "exec", "--verb", "ADD", "--target", "n1", "--wait", "--json",
+                    source + " " + target + "/");
+            assertEquals(0, job.exitCode(), job.toString());
+            assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(target.resolve("secret.conf")));
+            return proxy.bytes();
+        }
+    }
+
     /** Runs one ECHO job on a node that reaches the job port through a recording proxy. */
     private byte[] capture(LocalCluster cluster, List<String> clientArgs, String marker) throws Exception {
         try (RecordingProxy proxy = new RecordingProxy(cluster.jobPort())) {
             cluster.startClient("n1", cluster.dir().resolve("nodes").resolve("n1"), cluster.dir().resolve("n1.log"),
-                    proxy.port(), clientArgs);
+                    proxy.port(), cluster.transferPort(), clientArgs);
             cluster.awaitNodes(List.of("n1"), DEADLINE_MILLIS);
             CliRun.Result job = cli(cluster, "exec", "--verb", "ECHO", "--target", "n1", "--wait", "--json", marker);
             assertEquals(0, job.exitCode(), job.toString());

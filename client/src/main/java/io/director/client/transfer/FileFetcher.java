@@ -237,12 +237,13 @@ public final class FileFetcher implements AutoCloseable {
         long received = 0;
         try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
             ArrayDeque<Message.ChunkRequest> outstanding = new ArrayDeque<>();
+            // Sealed, a request names the file by its handle: the path does not cross the wire.
+            String named = cipher == null ? file.source() : cipher.handle(file.source());
             long requested = 0;
             while (received < file.size()) {
                 while (outstanding.size() < WINDOW && requested < file.size()) {
                     int length = (int) Math.min(TransferChunks.CHUNK_BYTES, file.size() - requested);
-                    Message.ChunkRequest request = new Message.ChunkRequest(node, jobId, file.source(), requested,
-                            length);
+                    Message.ChunkRequest request = new Message.ChunkRequest(node, jobId, named, requested, length);
                     if (cipher != null) {
                         request = request.signed(cipher);
                     }

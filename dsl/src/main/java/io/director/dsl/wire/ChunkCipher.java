@@ -31,6 +31,7 @@ import java.util.logging.Logger;
  * request with it (HMAC-SHA256), and the server seals each chunk with it (AES-256-GCM or
  * ChaCha20-Poly1305, a random nonce per chunk, the chunk's header as associated data), so
  * only that node can read the bytes and nobody can change them or their header unnoticed.
+ * Requests and headers name a file by a {@linkplain #handle keyed hash} of its path, never the path.
  * <p>
  * Two subkeys are derived from the job's key (HKDF-Expand, RFC 5869, with the random key as the
  * pseudorandom key), one to sign requests, one to seal chunks. The ciphers are the JDK's.
@@ -59,6 +60,7 @@ public final class ChunkCipher {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
     private static final byte[] SIGNING = "director transfer 1: requests".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SEALING = "director transfer 1: chunks".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FILE = "director file 1".getBytes(StandardCharsets.US_ASCII);
     /** The request fields a signature covers, after this prefix, each length-prefixed. */
     private static final byte[] REQUEST = "director chunk_request 1".getBytes(StandardCharsets.US_ASCII);
 
@@ -123,6 +125,33 @@ public final class ChunkCipher {
 
     public String cipher() {
         return cipher;
+    }
+
+    /**
+     * What a request and a chunk call a file of the job instead of its path, so the path never
+     * crosses the wire: {@code ~} and 22 characters (128 bits) of HMAC-SHA256, keyed with the
+     * signing key, over {@code director file 1} and the path. The server computes it for each
+     * file it grants.
+     */
+    public String handle(String source) {
+        return handle(signingKey, source);
+    }
+
+    /** {@link #handle(String)} for a job's transfer key as it travels. */
+    public static String handle(String key, String source) {
+        return of(AES_256_GCM, key).handle(source);
+    }
+
+    private static String handle(SecretKeySpec signingKey, String source) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(signingKey);
+            mac.update(FILE);
+            byte[] digest = mac.doFinal(source.getBytes(StandardCharsets.UTF_8));
+            return "~" + ENCODER.encodeToString(java.util.Arrays.copyOf(digest, 16));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot name a file: " + e.getMessage(), e);
+        }
     }
 
     /** The signature of a request (its {@code mac}): HMAC-SHA256 over every field but the signature. */

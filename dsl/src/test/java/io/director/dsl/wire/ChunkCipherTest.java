@@ -80,6 +80,17 @@ class ChunkCipherTest {
     }
 
     @Test
+    void aFileIsNamedByAHandleOfItsPathThatOnlyTheKeyGives() {
+        String key = ChunkCipher.newKey();
+        String handle = ChunkCipher.handle(key, "/srv/secrets/db.password");
+
+        assertEquals(handle, ChunkCipher.of(ChunkCipher.CHACHA20_POLY1305, key).handle("/srv/secrets/db.password"));
+        assertTrue(handle.matches("~[A-Za-z0-9_-]{22}"), handle);
+        assertNotEquals(handle, ChunkCipher.handle(key, "/srv/secrets/db.passwore"));
+        assertNotEquals(handle, ChunkCipher.handle(ChunkCipher.newKey(), "/srv/secrets/db.password"));
+    }
+
+    @Test
     void aNewNonceAndANewKeyEachTime() {
         assertNotEquals(ChunkCipher.newNonce(), ChunkCipher.newNonce());
         assertNotEquals(ChunkCipher.newKey(), ChunkCipher.newKey());

@@ -26,8 +26,12 @@ import java.util.OptionalLong;
  */
 final class ChunkHandler {
 
-    /** The answer: the header, as encoded, and the bytes (sealed or not) unless the header carries an error. */
-    record Reply(Message.Chunk header, byte[] encodedHeader, byte[] data) {
+    /**
+     * The answer: the header, as encoded, and the bytes (sealed or not) unless the header carries
+     * an error; {@code path} is the file's path when the request named a file of the node's job
+     * (else what it named), for the log.
+     */
+    record Reply(Message.Chunk header, byte[] encodedHeader, byte[] data, String path) {
         boolean refused() {
             return header.error() != null;
         }
@@ -73,13 +77,15 @@ final class ChunkHandler {
         }
         TransferFile file = granted.get();
         if (request.offset() > file.size()) {
-            return refuse(request, "offset " + request.offset() + " is past the end (" + file.size() + " bytes)");
+            return refuse(request, "offset " + request.offset() + " is past the end (" + file.size() + " bytes)",
+                    file.source());
         }
         // Only whole chunks of the grid have a recorded checksum to hold the bytes to.
         if (!TransferChunks.isChunk(file.size(), request.offset(), request.length())) {
             return refuse(request, "offset " + request.offset() + ", length " + request.length()
                     + " is not a whole chunk: chunks are " + TransferChunks.CHUNK_BYTES
-                    + " bytes from offset 0, the last one ending at the file's end (" + file.size() + " bytes)");
+                    + " bytes from offset 0, the last one ending at the file's end (" + file.size() + " bytes)",
+                    file.source());
         }
         int length = request.length();
         byte[] data = new byte[length];
@@ -88,35 +94,40 @@ final class ChunkHandler {
             ByteBuffer buffer = ByteBuffer.wrap(data);
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer, request.offset() + buffer.position()) < 0) {
-                    return refuse(request, "changed on the server: shorter than when the job was submitted");
+                    return refuse(request, "changed on the server: shorter than when the job was submitted",
+                            file.source());
                 }
             }
             recorded = checksums.crc32c(file, request.offset());
         } catch (IOException e) {
             return refuse(request, "cannot read it on the server ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", file.source());
         }
         if (recorded.isEmpty()) {
-            return refuse(request, CHANGED + " (its SHA-256 differs)");
+            return refuse(request, CHANGED + " (its SHA-256 differs)", file.source());
         }
         long crc32c = TransferChunks.crc32c(ByteBuffer.wrap(data));
         if (crc32c != recorded.getAsLong()) {
-            return refuse(request, CHANGED + " (the chunk at offset " + request.offset() + " differs)");
+            return refuse(request, CHANGED + " (the chunk at offset " + request.offset() + " differs)", file.source());
         }
         if (cipher == null) {
             Message.Chunk header = new Message.Chunk(request.jobId(), request.source(), request.offset(), length,
                     crc32c, null);
-            return new Reply(header, WireCodec.encode(header), data);
+            return new Reply(header, WireCodec.encode(header), data, file.source());
         }
         String nonce = ChunkCipher.newNonce();
         Message.Chunk header = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c,
                 null, nonce);
         byte[] encoded = WireCodec.encode(header);
-        return new Reply(header, encoded, cipher.seal(nonce, encoded, data));
+        return new Reply(header, encoded, cipher.seal(nonce, encoded, data), file.source());
     }
 
     static Reply refuse(Message.ChunkRequest request, String reason) {
+        return refuse(request, reason, request.source());
+    }
+
+    private static Reply refuse(Message.ChunkRequest request, String reason, String path) {
         Message.Chunk header = Message.Chunk.refused(request.jobId(), request.source(), request.offset(), reason);
-        return new Reply(header, WireCodec.encode(header), null);
+        return new Reply(header, WireCodec.encode(header), null, path);
     }
 }

@@ -171,7 +171,7 @@ public final class TransferEndpoint implements AutoCloseable {
         if (message instanceof Message.ChunkRequest request) {
             ChunkHandler.Reply reply = chunks.handle(request);
             if (reply.refused()) {
-                LOG.warning(() -> "refused a chunk of '" + Limits.reason(request.source()) + "' for job "
+                LOG.warning(() -> "refused a chunk of '" + Limits.reason(reply.path()) + "' for job "
                         + Limits.reason(request.jobId()) + " to " + (request.node() == null ? ""
                         : "node '" + Limits.reason(request.node()) + "' at ") + routingId + ": " + reply.header().error());
             }

@@ -20,10 +20,14 @@ import java.util.Optional;
  */
 public final class TransferPermissions {
 
-    /** What a node may fetch for one job, and the key it proves it is that node with (null in plaintext). */
+    /**
+     * What a node may fetch for one job, and the key it proves it is that node with (null in
+     * plaintext). Files are found by what requests call them: their path, or with a key their
+     * {@linkplain ChunkCipher#handle handle}.
+     */
     public record Grant(String key, Map<String, TransferFile> files) {
 
-        /** The file of the job with this source path, as the job names it. */
+        /** The file a request names ({@code source}: a path, or with a key a handle), as the job names it. */
         public Optional<TransferFile> file(String source) {
             return Optional.ofNullable(files.get(source));
         }
@@ -53,13 +57,13 @@ public final class TransferPermissions {
         if (job.files().isEmpty()) {
             return job;
         }
-        Map<String, TransferFile> files = new HashMap<>();
-        for (TransferFile file : job.files()) {
-            files.put(file.source(), file);
-        }
         Map<String, Grant> jobs = byNode.computeIfAbsent(identity, r -> new HashMap<>());
         Grant before = jobs.get(job.jobId());
         String key = !keyed ? null : before != null ? before.key() : ChunkCipher.newKey();
+        Map<String, TransferFile> files = new HashMap<>();
+        for (TransferFile file : job.files()) {
+            files.put(key == null ? file.source() : ChunkCipher.handle(key, file.source()), file);
+        }
         jobs.put(job.jobId(), new Grant(key, Map.copyOf(files)));
         return key == null ? job : job.withTransferKey(key);
     }

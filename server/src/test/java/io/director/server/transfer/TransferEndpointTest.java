@@ -96,8 +96,9 @@ class TransferEndpointTest {
 
         Message.Chunk header = (Message.Chunk) RawPeer.header(reply);
         assertNotNull(header.nonce());
-        assertEquals(new Message.Chunk("job-1", file.source(), 0, bytes.length, crc32c(bytes), null, header.nonce()),
-                header);
+        assertEquals(new Message.Chunk("job-1", handle("job-1", file.source()), 0, bytes.length, crc32c(bytes), null,
+                header.nonce()), header);
+        assertTrue(header.source().startsWith("~"), "a handle, not the path: " + header.source());
         assertEquals(2, reply.size());
         assertEquals(bytes.length + ChunkCipher.TAG_BYTES, reply.get(1).length, "the bytes and the tag");
         assertFalse(new String(reply.get(1), StandardCharsets.UTF_8).contains("listen"), "not in the clear");
@@ -130,20 +131,21 @@ class TransferEndpointTest {
     void refusesARequestThatIsUnsignedSignedWithAnotherKeyOrAsksForAnUnknownCipher() throws Exception {
         TransferFile file = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
         grant(NODE, job("job-1", file));
-        Message.ChunkRequest plain = new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1);
+        Message.ChunkRequest plain = new Message.ChunkRequest(NODE, "job-1", handle("job-1", file.source()), 0, 1);
 
         node.send(plain);
         assertEquals("this cluster is encrypted: a request names a cipher (AES-256-GCM or ChaCha20-Poly1305) and is"
                 + " signed with the job's transfer key", refusal(node.receive(WAIT)));
         node.send(plain.signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, ChunkCipher.newKey())));
+        // (another key names the file by another handle, too: the node's grant has no such file)
         assertEquals("not signed with the transfer key of job job-1 for node 'web-1'", refusal(node.receive(WAIT)));
         Message.ChunkRequest signed = request("job-1", file.source(), 0, 1);
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1, "ROT13", signed.mac()));
+        node.send(new Message.ChunkRequest(NODE, "job-1", signed.source(), 0, 1, "ROT13", signed.mac()));
         assertEquals("unknown cipher 'ROT13' (known: AES-256-GCM, ChaCha20-Poly1305)", refusal(node.receive(WAIT)));
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 1, signed.cipher(), signed.mac() + "A"));
+        node.send(new Message.ChunkRequest(NODE, "job-1", signed.source(), 0, 1, signed.cipher(), signed.mac() + "A"));
         assertEquals("not signed with the transfer key of job job-1 for node 'web-1'", refusal(node.receive(WAIT)));
         // A signed request for one chunk does not sign another.
-        node.send(new Message.ChunkRequest(NODE, "job-1", file.source(), 0, 2, signed.cipher(), signed.mac()));
+        node.send(new Message.ChunkRequest(NODE, "job-1", signed.source(), 0, 2, signed.cipher(), signed.mac()));
         assertEquals("not signed with the transfer key of job job-1 for node 'web-1'", refusal(node.receive(WAIT)));
 
         node.send(signed);
@@ -176,8 +178,8 @@ class TransferEndpointTest {
 
             byte[] expected = Arrays.copyOfRange(bytes, offset, offset + length);
             Message.Chunk header = (Message.Chunk) RawPeer.header(reply);
-            assertEquals(new Message.Chunk("job-1", file.source(), offset, length, crc32c(expected), null,
-                    header.nonce()), header);
+            assertEquals(new Message.Chunk("job-1", handle("job-1", file.source()), offset, length,
+                    crc32c(expected), null, header.nonce()), header);
             assertArrayEquals(expected, open(reply, "job-1"));
         }
     }
@@ -195,7 +197,8 @@ class TransferEndpointTest {
             List<byte[]> reply = node.receive(WAIT);
 
             assertEquals(1, reply.size(), "a refusal carries no data frame");
-            assertEquals(Message.Chunk.refused("job-1", file.source(), range[0], "offset " + range[0] + ", length "
+            assertEquals(Message.Chunk.refused("job-1", handle("job-1", file.source()), range[0], "offset " + range[0]
+                    + ", length "
                     + range[1] + grid), RawPeer.header(reply));
         }
     }
@@ -209,6 +212,7 @@ class TransferEndpointTest {
         changed[CHUNK_BYTES + 100] ^= 1; // same size, one bit of the second chunk
         Files.write(Path.of(file.source()), changed);
 
+        warnings.clear();
         node.send(request("job-1", file.source(), 0, CHUNK_BYTES));
         assertEquals(crc32c(Arrays.copyOf(bytes, CHUNK_BYTES)),
                 ((Message.Chunk) RawPeer.header(node.receive(WAIT))).crc32c(), "the first chunk is as it was");
@@ -218,6 +222,10 @@ class TransferEndpointTest {
         assertEquals(1, reply.size(), "a refusal carries no data frame");
         assertEquals("changed on the server since the job was submitted (the chunk at offset 262144 differs)",
                 ((Message.Chunk) RawPeer.header(reply)).error());
+        LogRecord record = warnings.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(record, "the refusal is logged");
+        assertTrue(record.getMessage().startsWith("refused a chunk of '" + file.source() + "' for job job-1 to node"
+                + " 'web-1'"), "a granted file is logged by its path: " + record.getMessage());
     }
 
     @Test
@@ -246,7 +254,7 @@ class TransferEndpointTest {
     }
 
     @Test
-    void refusesAPathNoJobGrantsAndLogsNodeJobAndPath() throws Exception {
+    void refusesAFileNoJobGrantsAndLogsNodeJobAndWhatWasAskedFor() throws Exception {
         TransferFile granted = file("app.conf", "x".getBytes(StandardCharsets.UTF_8));
         grant(NODE, job("job-1", granted));
         warnings.clear();
@@ -259,8 +267,9 @@ class TransferEndpointTest {
         assertEquals("not a file of job job-1 on this node", chunk.error());
         LogRecord record = warnings.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertNotNull(record, "the refusal is logged");
-        assertEquals("refused a chunk of '/etc/shadow' for job job-1 to node 'web-1' at 127.0.0.1: " + chunk.error(),
-                record.getMessage());
+        // Only the handle crossed the wire: the server cannot tell which path it would have been.
+        assertEquals("refused a chunk of '" + handle("job-1", "/etc/shadow") + "' for job job-1 to node 'web-1' at"
+                + " 127.0.0.1: " + chunk.error(), record.getMessage());
     }
 
     @Test
@@ -279,7 +288,9 @@ class TransferEndpointTest {
         grant(NODE, job("job-1", file));
         grant("web-2", job("job-1", file));
 
-        node.send(new Message.ChunkRequest("web-2", "job-1", file.source(), 0, 1)
+        // web-2's handle for the file, as anyone on the wire could see it; the signature is web-1's own.
+        node.send(new Message.ChunkRequest("web-2", "job-1", ChunkCipher.handle(keys.get("web-2/job-1"),
+                file.source()), 0, 1)
                 .signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, keys.get(NODE + "/job-1"))));
 
         assertEquals("not signed with the transfer key of job job-1 for node 'web-2'", refusal(node.receive(WAIT)));
@@ -375,11 +386,19 @@ class TransferEndpointTest {
         keys.put(identity + "/" + job.jobId(), permissions.grant(identity, job).transferKey());
     }
 
-    /** A request of {@link #NODE}, signed as the node signs it: with the key its job's dispatch carried, if any. */
+    /**
+     * A request of {@link #NODE}, made as the node makes it: the file named by its handle, signed
+     * with the key its job's dispatch carried (a key of its own when there was none).
+     */
     private Message.ChunkRequest request(String jobId, String source, long offset, int length) {
         String key = keys.getOrDefault(NODE + "/" + jobId, ChunkCipher.newKey());
-        return new Message.ChunkRequest(NODE, jobId, source, offset, length)
-                .signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, key));
+        ChunkCipher cipher = ChunkCipher.of(ChunkCipher.AES_256_GCM, key);
+        return new Message.ChunkRequest(NODE, jobId, cipher.handle(source), offset, length).signed(cipher);
+    }
+
+    /** What {@link #NODE}'s requests and the chunks call this file of the job: its handle. */
+    private String handle(String jobId, String source) {
+        return ChunkCipher.handle(keys.get(NODE + "/" + jobId), source);
     }
 
     private byte[] open(List<byte[]> reply, String jobId) throws Exception {

@@ -86,6 +86,10 @@ class TransferPermissionsTest {
         assertNotEquals(first.transferKey(), otherNode.transferKey());
         assertNotEquals(first.transferKey(), otherJob.transferKey());
         assertEquals(job("j1", HOSTS), first.withTransferKey(null), "the job is otherwise unchanged");
+        TransferPermissions.Grant grant = keyed.find("a@1", "j1").orElseThrow();
+        assertEquals(HOSTS, grant.file(ChunkCipher.handle(first.transferKey(), "/etc/hosts")).orElseThrow(),
+                "a keyed grant finds its files by handle");
+        assertTrue(grant.file("/etc/hosts").isEmpty(), "not by path");
 
         keyed.revoke("a@1", "j1");
         assertNotEquals(first.transferKey(), keyed.grant("a@1", job("j1", HOSTS)).transferKey(),

@@ -79,6 +79,10 @@ public final class LocalCluster implements AutoCloseable {
         return jobPort;
     }
 
+    public int transferPort() {
+        return transferPort;
+    }
+
     /** Starts the server and waits until its CLI socket answers. */
     public void startServer(long timeoutMillis) {
         List<String> args = new ArrayList<>(List.of("server", "--bind-address", "127.0.0.1",
@@ -115,13 +119,14 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a client with its own cache path (another installation) and log file. */
     public Process startClient(String identity, Path cachePath, Path log, List<String> extraArgs) {
-        return startClient(identity, cachePath, log, jobPort, extraArgs);
+        return startClient(identity, cachePath, log, jobPort, transferPort, extraArgs);
     }
 
-    /** Starts a client that reaches the job port at another port (a test's proxy in between). */
-    public Process startClient(String identity, Path cachePath, Path log, int viaJobPort, List<String> extraArgs) {
+    /** Starts a client that reaches the job and transfer ports at other ports (a test's proxies in between). */
+    public Process startClient(String identity, Path cachePath, Path log, int viaJobPort, int viaTransferPort,
+                               List<String> extraArgs) {
         List<String> args = new ArrayList<>(List.of("client", "--server-address", "127.0.0.1",
-                "--job-port", Integer.toString(viaJobPort), "--transfer-port", Integer.toString(transferPort),
+                "--job-port", Integer.toString(viaJobPort), "--transfer-port", Integer.toString(viaTransferPort),
                 "--identity", identity, "--cache-path", cachePath.toString(),
                 "--heartbeat-interval", Double.toString(heartbeatSeconds)));
         args.addAll(extraArgs);

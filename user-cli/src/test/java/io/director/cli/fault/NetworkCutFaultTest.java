@@ -105,7 +105,8 @@ class NetworkCutFaultTest {
         cluster.local().startServer(DEADLINE_MILLIS);
         TcpProxy proxy = new TcpProxy(cluster.local().jobPort());
         cluster.local().startClient("direct", List.of());
-        cluster.local().startClient("cut", dir.resolve("nodes/cut"), dir.resolve("cut.log"), proxy.port(), List.of());
+        cluster.local().startClient("cut", dir.resolve("nodes/cut"), dir.resolve("cut.log"), proxy.port(),
+                cluster.local().transferPort(), List.of());
         cluster.local().awaitNodes(List.of("direct", "cut"), DEADLINE_MILLIS);
         return proxy;
     }
