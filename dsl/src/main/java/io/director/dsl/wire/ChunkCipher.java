@@ -68,10 +68,10 @@ public final class ChunkCipher {
     private final SecretKeySpec signingKey;
     private final SecretKeySpec sealingKey;
 
-    private ChunkCipher(String cipher, byte[] key) {
+    private ChunkCipher(String cipher, SecretKeySpec signingKey, SecretKeySpec sealingKey) {
         this.cipher = cipher;
-        this.signingKey = new SecretKeySpec(expand(key, SIGNING), "HmacSHA256");
-        this.sealingKey = new SecretKeySpec(expand(key, SEALING), AES_256_GCM.equals(cipher) ? "AES" : "ChaCha20");
+        this.signingKey = signingKey;
+        this.sealingKey = sealingKey;
     }
 
     /**
@@ -95,7 +95,28 @@ public final class ChunkCipher {
         if (bytes.length != KEY_BYTES) {
             throw new IllegalArgumentException("a transfer key is " + KEY_BYTES + " bytes in URL-safe base64");
         }
-        return new ChunkCipher(cipher, bytes);
+        return new ChunkCipher(cipher, new SecretKeySpec(expand(bytes, SIGNING), "HmacSHA256"),
+                new SecretKeySpec(expand(bytes, SEALING), algorithm(cipher)));
+    }
+
+    /**
+     * The same key with another of {@link #CIPHERS}, without deriving the subkeys again (the
+     * server keeps one per grant and seals every chunk of it this way; a provider may also keep
+     * what it made of the key, e.g. NSS its key object).
+     */
+    public ChunkCipher as(String other) {
+        if (cipher.equals(other)) {
+            return this;
+        }
+        if (!CIPHERS.contains(other)) {
+            throw new IllegalArgumentException("unknown cipher '" + other + "' (known: " + String.join(", ", CIPHERS)
+                    + ")");
+        }
+        return new ChunkCipher(other, signingKey, new SecretKeySpec(sealingKey.getEncoded(), algorithm(other)));
+    }
+
+    private static String algorithm(String cipher) {
+        return AES_256_GCM.equals(cipher) ? "AES" : "ChaCha20";
     }
 
     /** A new random transfer key, in URL-safe base64 without padding (43 characters). */

@@ -90,6 +90,23 @@ class ChunkCipherTest {
         assertNotEquals(handle, ChunkCipher.handle(ChunkCipher.newKey(), "/srv/secrets/db.password"));
     }
 
+    @ParameterizedTest
+    @FieldSource("CIPHERS")
+    void theSameKeyAsAnotherCipherIsThatCipherWithThatKey(String cipher) throws Exception {
+        String encoded = ChunkCipher.newKey();
+        byte[] bytes = random(3000);
+        String nonce = ChunkCipher.newNonce();
+        byte[] header = header(nonce);
+        for (String from : CIPHERS) {
+            ChunkCipher as = ChunkCipher.of(from, encoded).as(cipher);
+            assertEquals(cipher, as.cipher());
+            assertArrayEquals(bytes, open(ChunkCipher.of(cipher, encoded), nonce, header, as.seal(nonce, header, bytes)));
+            assertTrue(ChunkCipher.of(cipher, encoded).verify(REQUEST.signed(as)), "the same signing key");
+        }
+        assertEquals("unknown cipher 'RC4' (known: AES-256-GCM, ChaCha20-Poly1305)", assertThrows(
+                IllegalArgumentException.class, () -> ChunkCipher.of(cipher, encoded).as("RC4")).getMessage());
+    }
+
     @Test
     void aNewNonceAndANewKeyEachTime() {
         assertNotEquals(ChunkCipher.newNonce(), ChunkCipher.newNonce());

@@ -69,7 +69,7 @@ final class ChunkHandler {
         }
         ChunkCipher cipher = null;
         if (permissions.keyed()) {
-            cipher = ChunkCipher.of(request.cipher(), grant.get().key());
+            cipher = grant.get().cipher(request.cipher());
             if (!cipher.verify(request)) {
                 return refuse(request, "not signed with the transfer key of job " + request.jobId() + " for node '"
                         + request.node() + "'");

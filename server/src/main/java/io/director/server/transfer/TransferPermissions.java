@@ -25,7 +25,15 @@ public final class TransferPermissions {
      * plaintext). Files are found by what requests call them: their path, or with a key their
      * {@linkplain ChunkCipher#handle handle}.
      */
-    public record Grant(String key, Map<String, TransferFile> files) {
+    public record Grant(String key, Map<String, TransferFile> files, ChunkCipher cipher) {
+
+        /**
+         * The grant's key as the cipher a request asks for (null in plaintext): made once per
+         * grant and cipher, not per chunk.
+         */
+        public ChunkCipher cipher(String name) {
+            return cipher == null ? null : cipher.as(name);
+        }
 
         /** The file a request names ({@code source}: a path, or with a key a handle), as the job names it. */
         public Optional<TransferFile> file(String source) {
@@ -60,11 +68,12 @@ public final class TransferPermissions {
         Map<String, Grant> jobs = byNode.computeIfAbsent(identity, r -> new HashMap<>());
         Grant before = jobs.get(job.jobId());
         String key = !keyed ? null : before != null ? before.key() : ChunkCipher.newKey();
+        ChunkCipher cipher = key == null ? null : ChunkCipher.of(ChunkCipher.AES_256_GCM, key);
         Map<String, TransferFile> files = new HashMap<>();
         for (TransferFile file : job.files()) {
-            files.put(key == null ? file.source() : ChunkCipher.handle(key, file.source()), file);
+            files.put(cipher == null ? file.source() : cipher.handle(file.source()), file);
         }
-        jobs.put(job.jobId(), new Grant(key, Map.copyOf(files)));
+        jobs.put(job.jobId(), new Grant(key, Map.copyOf(files), cipher));
         return key == null ? job : job.withTransferKey(key);
     }
 
