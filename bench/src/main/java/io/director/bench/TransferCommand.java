@@ -53,8 +53,12 @@ final class TransferCommand implements Callable<Integer> {
     int nodes;
 
     @Option(names = "--repeats", paramLabel = "N", defaultValue = "3",
-            description = "Timed transfers per mode, after one untimed (default: ${DEFAULT-VALUE}).")
+            description = "Timed transfers per mode, after the untimed ones (default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--warm-up", paramLabel = "N", defaultValue = "1",
+            description = "Untimed transfers per mode first, to a fresh server (default: ${DEFAULT-VALUE}).")
+    int warmUp;
 
     @Option(names = "--encryption", paramLabel = "MODE", defaultValue = "both",
             description = "both (plaintext first), curve or none (default: ${DEFAULT-VALUE}).")
@@ -135,6 +139,7 @@ final class TransferCommand implements Callable<Integer> {
         settings.put("size_mib", sizeMib);
         settings.put("nodes", nodes);
         settings.put("repeats", repeats);
+        settings.put("warm_up", warmUp);
         settings.put("encryption", encryption.name());
         settings.put("destination", destination == null ? "temporary directory" : destination.toString());
         settings.put("heartbeat_seconds", heartbeatSeconds);
@@ -158,8 +163,10 @@ final class TransferCommand implements Callable<Integer> {
         long verified = 0;
         long self = ProcessHandle.current().pid();
         try (BenchCluster cluster = BenchCluster.start(nodes, heartbeatSeconds, encrypted)) {
-            // Untimed: the first transfer loads and compiles what the others reuse.
-            transfer(cluster, source, sha256, bytes, destinations.resolve(security + "-warmup"));
+            // Untimed: the first transfers load and compile what the others reuse.
+            for (int i = 0; i < warmUp; i++) {
+                transfer(cluster, source, sha256, bytes, destinations.resolve(security + "-warmup-" + i));
+            }
             for (int i = 0; i < repeats; i++) {
                 Path floorDir = Files.createDirectories(destinations.resolve(security + "-floor-" + i));
                 double cpu = ProcessFigures.cpuSeconds(self);

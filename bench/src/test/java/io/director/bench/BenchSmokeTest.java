@@ -129,11 +129,12 @@ class BenchSmokeTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void transferCopiesTheFileToEveryNodeAndMeasuresTheCopyFloor() throws Exception {
         Path output = dir.resolve("transfer.json");
-        Run run = run("transfer", "--size-mib", "4", "--nodes", "2", "--repeats", "2", "--heartbeat", "1",
-                "--timeout", "120", "--output", output.toString());
+        Run run = run("transfer", "--size-mib", "4", "--nodes", "2", "--repeats", "2", "--warm-up", "2",
+                "--heartbeat", "1", "--timeout", "120", "--output", output.toString());
 
         assertEquals(0, run.exitCode, run.out);
         JsonNode document = WireCodec.mapper().readTree(output.toFile());
+        assertEquals(2, document.path("settings").path("warm_up").asInt(), document.toString());
         JsonNode runs = document.path("runs");
         assertEquals(2, runs.size());
         assertEquals("none", runs.get(0).path("security").asText());

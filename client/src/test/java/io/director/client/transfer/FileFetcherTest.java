@@ -359,7 +359,7 @@ class FileFetcherTest {
                     String nonce = ChunkCipher.newNonce();
                     byte[] header = WireCodec.encode(new Message.Chunk(request.jobId(), request.source(), offset,
                             request.length(), crc32c, null, nonce));
-                    byte[] sealed = cipher.seal(nonce, header, data);
+                    byte[] sealed = cipher.seal(nonce, header, ByteBuffer.wrap(data));
                     sealed[0] ^= (byte) damage.applyAsLong(offset);
                     router.send(header, ZMQ.SNDMORE);
                     router.send(sealed, 0);

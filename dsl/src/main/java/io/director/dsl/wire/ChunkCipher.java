@@ -195,17 +195,20 @@ public final class ChunkCipher {
     }
 
     /**
-     * Seals a chunk's bytes.
+     * Seals a chunk's bytes: those {@code plaintext} has remaining (read; a direct buffer is read
+     * in place by a native provider).
      *
      * @param nonce  the header's {@code nonce}, new for each chunk ({@link #newNonce()})
      * @param header the chunk's header exactly as sent: authenticated with the bytes
      * @return the bytes encrypted, followed by the {@link #TAG_BYTES}-byte tag
      */
-    public byte[] seal(String nonce, byte[] header, byte[] plaintext) {
+    public byte[] seal(String nonce, byte[] header, ByteBuffer plaintext) {
         try {
             Cipher c = init(Cipher.ENCRYPT_MODE, nonce);
             c.updateAAD(header);
-            return c.doFinal(plaintext);
+            byte[] sealed = new byte[plaintext.remaining() + TAG_BYTES];
+            int written = c.doFinal(plaintext, ByteBuffer.wrap(sealed));
+            return written == sealed.length ? sealed : java.util.Arrays.copyOf(sealed, written);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal a chunk with " + cipher + ": " + e.getMessage(), e);
         }

@@ -37,7 +37,7 @@ class ChunkCipherTest {
         String nonce = ChunkCipher.newNonce();
         byte[] header = header(nonce);
 
-        byte[] sealed = key.seal(nonce, header, bytes);
+        byte[] sealed = key.seal(nonce, header, ByteBuffer.wrap(bytes));
 
         assertEquals(bytes.length + ChunkCipher.TAG_BYTES, sealed.length);
         assertFalse(Arrays.equals(bytes, Arrays.copyOf(sealed, bytes.length)), "the bytes are encrypted");
@@ -60,7 +60,7 @@ class ChunkCipherTest {
         byte[] bytes = random(5000);
         String nonce = ChunkCipher.newNonce();
         byte[] header = header(nonce);
-        byte[] sealed = key.seal(nonce, header, bytes);
+        byte[] sealed = key.seal(nonce, header, ByteBuffer.wrap(bytes));
 
         byte[] flipped = sealed.clone();
         flipped[1234] ^= 1;
@@ -100,7 +100,8 @@ class ChunkCipherTest {
         for (String from : CIPHERS) {
             ChunkCipher as = ChunkCipher.of(from, encoded).as(cipher);
             assertEquals(cipher, as.cipher());
-            assertArrayEquals(bytes, open(ChunkCipher.of(cipher, encoded), nonce, header, as.seal(nonce, header, bytes)));
+            byte[] sealed = as.seal(nonce, header, ByteBuffer.wrap(bytes));
+            assertArrayEquals(bytes, open(ChunkCipher.of(cipher, encoded), nonce, header, sealed));
             assertTrue(ChunkCipher.of(cipher, encoded).verify(REQUEST.signed(as)), "the same signing key");
         }
         assertEquals("unknown cipher 'RC4' (known: AES-256-GCM, ChaCha20-Poly1305)", assertThrows(

@@ -41,6 +41,8 @@ final class ChunkHandler {
 
     private final TransferPermissions permissions;
     private final ChunkChecksums checksums;
+    /** Where chunks to be sealed are read: one, as only the endpoint's thread uses the handler. */
+    private ByteBuffer sealing;
 
     ChunkHandler(TransferPermissions permissions, ChunkChecksums checksums) {
         this.permissions = permissions;
@@ -88,10 +90,12 @@ final class ChunkHandler {
                     file.source());
         }
         int length = request.length();
-        byte[] data = new byte[length];
+        // In the clear the bytes are sent as read, so each chunk needs an array of its own; sealed,
+        // they are read outside the heap into one buffer, which the cipher reads directly.
+        byte[] data = cipher == null ? new byte[length] : null;
+        ByteBuffer buffer = cipher == null ? ByteBuffer.wrap(data) : sealingBuffer().clear().limit(length);
         OptionalLong recorded;
         try (FileChannel channel = FileChannel.open(Path.of(file.source()), StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.wrap(data);
             while (buffer.hasRemaining()) {
                 if (channel.read(buffer, request.offset() + buffer.position()) < 0) {
                     return refuse(request, "changed on the server: shorter than when the job was submitted",
@@ -106,7 +110,8 @@ final class ChunkHandler {
         if (recorded.isEmpty()) {
             return refuse(request, CHANGED + " (its SHA-256 differs)", file.source());
         }
-        long crc32c = TransferChunks.crc32c(ByteBuffer.wrap(data));
+        buffer.flip();
+        long crc32c = TransferChunks.crc32c(buffer.duplicate());
         if (crc32c != recorded.getAsLong()) {
             return refuse(request, CHANGED + " (the chunk at offset " + request.offset() + " differs)", file.source());
         }
@@ -119,7 +124,14 @@ final class ChunkHandler {
         Message.Chunk header = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c,
                 null, nonce);
         byte[] encoded = WireCodec.encode(header);
-        return new Reply(header, encoded, cipher.seal(nonce, encoded, data), file.source());
+        return new Reply(header, encoded, cipher.seal(nonce, encoded, buffer), file.source());
+    }
+
+    private ByteBuffer sealingBuffer() {
+        if (sealing == null) {
+            sealing = ByteBuffer.allocateDirect(TransferChunks.CHUNK_BYTES);
+        }
+        return sealing;
     }
 
     static Reply refuse(Message.ChunkRequest request, String reason) {
