@@ -34,6 +34,7 @@ import io.director.dsl.wire.Message;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,6 +51,8 @@ import java.util.logging.Logger;
 public final class DirectorClient implements AutoCloseable, LinkListener {
 
     private static final Logger LOG = Logger.getLogger(DirectorClient.class.getName());
+    /** Set by the launcher to where this run records its class-data archive at exit. */
+    static final String PENDING_ARCHIVE_PROPERTY = "director.cds.pending";
 
     private final ClientConfig config;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -163,6 +166,28 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
         }
         for (JobResult result : cache.unacknowledged()) {
             link.send(new Message.Result(result));
+        }
+        markArchiveWorthKeeping();
+    }
+
+    /**
+     * Tells the launcher that the class-data archive this run records at its exit is worth
+     * keeping: it got as far as enrolling, so the archive holds the classes of a running node. An
+     * archive of a run that failed earlier (no server key, no server) misses them, and the client
+     * would load them from the jar at every start after, about 1.5 MiB more resident.
+     */
+    private static void markArchiveWorthKeeping() {
+        String pending = System.getProperty(PENDING_ARCHIVE_PROPERTY);
+        if (pending == null || pending.isEmpty()) {
+            return;
+        }
+        Path marker = Path.of(pending + ".enrolled");
+        try {
+            Files.createFile(marker);
+        } catch (FileAlreadyExistsException e) {
+            // enrolled before, on another connection
+        } catch (IOException | RuntimeException e) {
+            LOG.fine(() -> "cannot write " + marker + ": " + e.getMessage());
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -118,11 +120,23 @@ class DistributionEndToEndTest {
                 labels:
                   role: web
                 """.formatted(jobPort, transferPort, dir.resolve("cache"), sharedKey));
+        // A client that fails before it enrols (no server key) records a class-data archive at its
+        // exit, which the launcher must not put in place: it misses the classes of a running node.
+        Path lib = unpacked.resolve("lib");
+        Run failed = run(List.of(director, "client", "--server-address", "127.0.0.1", "--job-port",
+                Integer.toString(jobPort), "--cache-path", dir.resolve("cache-failed").toString()), Map.of());
+        assertNotEquals(0, failed.exitCode(), failed.output());
+        assertEquals(1, clientArchives(lib, ".pending").size(), "the failed run recorded one: " + clientArchives(lib, ""));
+        assertEquals(List.of(), clientArchives(lib, ".enrolled"), "but did not mark it worth keeping");
+
         Process client = start(List.of(director, "client", "--config-file", config.toString()), Map.of(),
                 dir.resolve("client.log"));
 
         JsonNode node = awaitNode(director, socket, "dist-node", client);
         assertEquals("web", node.path("labels").path("role").asText(), node.toString());
+        assertFalse(Files.exists(lib.resolve("director-client.jsa")), "no archive from the failed run");
+        assertFalse(commandLine(client).contains("-XX:SharedArchiveFile="), commandLine(client));
+        assertEquals(1, clientArchives(lib, ".enrolled").size(), "the enrolled run marks its archive");
 
         Run job = run(List.of(director, "exec", "--socket-path", socket.toString(), "--verb", "RUN", "--wait",
                 "--wait-timeout", "60", "--json", "echo hello from {{ node.identity }}"), Map.of());
@@ -180,7 +194,20 @@ class DistributionEndToEndTest {
         assertEquals(0, script.exitCode(), script.output());
         assertEquals(0, run(List.of("sh", "-n", units.resolve("director_server").toString()), Map.of()).exitCode());
 
-        for (Process process : List.of(client, server)) {
+        // Stopped, the enrolled run writes its archive; the next start maps it and the failed run's goes.
+        client.destroy();
+        assertTrue(client.waitFor(5, TimeUnit.SECONDS), "stops within 5 s of SIGTERM");
+        assertEquals(2, clientArchives(lib, ".pending").size(), clientArchives(lib, "").toString());
+        Process again = start(List.of(director, "client", "--config-file", config.toString()), Map.of(),
+                dir.resolve("client.log"));
+        awaitNode(director, socket, "dist-node", again);
+        assertTrue(Files.isRegularFile(lib.resolve("director-client.jsa")), clientArchives(lib, "").toString());
+        assertTrue(commandLine(again).contains("-XX:SharedArchiveFile=" + home.resolve("lib/director-client.jsa")),
+                commandLine(again));
+        assertEquals(List.of(), clientArchives(lib, ".pending"), "the others are deleted");
+        assertEquals(List.of(), clientArchives(lib, ".enrolled"));
+
+        for (Process process : List.of(again, server)) {
             process.destroy();
             assertTrue(process.waitFor(5, TimeUnit.SECONDS), "stops within 5 s of SIGTERM");
         }
@@ -231,6 +258,20 @@ class DistributionEndToEndTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** The client's recorded class-data archives (and their markers) in {@code lib} whose names end so. */
+    private static List<String> clientArchives(Path lib, String ending) throws IOException {
+        try (var files = Files.list(lib)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.startsWith("director-client.jsa.") && name.endsWith(ending))
+                    .sorted().toList();
+        }
+    }
+
+    /** The process's command line (the launcher execs java, so the JVM's). */
+    private static String commandLine(Process process) {
+        return process.info().arguments().map(args -> String.join(" ", args)).orElse("");
     }
 
     private static long residentKib(long pid) throws IOException {
