@@ -204,8 +204,13 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
 
     @Override
     public void onJobs(List<Job> jobs) {
-        files.noteKeys(jobs);
-        runner.offer(jobs);
+        List<NodeCache.Arrival> arrivals = runner.offer(jobs);
+        for (int i = 0; i < jobs.size(); i++) {
+            if (arrivals.get(i) == NodeCache.Arrival.PENDING) {
+                // Sent again, by a server that may have restarted since: its files come with this key now.
+                files.noteKey(jobs.get(i));
+            }
+        }
     }
 
     @Override

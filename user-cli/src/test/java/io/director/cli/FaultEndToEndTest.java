@@ -135,6 +135,37 @@ class FaultEndToEndTest {
     }
 
     @Test
+    void aFileJobQueuedWhenTheServerRestartsIsFetchedWithTheKeyTheRestartedServerSends() throws Exception {
+        cluster(List.of(), "n1"); // encrypted: chunks are sealed with a key per node and job
+        Path source = Files.writeString(dir.resolve("app.conf"), "listen 80\n".repeat(50_000));
+        Path target = dir.resolve("placed");
+        Path go = dir.resolve("go");
+        // The first job holds the node's main queue until the test says; the ADD waits behind it.
+        String holder = submit("RUN", "--target", "n1", "while [ ! -e " + go + " ]; do sleep 0.1; done");
+        awaitJob(holder, j -> nodeState(j, "n1").equals("processing"));
+        String add = submit("ADD", "--target", "n1", source + " " + target + "/");
+
+        Path serverLog = dir.resolve("server.log");
+        long hellos = hellos(serverLog, "n1");
+        cluster.killServer();
+        cluster.startServer(DEADLINE_MILLIS);
+        // The node says hello to the restarted server, which answers by sending the unfinished
+        // jobs again: the ADD now with a key of its own. Only then may the ADD start.
+        long deadline = System.currentTimeMillis() + DEADLINE_MILLIS;
+        while (hellos(serverLog, "n1") == hellos) {
+            assertTrue(System.currentTimeMillis() < deadline, "n1 never said hello to the restarted server");
+            Thread.sleep(100);
+        }
+        Thread.sleep(500); // the resend follows the hello on the server's loop; give it the time to arrive
+        Files.createFile(go);
+
+        JsonNode done = awaitJob(add, j -> List.of("success", "failed", "skipped", "cancelled")
+                .contains(nodeState(j, "n1")));
+        assertEquals("success", nodeState(done, "n1"), done.toString());
+        assertEquals(Files.readString(source), Files.readString(target.resolve("app.conf")));
+    }
+
+    @Test
     void clientKilledForGoodFailsItsJobAsUnreachableWithoutHoldingUpOthers() throws Exception {
         cluster(List.of(), "n1", "n2");
         String id = submit("RUN", "--target", "n2", "sleep 20");
@@ -248,6 +279,13 @@ class FaultEndToEndTest {
         }
         CliRun.Result after = cli("exec", "--verb", "RUN", "--wait", "--target", "web", "true");
         assertEquals(0, after.exitCode(), after.toString());
+    }
+
+    /** How many hellos of {@code node} the server logged (it logs each as enrolled or connected). */
+    private static long hellos(Path log, String node) throws java.io.IOException {
+        return Files.readAllLines(log).stream()
+                .filter(line -> line.contains("node " + node + " enrolled (") || line.contains("node " + node + " connected ("))
+                .count();
     }
 
     private static void awaitLog(Path log, String text) throws Exception {

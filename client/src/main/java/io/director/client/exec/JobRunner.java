@@ -96,8 +96,11 @@ public final class JobRunner {
     /**
      * Jobs arrived from the server (link thread), recorded together. A repeat is not run again:
      * if its result is still unacknowledged it is sent again, otherwise it is ignored.
+     *
+     * @return where each job stood, in order (a repeat of a job waiting or running here is
+     *         {@code PENDING})
      */
-    public void offer(List<Job> jobs) {
+    public List<NodeCache.Arrival> offer(List<Job> jobs) {
         List<NodeCache.Arrival> arrivals = cache.receiveAll(jobs, System.currentTimeMillis());
         for (int i = 0; i < jobs.size(); i++) {
             Job job = jobs.get(i);
@@ -112,6 +115,7 @@ public final class JobRunner {
                 }
             }
         }
+        return arrivals;
     }
 
     private void enqueue(Job job) {

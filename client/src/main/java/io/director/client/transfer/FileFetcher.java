@@ -22,7 +22,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +66,7 @@ public final class FileFetcher implements AutoCloseable {
      * this port still ran CURVE).
      */
     public static final int WINDOW = 4;
-    /** Keys remembered from dispatches, at most: a key is only needed until its job has run. */
+    /** Keys of jobs sent again remembered, at most: a key is only needed until its job has run. */
     private static final int REMEMBERED_KEYS = 4096;
     private static final Logger LOG = Logger.getLogger(FileFetcher.class.getName());
     /** As on the job port: shorter ones are risky under CURVE reconnect bursts. */
@@ -82,8 +81,8 @@ public final class FileFetcher implements AutoCloseable {
     private final ChunkBuffers buffers = new ChunkBuffers(TransferChunks.CHUNK_BYTES + ChunkCipher.TAG_BYTES,
             WINDOW + 1);
     /**
-     * The newest transfer key of each job, from its latest dispatch: a server that restarted
-     * resends a job with a new key, which a job already queued here must use.
+     * The newest transfer key of each job sent again while already here: a server that restarted
+     * resends a job with a new key, which the job queued here must use.
      */
     private final Map<String, String> latestKeys = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -117,15 +116,13 @@ public final class FileFetcher implements AutoCloseable {
     }
 
     /**
-     * Notes the transfer keys of jobs as they arrive (every dispatch, a job already held
-     * included): the newest is the one the server serves that job with.
+     * Notes the transfer key of a job sent again while it waits or runs here: the newest is the
+     * one the server serves that job with (a restarted server grants anew, with a new key).
      */
-    public void noteKeys(List<Job> jobs) {
-        synchronized (latestKeys) {
-            for (Job job : jobs) {
-                if (job.transferKey() != null) {
-                    latestKeys.put(job.jobId(), job.transferKey());
-                }
+    public void noteKey(Job job) {
+        if (job.transferKey() != null) {
+            synchronized (latestKeys) {
+                latestKeys.put(job.jobId(), job.transferKey());
             }
         }
     }

@@ -215,7 +215,7 @@ class FileFetcherTest {
         assertEquals("the server refused '" + file + "': not a file of job " + queued.jobId() + " on this node",
                 stale.getMessage());
 
-        transfer.fetcher().noteKeys(List.of(resent));
+        transfer.fetcher().noteKey(resent);
         transfer.fetcher().fetchTo(queued, transfer.only(queued), target.resolve("app.conf"), generous());
 
         assertEquals("listen 80\n", Files.readString(target.resolve("app.conf")));
