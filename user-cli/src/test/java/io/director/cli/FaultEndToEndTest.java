@@ -284,7 +284,8 @@ class FaultEndToEndTest {
     /** How many hellos of {@code node} the server logged (it logs each as enrolled or connected). */
     private static long hellos(Path log, String node) throws java.io.IOException {
         return Files.readAllLines(log).stream()
-                .filter(line -> line.contains("node " + node + " enrolled (") || line.contains("node " + node + " connected ("))
+                .filter(line -> line.contains("node " + node + " enrolled (")
+                        || line.contains("node " + node + " connected ("))
                 .count();
     }
 

@@ -171,9 +171,10 @@ public final class TransferEndpoint implements AutoCloseable {
         if (message instanceof Message.ChunkRequest request) {
             ChunkHandler.Reply reply = chunks.handle(request);
             if (reply.refused()) {
+                String to = request.node() == null ? routingId
+                        : "node '" + Limits.reason(request.node()) + "' at " + routingId;
                 LOG.warning(() -> "refused a chunk of '" + Limits.reason(reply.path()) + "' for job "
-                        + Limits.reason(request.jobId()) + " to " + (request.node() == null ? ""
-                        : "node '" + Limits.reason(request.node()) + "' at ") + routingId + ": " + reply.header().error());
+                        + Limits.reason(request.jobId()) + " to " + to + ": " + reply.header().error());
             }
             send(router, routing, routingId, reply.encodedHeader(), reply.data());
         } else if (message instanceof Message.Error error) {
