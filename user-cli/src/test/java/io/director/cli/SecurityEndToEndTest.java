@@ -198,6 +198,31 @@ class SecurityEndToEndTest {
         assertTrue(contains(plain, marker), "control: without encryption the proxy reads the file");
     }
 
+    @Test
+    void aNodeWithoutNativeAesFetchesFilesSealedWithChaCha20Poly1305() throws Exception {
+        // The node's Java as if it had no NSS: it asks for the JDK's own ChaCha20-Poly1305.
+        List<String> launcher = List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Ddirector.transfer.native=false", "-cp", System.getProperty("java.class.path"),
+                "io.director.cli.Main");
+        LocalCluster cluster = new LocalCluster(dir.resolve("chacha"), 1, List.of(), launcher);
+        clusters.add(cluster);
+        cluster.startServer(DEADLINE_MILLIS);
+        cluster.startClient("n1", List.of());
+        cluster.awaitNodes(List.of("n1"), DEADLINE_MILLIS);
+        byte[] bytes = new byte[700_000]; // three chunks
+        new java.util.Random(7).nextBytes(bytes);
+        Path source = Files.write(dir.resolve("image.bin"), bytes);
+        Path target = cluster.dir().resolve("placed");
+
+        CliRun.Result job = cli(cluster, "exec", "--verb", "ADD", "--target", "n1", "--wait", "--json",
+                source + " " + target + "/");
+
+        assertEquals(0, job.exitCode(), job.toString());
+        assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(target.resolve("image.bin")));
+        String log = read(cluster.dir().resolve("n1.log"));
+        assertTrue(log.contains("sealed file chunks are opened with ChaCha20-Poly1305 (the JDK's own)"), log);
+    }
+
     /** Runs one ADD job on a node that reaches the transfer port through a recording proxy; checks the copy. */
     private byte[] captureTransfer(LocalCluster cluster, List<String> clientArgs, Path source) throws Exception {
         try (RecordingProxy proxy = new RecordingProxy(cluster.transferPort())) {

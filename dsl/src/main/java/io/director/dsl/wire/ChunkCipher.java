@@ -141,7 +141,7 @@ public final class ChunkCipher {
     /** Which implementation seals and opens with {@code cipher} in this JVM, for logs. */
     public static String implementation(String cipher) {
         return AES_256_GCM.equals(cipher) && Native.PROVIDER.isPresent()
-                ? Native.PROVIDER.get().getName() : "the JDK's own (" + cipher + ")";
+                ? Native.PROVIDER.get().getName() : "the JDK's own";
     }
 
     public String cipher() {
