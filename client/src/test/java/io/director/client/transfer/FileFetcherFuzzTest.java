@@ -3,6 +3,8 @@ package io.director.client.transfer;
 import io.director.client.link.LinkSecurity;
 import io.director.dsl.verb.Fingerprint;
 import io.director.dsl.verb.JobDefinition;
+import io.director.dsl.wire.ChunkCipher;
+import io.director.dsl.wire.CurveKeys;
 import io.director.dsl.wire.Job;
 import io.director.dsl.wire.Message;
 import io.director.dsl.wire.ProtocolException;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -50,9 +53,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Fuzz property of what {@link FileFetcher} reads from the transfer port: a fake server answers
  * each chunk request as the try says (right, refused, without its bytes, with a wrong length,
  * wrong bytes, a wrong CRC32C, late, for another job, of another type, malformed, with extra
- * frames, twice, or not at all). A fetch gives the file's exact bytes when every answer it needed was right (or
- * right after noise it must skip), and otherwise a {@link TransferException} with a one-line
- * message, leaving no temporary file; within its deadline and a margin, never another exception.
+ * frames, twice, or not at all), in the clear or, for half the tries, as an encrypted cluster's
+ * server: sealed with the job's key, the wrong bytes then changed after sealing. A fetch gives the
+ * file's exact bytes when every answer it needed was right (or right after noise it must skip),
+ * and otherwise a {@link TransferException} with a one-line message, leaving no temporary file;
+ * within its deadline and a margin, never another exception.
  */
 class FileFetcherFuzzTest {
 
@@ -76,8 +81,11 @@ class FileFetcherFuzzTest {
         }
     }
 
-    /** What the server does for one try's job: its file's bytes, and answers by request, in turn. */
-    record Plan(byte[] content, List<Answer> answers, String text) {
+    /**
+     * What the server does for one try's job: its file's bytes, and answers by request, in turn;
+     * with a key, as an encrypted cluster's server: the requests signed, the chunks sealed.
+     */
+    record Plan(byte[] content, List<Answer> answers, String text, String key) {
     }
 
     private static final Map<String, Plan> PLANS = new ConcurrentHashMap<>();
@@ -93,6 +101,8 @@ class FileFetcherFuzzTest {
     private static volatile boolean running;
     private static int port;
     private static FileFetcher fetcher;
+    /** An encrypted cluster's node, for the plans with a key. */
+    private static FileFetcher sealedFetcher;
     private static Path dir;
 
     @BeforeContainer
@@ -107,11 +117,14 @@ class FileFetcherFuzzTest {
         server = new Thread(() -> serve(router), "fake-transfer-port");
         server.start();
         fetcher = new FileFetcher("127.0.0.1", port, NODE, LinkSecurity.plaintext(), 1000);
+        sealedFetcher = new FileFetcher("127.0.0.1", port, NODE, LinkSecurity.curve(CurveKeys.generate(),
+                CurveKeys.generate().publicKey()), 1000);
     }
 
     @AfterContainer
     static void stop() throws IOException, InterruptedException {
         fetcher.close();
+        sealedFetcher.close();
         running = false;
         server.join();
         context.close();
@@ -131,8 +144,8 @@ class FileFetcherFuzzTest {
 
     @Example
     void aSilentServerIsATimeoutAndTheNextFetchStillWorks() {
-        assertEquals("refused", fetchAndCheck(new Plan(new byte[10], List.of(Answer.SILENCE), ""), Duration.ofMillis(300)));
-        assertEquals("arrived", fetchAndCheck(new Plan(new byte[10], List.of(Answer.RIGHT), ""), DEADLINE));
+        assertEquals("refused", fetchAndCheck(new Plan(new byte[10], List.of(Answer.SILENCE), "", null), Duration.ofMillis(300)));
+        assertEquals("arrived", fetchAndCheck(new Plan(new byte[10], List.of(Answer.RIGHT), "", null), DEADLINE));
     }
 
     // Found by this property: the server's words went into the message, line breaks and all.
@@ -140,9 +153,9 @@ class FileFetcherFuzzTest {
     void aRefusalOrErrorFromTheServerIsOneLine() throws Exception {
         for (Answer answer : List.of(Answer.REFUSED, Answer.ERROR_MESSAGE)) {
             String jobId = "job-" + JOBS.incrementAndGet();
-            PLANS.put(jobId, new Plan(new byte[3], List.of(answer), "line one\nline two"));
+            PLANS.put(jobId, new Plan(new byte[3], List.of(answer), "line one\nline two", null));
             TransferException e = org.junit.jupiter.api.Assertions.assertThrows(TransferException.class,
-                    () -> fetcher.fetch(job(jobId), new TransferFile("/srv/a", 3, sha256(new byte[3]), 0640), dir,
+                    () -> fetcher.fetch(job(jobId, null), new TransferFile("/srv/a", 3, sha256(new byte[3]), 0640), dir,
                             Deadline.after(DEADLINE)));
             assertTrue(e.getMessage().endsWith("'/srv/a': line one\\nline two"), e.getMessage());
         }
@@ -161,7 +174,8 @@ class FileFetcherFuzzTest {
         }
         boolean expected = shouldArrive;
         String outcome = assertTimeoutPreemptively(deadline.plus(MARGIN), () -> {
-            try (StagedFile staged = fetcher.fetch(job(jobId), file, dir, Deadline.after(deadline))) {
+            FileFetcher node = plan.key() == null ? fetcher : sealedFetcher;
+            try (StagedFile staged = node.fetch(job(jobId, plan.key()), file, dir, Deadline.after(deadline))) {
                 assertTrue(expected, "a fetch that should have failed gave a file");
                 assertArrayEquals(plan.content(), Files.readAllBytes(staged.path()));
                 return "arrived";
@@ -206,7 +220,8 @@ class FileFetcherFuzzTest {
         // what a refusal or an error says: anything a server may send
         Arbitrary<String> text = Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(40),
                 Arbitraries.of("line one\nline two", "\u001b[31mred", "x".repeat(5000), ""));
-        return Combinators.combine(content, answer.list().ofMinSize(1).ofMaxSize(4), text).as(Plan::new);
+        Arbitrary<String> key = Arbitraries.of(false, true).map(sealed -> sealed ? ChunkCipher.newKey() : null);
+        return Combinators.combine(content, answer.list().ofMinSize(1).ofMaxSize(4), text, key).as(Plan::new);
     }
 
     // ---------------------------------------------------------------- the fake transfer port
@@ -246,49 +261,78 @@ class FileFetcherFuzzTest {
         long crc32c = TransferChunks.crc32c(ByteBuffer.wrap(data));
         Message.Chunk right = new Message.Chunk(request.jobId(), request.source(), request.offset(), length, crc32c,
                 null);
+        if (plan.key() != null && !ChunkCipher.of(request.cipher(), plan.key()).verify(request)) {
+            send(router, routing, WireCodec.encode(Message.Chunk.refused(request.jobId(), request.source(),
+                    request.offset(), "not signed with the job's key")));
+            return;
+        }
+        UnaryOperator<byte[]> asSent = bytes -> bytes;
         switch (answer) {
-            case RIGHT -> send(router, routing, WireCodec.encode(right), data);
+            case RIGHT -> chunk(router, routing, request, plan, right, data, asSent);
             case LATE_NOISE_FIRST -> {
-                send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(), request.source(),
-                        request.offset() + 7, length, crc32c, null)), data);
-                send(router, routing, WireCodec.encode(right), data);
+                chunk(router, routing, request, plan, new Message.Chunk(request.jobId(), request.source(),
+                        request.offset() + 7, length, crc32c, null), data, asSent);
+                chunk(router, routing, request, plan, right, data, asSent);
             }
             case OTHER_JOB_FIRST -> {
                 send(router, routing, WireCodec.encode(Message.Chunk.refused("job-0", request.source(),
                         request.offset(), plan.text())));
-                send(router, routing, WireCodec.encode(right), data);
+                chunk(router, routing, request, plan, right, data, asSent);
             }
             case TWICE -> {
-                send(router, routing, WireCodec.encode(right), data);
-                send(router, routing, WireCodec.encode(right), data);
+                chunk(router, routing, request, plan, right, data, asSent);
+                chunk(router, routing, request, plan, right, data, asSent);
             }
             case REFUSED -> send(router, routing, WireCodec.encode(Message.Chunk.refused(request.jobId(),
                     request.source(), request.offset(), plan.text())));
             case NO_BYTES -> send(router, routing, WireCodec.encode(right));
-            case WRONG_LENGTH -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(),
-                    request.source(), request.offset(), length + 1, crc32c, null)), data);
-            case SHORT_BYTES -> send(router, routing, WireCodec.encode(right), Arrays.copyOf(data, Math.max(0, length - 1)));
-            case WRONG_BYTES -> {
-                byte[] wrong = data.clone();
-                if (wrong.length > 0) {
-                    wrong[wrong.length / 2] ^= 1;
-                } else {
-                    wrong = new byte[] {1};
+            case WRONG_LENGTH -> chunk(router, routing, request, plan, new Message.Chunk(request.jobId(),
+                    request.source(), request.offset(), length + 1, crc32c, null), data, asSent);
+            case SHORT_BYTES -> chunk(router, routing, request, plan, right, data,
+                    bytes -> Arrays.copyOf(bytes, Math.max(0, bytes.length - 1)));
+            case WRONG_BYTES -> chunk(router, routing, request, plan, right, data, bytes -> {
+                if (bytes.length == 0) {
+                    return new byte[] {1};
                 }
-                send(router, routing, WireCodec.encode(right), wrong);
-            }
-            case WRONG_CRC -> send(router, routing, WireCodec.encode(new Message.Chunk(request.jobId(),
-                    request.source(), request.offset(), length, crc32c ^ 1, null)), data);
+                byte[] wrong = bytes.clone();
+                wrong[wrong.length / 2] ^= 1;
+                return wrong;
+            });
+            case WRONG_CRC -> chunk(router, routing, request, plan, new Message.Chunk(request.jobId(),
+                    request.source(), request.offset(), length, crc32c ^ 1, null), data, asSent);
             case OTHER_TYPE -> send(router, routing, WireCodec.encode(new Message.HeartbeatAck(1)));
             case ERROR_MESSAGE -> send(router, routing, WireCodec.encode(new Message.Error(plan.text())));
             case MALFORMED -> {
                 byte[] header = WireCodec.encode(right);
                 send(router, routing, Arrays.copyOf(header, header.length / 2), data);
             }
-            case EXTRA_FRAME -> send(router, routing, WireCodec.encode(right), data, plan.text().getBytes(StandardCharsets.UTF_8));
+            case EXTRA_FRAME -> chunk(router, routing, request, plan, right, data, asSent,
+                    plan.text().getBytes(StandardCharsets.UTF_8));
             case SILENCE -> {
             }
         }
+    }
+
+    /**
+     * Sends a chunk as the server would, its bytes in the clear or, with the plan's key, sealed
+     * (the header then with a nonce); {@code asSent} then changes the bytes on their way.
+     */
+    private static void chunk(ZMQ.Socket router, byte[] routing, Message.ChunkRequest request, Plan plan,
+                              Message.Chunk header, byte[] data, UnaryOperator<byte[]> asSent, byte[]... extra) {
+        byte[] encoded;
+        byte[] bytes;
+        if (plan.key() == null) {
+            encoded = WireCodec.encode(header);
+            bytes = data;
+        } else {
+            String nonce = ChunkCipher.newNonce();
+            encoded = WireCodec.encode(new Message.Chunk(header.jobId(), header.source(), header.offset(),
+                    header.length(), header.crc32c(), null, nonce));
+            bytes = ChunkCipher.of(request.cipher(), plan.key()).seal(nonce, encoded, ByteBuffer.wrap(data));
+        }
+        List<byte[]> frames = new java.util.ArrayList<>(List.of(encoded, asSent.apply(bytes)));
+        frames.addAll(List.of(extra));
+        send(router, routing, frames.toArray(byte[][]::new));
     }
 
     private static void send(ZMQ.Socket router, byte[] routing, byte[]... frames) {
@@ -306,9 +350,10 @@ class FileFetcherFuzzTest {
         }
     }
 
-    /** A job of a plaintext cluster, as the node receives it: no transfer key. */
-    private static Job job(String jobId) {
+    /** A job as the node receives it: with a transfer key in an encrypted cluster, none in a plaintext one. */
+    private static Job job(String jobId, String transferKey) {
         JobDefinition definition = new JobDefinition("ADD", Map.of(), "/srv/a /tmp/");
-        return new Job(jobId, jobId, null, definition, Fingerprint.of(definition), Job.MAIN_QUEUE, List.of());
+        return new Job(jobId, jobId, null, definition, Fingerprint.of(definition), Job.MAIN_QUEUE, List.of(),
+                transferKey);
     }
 }

@@ -231,7 +231,8 @@ public final class ChunkCipher {
     private Cipher init(int mode, String nonce) throws GeneralSecurityException {
         byte[] iv;
         try {
-            iv = DECODER.decode(Objects.requireNonNull(nonce, "nonce"));
+            // A header without one (from a peer that is not the server, or broken) is refused like a wrong one.
+            iv = nonce == null ? new byte[0] : DECODER.decode(nonce);
         } catch (IllegalArgumentException e) {
             iv = new byte[0];
         }

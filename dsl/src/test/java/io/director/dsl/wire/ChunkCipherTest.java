@@ -72,6 +72,7 @@ class ChunkCipherTest {
         assertThrows(AEADBadTagException.class, () -> open(ChunkCipher.of(cipher, ChunkCipher.newKey()), nonce,
                 header, sealed));
         assertThrows(AEADBadTagException.class, () -> open(key, "not-a-nonce", header, sealed));
+        assertThrows(AEADBadTagException.class, () -> open(key, null, header, sealed));
         byte[] truncated = Arrays.copyOf(sealed, sealed.length - 1);
         assertThrows(AEADBadTagException.class, () -> open(key, nonce, header, truncated));
         // the right ones still open
