@@ -144,7 +144,8 @@ class FileFetcherFuzzTest {
 
     @Example
     void aSilentServerIsATimeoutAndTheNextFetchStillWorks() {
-        assertEquals("refused", fetchAndCheck(new Plan(new byte[10], List.of(Answer.SILENCE), "", null), Duration.ofMillis(300)));
+        assertEquals("refused", fetchAndCheck(new Plan(new byte[10], List.of(Answer.SILENCE), "", null),
+                Duration.ofMillis(300)));
         assertEquals("arrived", fetchAndCheck(new Plan(new byte[10], List.of(Answer.RIGHT), "", null), DEADLINE));
     }
 
