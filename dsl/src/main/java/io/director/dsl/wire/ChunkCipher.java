@@ -82,10 +82,7 @@ public final class ChunkCipher {
      * @throws IllegalArgumentException naming what is wrong with either
      */
     public static ChunkCipher of(String cipher, String key) {
-        if (!CIPHERS.contains(cipher)) {
-            throw new IllegalArgumentException("unknown cipher '" + cipher + "' (known: " + String.join(", ", CIPHERS)
-                    + ")");
-        }
+        requireKnown(cipher);
         byte[] bytes;
         try {
             bytes = DECODER.decode(Objects.requireNonNull(key, "key"));
@@ -108,11 +105,15 @@ public final class ChunkCipher {
         if (cipher.equals(other)) {
             return this;
         }
-        if (!CIPHERS.contains(other)) {
-            throw new IllegalArgumentException("unknown cipher '" + other + "' (known: " + String.join(", ", CIPHERS)
+        requireKnown(other);
+        return new ChunkCipher(other, signingKey, new SecretKeySpec(sealingKey.getEncoded(), algorithm(other)));
+    }
+
+    private static void requireKnown(String cipher) {
+        if (!CIPHERS.contains(cipher)) {
+            throw new IllegalArgumentException("unknown cipher '" + cipher + "' (known: " + String.join(", ", CIPHERS)
                     + ")");
         }
-        return new ChunkCipher(other, signingKey, new SecretKeySpec(sealingKey.getEncoded(), algorithm(other)));
     }
 
     private static String algorithm(String cipher) {
