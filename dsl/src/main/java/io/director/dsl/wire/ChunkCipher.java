@@ -156,15 +156,6 @@ public final class ChunkCipher {
      * file it grants.
      */
     public String handle(String source) {
-        return handle(signingKey, source);
-    }
-
-    /** {@link #handle(String)} for a job's transfer key as it travels. */
-    public static String handle(String key, String source) {
-        return of(AES_256_GCM, key).handle(source);
-    }
-
-    private static String handle(SecretKeySpec signingKey, String source) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(signingKey);

@@ -83,12 +83,13 @@ class ChunkCipherTest {
     @Test
     void aFileIsNamedByAHandleOfItsPathThatOnlyTheKeyGives() {
         String key = ChunkCipher.newKey();
-        String handle = ChunkCipher.handle(key, "/srv/secrets/db.password");
+        String handle = ChunkCipher.of(ChunkCipher.AES_256_GCM, key).handle("/srv/secrets/db.password");
 
         assertEquals(handle, ChunkCipher.of(ChunkCipher.CHACHA20_POLY1305, key).handle("/srv/secrets/db.password"));
         assertTrue(handle.matches("~[A-Za-z0-9_-]{22}"), handle);
-        assertNotEquals(handle, ChunkCipher.handle(key, "/srv/secrets/db.passwore"));
-        assertNotEquals(handle, ChunkCipher.handle(ChunkCipher.newKey(), "/srv/secrets/db.password"));
+        assertNotEquals(handle, ChunkCipher.of(ChunkCipher.AES_256_GCM, key).handle("/srv/secrets/db.passwore"));
+        assertNotEquals(handle, ChunkCipher.of(ChunkCipher.AES_256_GCM, ChunkCipher.newKey())
+                .handle("/srv/secrets/db.password"));
     }
 
     @ParameterizedTest
@@ -123,16 +124,18 @@ class ChunkCipherTest {
 
         assertEquals(ChunkCipher.AES_256_GCM, signed.cipher());
         assertTrue(key.verify(signed));
+        String cipher = signed.cipher();
+        String mac = signed.mac();
         List<Message.ChunkRequest> changed = List.of(
-                new Message.ChunkRequest("web-2", "job-1", "/srv/app.conf", 262144, 1000, signed.cipher(), signed.mac()),
-                new Message.ChunkRequest("web-1", "job-2", "/srv/app.conf", 262144, 1000, signed.cipher(), signed.mac()),
-                new Message.ChunkRequest("web-1", "job-1", "/srv/app.con", 262144, 1000, signed.cipher(), signed.mac()),
-                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 0, 1000, signed.cipher(), signed.mac()),
-                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 999, signed.cipher(), signed.mac()),
+                new Message.ChunkRequest("web-2", "job-1", "/srv/app.conf", 262144, 1000, cipher, mac),
+                new Message.ChunkRequest("web-1", "job-2", "/srv/app.conf", 262144, 1000, cipher, mac),
+                new Message.ChunkRequest("web-1", "job-1", "/srv/app.con", 262144, 1000, cipher, mac),
+                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 0, 1000, cipher, mac),
+                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 999, cipher, mac),
                 new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 1000,
-                        ChunkCipher.CHACHA20_POLY1305, signed.mac()),
-                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 1000, signed.cipher(), null),
-                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 1000, signed.cipher(), "%%%"),
+                        ChunkCipher.CHACHA20_POLY1305, mac),
+                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 1000, cipher, null),
+                new Message.ChunkRequest("web-1", "job-1", "/srv/app.conf", 262144, 1000, cipher, "%%%"),
                 // fields moved between neighbours: the lengths keep them apart
                 new Message.ChunkRequest("web-1j", "ob-1", "/srv/app.conf", 262144, 1000, signed.cipher(),
                         signed.mac()));

@@ -289,8 +289,8 @@ class TransferEndpointTest {
         grant("web-2", job("job-1", file));
 
         // web-2's handle for the file, as anyone on the wire could see it; the signature is web-1's own.
-        node.send(new Message.ChunkRequest("web-2", "job-1", ChunkCipher.handle(keys.get("web-2/job-1"),
-                file.source()), 0, 1)
+        node.send(new Message.ChunkRequest("web-2", "job-1",
+                ChunkCipher.of(ChunkCipher.AES_256_GCM, keys.get("web-2/job-1")).handle(file.source()), 0, 1)
                 .signed(ChunkCipher.of(ChunkCipher.AES_256_GCM, keys.get(NODE + "/job-1"))));
 
         assertEquals("not signed with the transfer key of job job-1 for node 'web-2'", refusal(node.receive(WAIT)));
@@ -398,7 +398,7 @@ class TransferEndpointTest {
 
     /** What {@link #NODE}'s requests and the chunks call this file of the job: its handle. */
     private String handle(String jobId, String source) {
-        return ChunkCipher.handle(keys.get(NODE + "/" + jobId), source);
+        return ChunkCipher.of(ChunkCipher.AES_256_GCM, keys.get(NODE + "/" + jobId)).handle(source);
     }
 
     private byte[] open(List<byte[]> reply, String jobId) throws Exception {
