@@ -224,15 +224,14 @@ public final class NodeCache implements AutoCloseable {
             done.setString(2, result.jobId());
             done.executeUpdate();
             if (cacheFingerprint != null) {
-                try (PreparedStatement ps = db.prepareStatement(
+                PreparedStatement succeeded = prepared(
                         "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
-                                + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))")) {
-                    ps.setString(1, cacheFingerprint);
-                    ps.setString(2, result.jobId());
-                    ps.setLong(3, result.finishedAt());
-                    ps.setString(4, result.jobId());
-                    ps.executeUpdate();
-                }
+                                + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))");
+                succeeded.setString(1, cacheFingerprint);
+                succeeded.setString(2, result.jobId());
+                succeeded.setLong(3, result.finishedAt());
+                succeeded.setString(4, result.jobId());
+                succeeded.executeUpdate();
             }
             return null;
         });
@@ -301,7 +300,8 @@ public final class NodeCache implements AutoCloseable {
 
     /** Whether a job with this fingerprint succeeded on this node before. */
     public synchronized boolean succeededBefore(String fingerprint) {
-        try (PreparedStatement ps = db.prepareStatement("SELECT 1 FROM succeeded WHERE fingerprint = ?")) {
+        try {
+            PreparedStatement ps = prepared("SELECT 1 FROM succeeded WHERE fingerprint = ?");
             ps.setString(1, fingerprint);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -414,7 +414,8 @@ public final class NodeCache implements AutoCloseable {
     }
 
     private Map<String, String> readPairs(String sql, String what) {
-        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        // Read for every job (its template context and environment): prepared once.
+        try (ResultSet rs = prepared(sql).executeQuery()) {
             Map<String, String> pairs = new LinkedHashMap<>();
             while (rs.next()) {
                 pairs.put(rs.getString(1), rs.getString(2));

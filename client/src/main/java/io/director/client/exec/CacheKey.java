@@ -28,6 +28,17 @@ public final class CacheKey {
     private static final ObjectMapper CANONICAL = WireCodec.newMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
+    private static final String ALGORITHM = "SHA3-224";
+    private static final MessageDigest PROTOTYPE;
+
+    static {
+        try {
+            PROTOTYPE = MessageDigest.getInstance(ALGORITHM);
+        } catch (NoSuchAlgorithmException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private CacheKey() {
     }
 
@@ -37,18 +48,35 @@ public final class CacheKey {
     public static String of(String fingerprint, JobDefinition rendered, List<TransferFile> files,
                             Map<String, Object> otherInputs) {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA3-224");
+            MessageDigest digest = newDigest();
             update(digest, fingerprint);
             update(digest, rendered.payload());
             update(digest, CANONICAL.writeValueAsString(fingerprinted(rendered)));
-            update(digest, CANONICAL.writeValueAsString(otherInputs));
+            // Most jobs have no other inputs: their JSON is a constant.
+            update(digest, otherInputs.isEmpty() ? "{}" : CANONICAL.writeValueAsString(otherInputs));
             for (TransferFile file : files) {
                 update(digest, file.source());
                 update(digest, file.sha256());
             }
             return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot compute a cache key", e);
+        }
+    }
+
+    /**
+     * A fresh SHA3-224 digest, cloned from one made once: looking the algorithm up in the
+     * providers costs about as much as hashing a job's few hundred bytes.
+     */
+    private static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance(ALGORITHM);
+            } catch (NoSuchAlgorithmException missing) {
+                throw new IllegalStateException("cannot compute a cache key", missing);
+            }
         }
     }
 

@@ -52,4 +52,17 @@ class CacheKeyTest {
         assertEquals(java.util.List.of("/srv/www:/www:ro"), rendered.list("mount"));
         assertEquals(java.util.List.of("SITE=a"), rendered.list("env"));
     }
+
+    /**
+     * Nodes keep these keys across upgrades: a key computed differently makes every cached job
+     * run once more. Pinned to the values the keys had when first computed this way.
+     */
+    @Test
+    void keysStayTheSameAcrossVersions() {
+        JobDefinition plain = new JobDefinition("RUN", Map.of(), "echo hi");
+        assertEquals("8032e1489be8656b607b7c7430f84fc50214b0b08e075089ab43713f",
+                CacheKey.of("fp", plain, java.util.List.of(), Map.of()));
+        assertEquals("1d87cf07ef533435230f05819329f2692517ab2ed7a71413c3da31b8",
+                CacheKey.of("fp", plain, java.util.List.of(), Map.of("a", 1)));
+    }
 }
