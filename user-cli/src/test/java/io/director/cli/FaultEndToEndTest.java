@@ -208,6 +208,22 @@ class FaultEndToEndTest {
     }
 
     @Test
+    void aSecondClientOnTheSameCachePathIsRefusedAndTheFirstRunsOn() throws Exception {
+        cluster(List.of(), "n1");
+        Path cache = dir.resolve("nodes").resolve("n1");
+        // Started twice (by a unit and by hand, say): two daemons on one inbox would run its jobs twice.
+        Process twin = cluster.startClient("n1-twin", cache, dir.resolve("twin.log"), List.of());
+        assertTrue(twin.waitFor(30, TimeUnit.SECONDS), "a refused client must not hang");
+        assertEquals(ExitCodes.FAILED, twin.exitValue());
+        String log = Files.readString(dir.resolve("twin.log"));
+        assertTrue(log.contains("director client: the node cache in " + cache
+                + " is held by another client: one client per --cache-path"), log);
+        String id = submit("RUN", "echo still-served");
+        JsonNode done = awaitJob(id, j -> nodeState(j, "n1").equals("success"));
+        assertEquals("still-served\n", done.path("nodes").path("n1").path("stdout").asText());
+    }
+
+    @Test
     void jobsSubmittedWhileAClientIsDownAreDeliveredWhenItReturns() throws Exception {
         // Expiry after 6 s: ample time for a restart, so the job is never failed as unreachable.
         cluster(2, List.of(), "n1");

@@ -47,6 +47,10 @@ public final class NodeCache implements AutoCloseable {
     /** Where a received job stands. */
     public enum Arrival { NEW, PENDING, DONE }
 
+    /** How long opening waits for the cache held by another process (one that is stopping). */
+    static final int CLAIM_WAIT_MILLIS = 3000;
+    private static final int SQLITE_BUSY = 5;
+
     private final Connection db;
     /** Prepared statements by SQL, kept for the connection's life (see {@link #prepared}). */
     private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -55,14 +59,24 @@ public final class NodeCache implements AutoCloseable {
         this.db = db;
     }
 
+    /**
+     * Opens the cache and holds it for this process until {@link #close}: a second client on the
+     * same cache path is refused, since two daemons on one inbox would run its jobs twice.
+     *
+     * @throws CacheHeldException   when another process holds the cache
+     * @throws IllegalStateException when it cannot be opened
+     */
     public static NodeCache open(Path cacheDir) {
         try {
             Files.createDirectories(cacheDir);
-            Connection db = DriverManager.getConnection("jdbc:sqlite:" + cacheDir.resolve("client.db"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cache path " + cacheDir, e);
+        }
+        Connection db = null;
+        try {
+            db = DriverManager.getConnection("jdbc:sqlite:" + cacheDir.resolve("client.db"));
             try (Statement st = db.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL");
-                st.execute("PRAGMA busy_timeout=10000");
+                claim(st, cacheDir);
                 st.execute("""
                         CREATE TABLE IF NOT EXISTS inbox (
                           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -96,10 +110,52 @@ public final class NodeCache implements AutoCloseable {
                 st.execute("CREATE TABLE IF NOT EXISTS envs (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
             }
             return new NodeCache(db);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(db);
+            if (e instanceof IllegalStateException refused) {
+                throw refused;
+            }
             throw new IllegalStateException("cannot open the node cache in " + cacheDir + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the cache path " + cacheDir, e);
+        }
+    }
+
+    /**
+     * Takes the cache for this connection's life. Exclusive locking mode, set before the first
+     * access in WAL mode, also keeps the WAL index in this process's memory: no lock calls per
+     * transaction (about two dozen system calls a job before, docs/performance.md, Throughput).
+     * A client that just stopped may still be closing: the lock is waited for briefly.
+     */
+    private static void claim(Statement st, Path cacheDir) throws SQLException {
+        st.execute("PRAGMA locking_mode=EXCLUSIVE");
+        st.execute("PRAGMA busy_timeout=" + CLAIM_WAIT_MILLIS);
+        try {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("BEGIN EXCLUSIVE");
+            st.execute("COMMIT");
+        } catch (SQLException e) {
+            if (e.getErrorCode() == SQLITE_BUSY || String.valueOf(e.getMessage()).contains("SQLITE_BUSY")) {
+                throw new CacheHeldException("the node cache in " + cacheDir + " is held by another client:"
+                        + " one client per --cache-path");
+            }
+            throw e;
+        }
+        st.execute("PRAGMA synchronous=NORMAL");
+    }
+
+    /** Another process (or connection) holds the cache: {@link #open} refused it. */
+    public static final class CacheHeldException extends IllegalStateException {
+        CacheHeldException(String message) {
+            super(message);
+        }
+    }
+
+    private static void closeQuietly(Connection db) {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (SQLException ignored) {
+                // already failing
+            }
         }
     }
 

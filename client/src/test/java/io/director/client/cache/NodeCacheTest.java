@@ -18,6 +18,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NodeCacheTest {
@@ -32,6 +33,24 @@ class NodeCacheTest {
 
     private static JobResult success(String id) {
         return new JobResult(id, NodeState.SUCCESS, 0, "out", "", null, 0.1, 1, 2);
+    }
+
+    @Test
+    void aCacheHeldByOneClientIsRefusedToASecondUntilTheFirstCloses() throws Exception {
+        Job job = job("h1", "echo held");
+        try (NodeCache first = NodeCache.open(dir)) {
+            first.receiveAll(List.of(job), 1);
+            long started = System.nanoTime();
+            NodeCache.CacheHeldException refused = assertThrows(NodeCache.CacheHeldException.class, () -> NodeCache.open(dir));
+            assertEquals("the node cache in " + dir + " is held by another client: one client per --cache-path",
+                    refused.getMessage());
+            assertTrue(System.nanoTime() - started >= NodeCache.CLAIM_WAIT_MILLIS * 900_000L,
+                    "a client that is stopping is waited for");
+            assertEquals(List.of(job), first.pendingJobs(), "the holder goes on unharmed");
+        }
+        try (NodeCache second = NodeCache.open(dir)) {
+            assertEquals(List.of(job), second.pendingJobs());
+        }
     }
 
     @Test

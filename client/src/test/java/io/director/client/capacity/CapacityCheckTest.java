@@ -27,7 +27,9 @@ class CapacityCheckTest {
     private final ProcessRunner processes = new ProcessRunner();
 
     private NodeProbe probe(NodeReport.Limits limits) {
-        cache = NodeCache.open(dir);
+        if (cache == null) {
+            cache = NodeCache.open(dir); // one per test: a client holds its cache alone
+        }
         return new NodeProbe(dir, limits, JailDrivers.forThisHost(dir, cache, processes),
                 VmDrivers.forThisHost(dir, cache, processes), cache);
     }

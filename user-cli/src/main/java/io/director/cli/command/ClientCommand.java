@@ -6,6 +6,7 @@ import io.director.cli.LogSetup;
 import io.director.client.ClientConfig;
 import io.director.client.DirectorClient;
 import io.director.client.ServerKeys;
+import io.director.client.cache.NodeCache;
 import io.director.dsl.verb.Sizes;
 import io.director.dsl.wire.KeyFiles;
 import io.director.dsl.wire.NodeReport;
@@ -97,7 +98,7 @@ final class ClientCommand implements Callable<Integer>, DirectorSubcommand {
         } catch (ServerKeys.ServerKeyException e) {
             client.close();
             throw new CliException(ExitCodes.REFUSED, e.getMessage());
-        } catch (KeyFiles.KeyFileException e) {
+        } catch (KeyFiles.KeyFileException | NodeCache.CacheHeldException e) {
             client.close();
             throw new CliException(ExitCodes.FAILED, e.getMessage());
         }
