@@ -44,6 +44,8 @@ public final class NodeCache implements AutoCloseable {
     /** The fingerprint inside a job as the inbox stores it (wire JSON). */
     private static final String JOB_FINGERPRINT_OF_INBOX = "SELECT json_extract(job, '$.fingerprint') FROM inbox";
 
+    private static final String MARK_RUNNING = "UPDATE inbox SET state = 'running' WHERE job_id = ?";
+
     /** Where a received job stands. */
     public enum Arrival { NEW, PENDING, DONE }
 
@@ -220,7 +222,7 @@ public final class NodeCache implements AutoCloseable {
     }
 
     public synchronized void markRunning(String jobId) {
-        update("UPDATE inbox SET state = 'running' WHERE job_id = ?", jobId);
+        update(MARK_RUNNING, jobId);
     }
 
     /**
@@ -270,6 +272,16 @@ public final class NodeCache implements AutoCloseable {
      * {@code cacheFingerprint} is given, the job also counts as succeeded here.
      */
     public synchronized void finish(JobResult result, String cacheFingerprint) {
+        finishAndStart(result, cacheFingerprint, null);
+    }
+
+    /**
+     * {@link #finish} and, in the same transaction, marks {@code nextJobId} (the next job of the
+     * same queue, already known to run) running: one commit between two jobs instead of two.
+     *
+     * @param nextJobId the job to mark running, or null
+     */
+    public synchronized void finishAndStart(JobResult result, String cacheFingerprint, String nextJobId) {
         transaction("store the result of " + result.jobId(), () -> {
             PreparedStatement outbox = prepared("INSERT OR REPLACE INTO outbox (job_id, result) VALUES (?,?)");
             outbox.setString(1, result.jobId());
@@ -288,6 +300,11 @@ public final class NodeCache implements AutoCloseable {
                 succeeded.setLong(3, result.finishedAt());
                 succeeded.setString(4, result.jobId());
                 succeeded.executeUpdate();
+            }
+            if (nextJobId != null) {
+                PreparedStatement running = prepared(MARK_RUNNING);
+                running.setString(1, nextJobId);
+                running.executeUpdate();
             }
             return null;
         });

@@ -29,7 +29,9 @@ import java.util.logging.Logger;
  * own: the main queue (every job outside an async block) always exists; an async block's
  * queue lives while it has work. Each job is recorded in the cache before it runs and its
  * result is stored before it is sent, so a crash at any point loses nothing: a restart reports
- * what was running as failed and runs what was pending.
+ * what was running as failed and runs what was pending. When a queue's next job is already
+ * there, it is cleared and marked running in the transaction that stores the result of the job
+ * before it: one commit between two jobs instead of two.
  * <p>
  * Fail-fast: once a job of an orchestration fails here, its later jobs on this node are
  * {@code cancelled}, not run. Cache: a job is {@code skipped} when the same job with the same
@@ -141,6 +143,9 @@ public final class JobRunner {
 
         @Override
         public void run() {
+            // The next job, already rendered and marked running in the transaction that stored
+            // the result of the one before it (see execute).
+            Start next = null;
             while (!stopped) {
                 Job job;
                 try {
@@ -159,9 +164,12 @@ public final class JobRunner {
                     }
                     continue;
                 }
+                Start prepared = next != null && next.job() == job ? next : null;
+                next = null;
                 try {
-                    JobResult result = execute(job);
-                    sender.accept(new Message.Result(result));
+                    Outcome outcome = execute(job, prepared, jobs);
+                    next = outcome.next();
+                    sender.accept(new Message.Result(outcome.result()));
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
@@ -171,27 +179,40 @@ public final class JobRunner {
         }
     }
 
-    private JobResult execute(Job job) throws InterruptedException {
+    /** Whether a job runs: {@link Start} or {@link Refused}. */
+    private sealed interface Clearance permits Start, Refused {
+    }
+
+    /** A job cleared to run: rendered, not cancelled, not cached. */
+    private record Start(Job job, boolean alwaysRuns, RenderedJob rendered, Map<String, Object> templateContext)
+            implements Clearance {
+    }
+
+    /** A job that does not run, and the result it gets instead. */
+    private record Refused(NodeState state, String info) implements Clearance {
+    }
+
+    /** A job's result, and the job after it when that one was marked running with it. */
+    private record Outcome(JobResult result, Start next) {
+    }
+
+    /**
+     * Runs a job ({@code prepared}: already cleared and marked running) and stores its result.
+     * When the queue's next job is there and will run, it is marked running in the same
+     * transaction as this result (one commit between two jobs, not two); a client stopped in
+     * between reports that job "client restarted" like one stopped while running it.
+     */
+    private Outcome execute(Job job, Start prepared, LinkedBlockingQueue<Job> queue) throws InterruptedException {
         long started = System.currentTimeMillis();
-        String failedBefore = job.parentId() == null ? null : failedParents.get(job.parentId());
-        if (failedBefore != null) {
-            return finishWithout(job, NodeState.CANCELLED,
-                    "cancelled: job " + failedBefore + " of this orchestration failed on this node", started);
+        Start start = prepared;
+        if (start == null) {
+            Clearance clearance = clear(job, null);
+            if (clearance instanceof Refused refused) {
+                return new Outcome(finishWithout(job, refused.state(), refused.info(), started), null);
+            }
+            start = (Start) clearance;
+            cache.markRunning(job.jobId());
         }
-        Optional<Verb> verb = verbs.find(job.definition().verb());
-        boolean alwaysRuns = verb.map(Verb::alwaysRuns).orElse(true);
-        Map<String, Object> templateContext = variables.templateContext(identity, labels);
-        RenderedJob rendered;
-        try {
-            rendered = RenderedJob.of(job, templates, templateContext);
-        } catch (TemplateException e) {
-            return finishWithout(job, NodeState.FAILED, "template: " + e.getMessage(), started);
-        }
-        String cacheKey = rendered.cacheKey();
-        if (!alwaysRuns && !job.definition().skipCache() && cache.succeededBefore(cacheKey)) {
-            return finishWithout(job, NodeState.SKIPPED, "cached: succeeded before on this node", started);
-        }
-        cache.markRunning(job.jobId());
         sender.accept(new Message.Started(job.jobId(), started));
         Optional<Executor> executor = executors.find(job.definition().verb());
         Execution execution;
@@ -199,8 +220,8 @@ public final class JobRunner {
             execution = Execution.failed("verb " + job.definition().verb() + " is not supported by this client");
         } else {
             try {
-                execution = executor.get().execute(new JobContext(rendered.job(), rendered.payload(), variables,
-                        templates, templateContext, variables.environment(), outputCap.getAsInt()));
+                execution = executor.get().execute(new JobContext(start.rendered().job(), start.rendered().payload(),
+                        variables, templates, start.templateContext(), variables.environment(), outputCap.getAsInt()));
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "executor for " + job.definition().verb() + " failed", e);
                 execution = Execution.failed("executor error: " + e.getMessage());
@@ -217,12 +238,51 @@ public final class JobRunner {
         long finished = System.currentTimeMillis();
         JobResult result = new JobResult(job.jobId(), execution.state(), execution.exitCode(), execution.stdout(),
                 execution.stderr(), execution.info(), (finished - started) / 1000.0, started, finished);
-        boolean cacheable = !alwaysRuns && execution.state() == NodeState.SUCCESS;
-        cache.finish(result, cacheable ? cacheKey : null);
+        boolean cacheable = !start.alwaysRuns() && execution.state() == NodeState.SUCCESS;
+        String cacheKey = cacheable ? start.rendered().cacheKey() : null;
         noteFailure(job, result.state());
+        Start next = null;
+        Job following = stopped ? null : queue.peek();
+        try {
+            if (following != null && clear(following, cacheKey) instanceof Start cleared) {
+                next = cleared; // a job that does not run is refused, and stored, in its own turn
+            }
+        } catch (RuntimeException e) {
+            next = null; // cleared again in its turn, where a failure is that job's alone
+        }
+        cache.finishAndStart(result, cacheKey, next == null ? null : next.job().jobId());
         LOG.info(() -> "job " + job.jobId() + " " + job.definition().verb() + " " + result.state().wireName()
                 + (result.exitCode() == null ? "" : " (exit " + result.exitCode() + ")"));
-        return result;
+        return new Outcome(result, next);
+    }
+
+    /**
+     * Whether a job runs: not after a failure of its orchestration here (fail-fast), not with a
+     * template error, and not when it succeeded here before (the cache). Stores nothing.
+     *
+     * @param justCached the cache key of the job before it, succeeded but not stored yet, or null
+     */
+    private Clearance clear(Job job, String justCached) {
+        String failedBefore = job.parentId() == null ? null : failedParents.get(job.parentId());
+        if (failedBefore != null) {
+            return new Refused(NodeState.CANCELLED,
+                    "cancelled: job " + failedBefore + " of this orchestration failed on this node");
+        }
+        Optional<Verb> verb = verbs.find(job.definition().verb());
+        boolean alwaysRuns = verb.map(Verb::alwaysRuns).orElse(true);
+        Map<String, Object> templateContext = variables.templateContext(identity, labels);
+        RenderedJob rendered;
+        try {
+            rendered = RenderedJob.of(job, templates, templateContext);
+        } catch (TemplateException e) {
+            return new Refused(NodeState.FAILED, "template: " + e.getMessage());
+        }
+        String cacheKey = rendered.cacheKey();
+        if (!alwaysRuns && !job.definition().skipCache()
+                && (cacheKey.equals(justCached) || cache.succeededBefore(cacheKey))) {
+            return new Refused(NodeState.SKIPPED, "cached: succeeded before on this node");
+        }
+        return new Start(job, alwaysRuns, rendered, templateContext);
     }
 
     /** {@code --stdout-arg} / {@code --stderr-arg}: the stripped output becomes an ARG for later jobs. */
