@@ -16,11 +16,12 @@ public final class ClusterOptions {
     private final OptionSpec sharedKey = Options.value("--shared-key", String.class, "KEY",
             "Cluster key: the server requires nodes to prove it; the client proves it.").build();
 
-    /** CurveZMQ on the node ports, or nothing. */
+    /** CurveZMQ on the job port and sealed chunks on the transfer port, or nothing. */
     enum Encryption { curve, none }
 
     private final OptionSpec encryption = Options.value("--encryption", Encryption.class, "curve|none",
-            "CurveZMQ on both node ports (default: ${DEFAULT-VALUE}); none sends everything in clear "
+            "CurveZMQ on the job port and sealed file chunks on the transfer port (default: "
+                    + "${DEFAULT-VALUE}); none sends everything in clear "
                     + "and checks no key: only for benchmarks on a trusted network.").defaultValue("curve").build();
 
     private final OptionSpec heartbeatInterval = Options.value("--heartbeat-interval", double.class, "S",
