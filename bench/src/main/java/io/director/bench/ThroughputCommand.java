@@ -87,6 +87,15 @@ final class ThroughputCommand implements Callable<Integer> {
             return new Cpu(ProcessFigures.cpuSeconds(cluster.server().pid()), clients, jobs);
         }
 
+        /** {@link #of}, for a callback that may not throw. */
+        static Cpu at(BenchCluster cluster) {
+            try {
+                return of(cluster);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
         /** This process and its reaped children (the floor's shells). */
         static double ofThisProcess() throws java.io.IOException {
             long pid = ProcessHandle.current().pid();
@@ -114,8 +123,10 @@ final class ThroughputCommand implements Callable<Integer> {
                 double floorBefore = SpawnFloor.seconds(clients, jobs, command);
                 double floorCpu = Cpu.ofThisProcess() - floorCpuBefore;
                 Cpu before = Cpu.of(cluster);
-                BenchCluster.Timing timing = cluster.runAndWait(submissions(jobs), clients, timeoutSeconds);
-                Cpu after = Cpu.of(cluster);
+                Cpu[] finished = new Cpu[1];
+                BenchCluster.Timing timing = cluster.runAndWait(submissions(jobs), clients, timeoutSeconds,
+                        () -> finished[0] = Cpu.at(cluster));
+                Cpu after = finished[0];
                 floorCpuBefore = Cpu.ofThisProcess();
                 double floorAfter = SpawnFloor.seconds(clients, jobs, command);
                 floorCpu = (floorCpu + Cpu.ofThisProcess() - floorCpuBefore) / 2;
