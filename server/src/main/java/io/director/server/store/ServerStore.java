@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,11 @@ public final class ServerStore implements AutoCloseable {
     private final Path path;
     private final Connection writer;
     private final Connection reader;
+    /**
+     * Statements the loop runs for every job on every node (a result stored, a start, a
+     * dispatch), prepared once on the writer and kept; guarded by the writer.
+     */
+    private final Map<String, PreparedStatement> kept = new HashMap<>();
 
     private ServerStore(Path path, Connection writer, Connection reader) {
         this.path = path;
@@ -382,16 +388,15 @@ public final class ServerStore implements AutoCloseable {
         }
         synchronized (writer) {
             inTransaction(writer, "mark dispatched", () -> {
-                try (PreparedStatement ps = writer.prepareStatement(
-                        "UPDATE job_nodes SET dispatched_at = ? WHERE job_id = ? AND identity = ? AND dispatched_at = 0")) {
-                    for (String jobId : jobIds) {
-                        ps.setLong(1, now);
-                        ps.setString(2, jobId);
-                        ps.setString(3, identity);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
+                PreparedStatement ps = kept(
+                        "UPDATE job_nodes SET dispatched_at = ? WHERE job_id = ? AND identity = ? AND dispatched_at = 0");
+                for (String jobId : jobIds) {
+                    ps.setLong(1, now);
+                    ps.setString(2, jobId);
+                    ps.setString(3, identity);
+                    ps.addBatch();
                 }
+                ps.executeBatch();
             });
         }
     }
@@ -439,9 +444,10 @@ public final class ServerStore implements AutoCloseable {
     /** queued → processing. Returns false when the job is unknown for that node or already further. */
     public boolean markStarted(String identity, String jobId, long startedAt) {
         synchronized (writer) {
-            try (PreparedStatement ps = writer.prepareStatement("""
+            try {
+                PreparedStatement ps = kept("""
                     UPDATE job_nodes SET state = 'processing', started_at = ?
-                    WHERE job_id = ? AND identity = ? AND state = 'queued'""")) {
+                    WHERE job_id = ? AND identity = ? AND state = 'queued'""");
                 ps.setLong(1, startedAt);
                 ps.setString(2, jobId);
                 ps.setString(3, identity);
@@ -461,13 +467,14 @@ public final class ServerStore implements AutoCloseable {
      */
     public ResultOutcome recordResult(String identity, JobResult result, long receivedAt) {
         synchronized (writer) {
-            try (PreparedStatement ps = writer.prepareStatement("""
+            try {
+                PreparedStatement ps = kept("""
                     UPDATE job_nodes SET state = ?, exit_code = ?, stdout = ?, stderr = ?, info = ?,
                       started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END,
                       finished_at = ?, execution_time = ?,
                       roundtrip_time = (? - (SELECT created FROM jobs WHERE jobs.job_id = job_nodes.job_id)) / 1000.0
                     WHERE job_id = ? AND identity = ?
-                      AND (state IN """ + OPEN_STATES + " OR (state = 'failed' AND info = ?))")) {
+                      AND (state IN """ + OPEN_STATES + " OR (state = 'failed' AND info = ?))");
                 ps.setString(1, result.state().wireName());
                 if (result.exitCode() == null) {
                     ps.setNull(2, Types.INTEGER);
@@ -485,14 +492,16 @@ public final class ServerStore implements AutoCloseable {
                 ps.setString(10, result.jobId());
                 ps.setString(11, identity);
                 ps.setString(12, UNREACHABLE);
-                if (ps.executeUpdate() == 1) {
+                int stored = ps.executeUpdate();
+                ps.clearParameters(); // the kept statement need not hold on to the output
+                if (stored == 1) {
                     return ResultOutcome.STORED;
                 }
             } catch (SQLException e) {
                 throw fail("store the result of " + result.jobId() + " from " + identity, e);
             }
-            try (PreparedStatement ps = writer.prepareStatement(
-                    "SELECT 1 FROM job_nodes WHERE job_id = ? AND identity = ?")) {
+            try {
+                PreparedStatement ps = kept("SELECT 1 FROM job_nodes WHERE job_id = ? AND identity = ?");
                 ps.setString(1, result.jobId());
                 ps.setString(2, identity);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -854,9 +863,27 @@ public final class ServerStore implements AutoCloseable {
         return new StoreException("datastore " + path + ": cannot " + what + ": " + e.getMessage(), e);
     }
 
+    /** A writer statement prepared once and kept; the caller holds the writer's lock. */
+    private PreparedStatement kept(String sql) throws SQLException {
+        PreparedStatement ps = kept.get(sql);
+        if (ps == null) {
+            ps = writer.prepareStatement(sql);
+            kept.put(sql, ps);
+        }
+        return ps;
+    }
+
     @Override
     public void close() {
         synchronized (writer) {
+            for (PreparedStatement ps : kept.values()) {
+                try {
+                    ps.close();
+                } catch (SQLException ignored) {
+                    // closing anyway
+                }
+            }
+            kept.clear();
             try {
                 writer.close();
             } catch (SQLException ignored) {
