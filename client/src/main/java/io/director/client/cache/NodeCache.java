@@ -203,7 +203,7 @@ public final class NodeCache implements AutoCloseable {
             }
             return jobs;
         } catch (SQLException | JsonProcessingException e) {
-            throw fail("read pending jobs", e);
+            throw failed("read pending jobs", e);
         }
     }
 
@@ -217,7 +217,7 @@ public final class NodeCache implements AutoCloseable {
             ps.setLong(1, before);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("prune the inbox", e);
+            throw failed("prune the inbox", e);
         }
     }
 
@@ -238,7 +238,7 @@ public final class NodeCache implements AutoCloseable {
                         0, now, now));
             }
         } catch (SQLException e) {
-            throw fail("find interrupted jobs", e);
+            throw failed("find interrupted jobs", e);
         }
         for (JobResult result : failed) {
             finish(result, null);
@@ -263,7 +263,7 @@ public final class NodeCache implements AutoCloseable {
             }
             return failed;
         } catch (SQLException | JsonProcessingException e) {
-            throw fail("read failed orchestrations", e);
+            throw failed("read failed orchestrations", e);
         }
     }
 
@@ -330,7 +330,7 @@ public final class NodeCache implements AutoCloseable {
                 db.setAutoCommit(true);
             }
         } catch (SQLException | JsonProcessingException e) {
-            throw fail(what, e);
+            throw failed(what, e);
         }
     }
 
@@ -344,7 +344,7 @@ public final class NodeCache implements AutoCloseable {
             }
             return results;
         } catch (SQLException | JsonProcessingException e) {
-            throw fail("read the outbox", e);
+            throw failed("read the outbox", e);
         }
     }
 
@@ -355,7 +355,7 @@ public final class NodeCache implements AutoCloseable {
                 return rs.next() ? JSON.readValue(rs.getString(1), JobResult.class) : null;
             }
         } catch (SQLException | JsonProcessingException e) {
-            throw fail("read the outbox", e);
+            throw failed("read the outbox", e);
         }
     }
 
@@ -380,7 +380,7 @@ public final class NodeCache implements AutoCloseable {
                 return rs.next();
             }
         } catch (SQLException e) {
-            throw fail("read the cache", e);
+            throw failed("read the cache", e);
         }
     }
 
@@ -397,7 +397,7 @@ public final class NodeCache implements AutoCloseable {
                 return rs.next() ? rs.getString(1) : null;
             }
         } catch (SQLException e) {
-            throw fail("read ARG " + name, e);
+            throw failed("read ARG " + name, e);
         }
     }
 
@@ -455,7 +455,7 @@ public final class NodeCache implements AutoCloseable {
             ps.setString(2, fingerprint);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("evict " + fingerprint, e);
+            throw failed("evict " + fingerprint, e);
         }
     }
 
@@ -495,7 +495,7 @@ public final class NodeCache implements AutoCloseable {
             }
             return pairs;
         } catch (SQLException e) {
-            throw fail(what, e);
+            throw failed(what, e);
         }
     }
 
@@ -505,7 +505,7 @@ public final class NodeCache implements AutoCloseable {
             ps.setString(2, value);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("store " + name, e);
+            throw failed("store " + name, e);
         }
     }
 
@@ -516,7 +516,7 @@ public final class NodeCache implements AutoCloseable {
             }
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail(what, e);
+            throw failed(what, e);
         }
     }
 
@@ -532,7 +532,7 @@ public final class NodeCache implements AutoCloseable {
             ps.setLong(4, System.currentTimeMillis());
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("store " + kind + " " + name, e);
+            throw failed("store " + kind + " " + name, e);
         }
     }
 
@@ -545,7 +545,7 @@ public final class NodeCache implements AutoCloseable {
                 return rs.next() ? rs.getString(1) : null;
             }
         } catch (SQLException e) {
-            throw fail("read " + kind + " " + name, e);
+            throw failed("read " + kind + " " + name, e);
         }
     }
 
@@ -561,7 +561,7 @@ public final class NodeCache implements AutoCloseable {
             }
             return records;
         } catch (SQLException e) {
-            throw fail("list " + kind + "s", e);
+            throw failed("list " + kind + "s", e);
         }
     }
 
@@ -572,7 +572,7 @@ public final class NodeCache implements AutoCloseable {
             ps.setString(2, name);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw fail("forget " + kind + " " + name, e);
+            throw failed("forget " + kind + " " + name, e);
         }
     }
 
@@ -582,7 +582,7 @@ public final class NodeCache implements AutoCloseable {
             ps.setString(1, jobId);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw fail("update job " + jobId, e);
+            throw failed("update job " + jobId, e);
         }
     }
 
@@ -598,6 +598,27 @@ public final class NodeCache implements AutoCloseable {
             statements.put(sql, ps);
         }
         return ps;
+    }
+
+    /**
+     * The failure of an operation, after letting go of the kept statements: a statement that
+     * failed in SQLite (a full disk, say) cannot run again ("statement is not executing"), so all
+     * are prepared afresh at their next use.
+     */
+    private IllegalStateException failed(String what, Exception e) {
+        forgetStatements();
+        return fail(what, e);
+    }
+
+    private void forgetStatements() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // dropped anyway
+            }
+        }
+        statements.clear();
     }
 
     private static IllegalStateException fail(String what, Exception e) {
@@ -639,14 +660,7 @@ public final class NodeCache implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        for (PreparedStatement ps : statements.values()) {
-            try {
-                ps.close();
-            } catch (SQLException ignored) {
-                // closing anyway
-            }
-        }
-        statements.clear();
+        forgetStatements();
         try {
             db.close();
         } catch (SQLException ignored) {

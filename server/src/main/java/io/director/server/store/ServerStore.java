@@ -860,7 +860,23 @@ public final class ServerStore implements AutoCloseable {
     }
 
     private StoreException fail(String what, Exception e) {
+        if (Thread.holdsLock(writer)) {
+            // A statement that failed in SQLite (a full disk, say) cannot run again ("statement
+            // is not executing"): the kept ones are prepared afresh at their next use.
+            forgetKept();
+        }
         return new StoreException("datastore " + path + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    private void forgetKept() {
+        for (PreparedStatement ps : kept.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // dropped anyway
+            }
+        }
+        kept.clear();
     }
 
     /** A writer statement prepared once and kept; the caller holds the writer's lock. */
@@ -876,14 +892,7 @@ public final class ServerStore implements AutoCloseable {
     @Override
     public void close() {
         synchronized (writer) {
-            for (PreparedStatement ps : kept.values()) {
-                try {
-                    ps.close();
-                } catch (SQLException ignored) {
-                    // closing anyway
-                }
-            }
-            kept.clear();
+            forgetKept();
             try {
                 writer.close();
             } catch (SQLException ignored) {
