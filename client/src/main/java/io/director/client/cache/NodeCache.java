@@ -292,9 +292,13 @@ public final class NodeCache implements AutoCloseable {
             done.setString(2, result.jobId());
             done.executeUpdate();
             if (cacheFingerprint != null) {
+                // An upsert: a key stored before (the same job run again) is updated where it is,
+                // where INSERT OR REPLACE deleted the row and its index entry and inserted both anew.
                 PreparedStatement succeeded = prepared(
-                        "INSERT OR REPLACE INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
-                                + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?))");
+                        "INSERT INTO succeeded (fingerprint, job_id, finished_at, job_fingerprint) "
+                                + "VALUES (?,?,?,(" + JOB_FINGERPRINT_OF_INBOX + " WHERE job_id = ?)) "
+                                + "ON CONFLICT (fingerprint) DO UPDATE SET job_id = excluded.job_id, "
+                                + "finished_at = excluded.finished_at, job_fingerprint = excluded.job_fingerprint");
                 succeeded.setString(1, cacheFingerprint);
                 succeeded.setString(2, result.jobId());
                 succeeded.setLong(3, result.finishedAt());
