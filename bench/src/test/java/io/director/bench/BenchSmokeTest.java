@@ -66,12 +66,27 @@ class BenchSmokeTest {
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void throughputRunsEveryJobOnEveryClientAndMeasuresTheSpawnFloor() throws Exception {
         Path output = dir.resolve("throughput.json");
-        Run run = run("throughput", "--jobs", "30", "--clients", "2", "--heartbeat", "1", "--timeout", "120",
-                "--output", output.toString());
+        Run run = run("throughput", "--jobs", "30", "--clients", "2", "--rounds", "2", "--heartbeat", "1",
+                "--timeout", "120", "--output", output.toString());
 
         assertEquals(0, run.exitCode, run.out);
-        JsonNode runs = WireCodec.mapper().readTree(output.toFile()).path("runs");
-        assertEquals(1, runs.size());
+        JsonNode results = WireCodec.mapper().readTree(output.toFile());
+        JsonNode runs = results.path("runs");
+        assertEquals(2, runs.size());
+        assertEquals(1, runs.get(0).path("round").asInt());
+        assertEquals(2, runs.get(1).path("round").asInt());
+        assertTrue(results.path("ratios").path("director_over_floor_2_clients_round_2").asDouble() > 0, run.out);
+        for (JsonNode round : runs) {
+            // What the compiler threads took is a part of each process's CPU: within the two clock
+            // ticks (10 ms each) per process by which readings of /proc a moment apart may differ.
+            double ticks = 2 * 2 * 10.0 / round.path("executions").asDouble(); // two clients
+            assertTrue(round.path("server_compiler_cpu_millis").asDouble() >= 0);
+            assertTrue(round.path("server_compiler_cpu_millis").asDouble()
+                    <= round.path("server_cpu_millis").asDouble() + ticks, round.toString());
+            assertTrue(round.path("client_compiler_cpu_millis").asDouble() >= 0);
+            assertTrue(round.path("client_compiler_cpu_millis").asDouble()
+                    <= round.path("client_cpu_millis").asDouble() + ticks, round.toString());
+        }
         JsonNode measured = runs.get(0);
         assertEquals(60, measured.path("executions").asLong());
         for (String figure : new String[]{"floor_seconds", "floor_before_seconds", "floor_after_seconds",
@@ -84,6 +99,7 @@ class BenchSmokeTest {
         assertEquals(measured.path("director_seconds").asDouble() / measured.path("floor_seconds").asDouble(),
                 measured.path("director_over_floor").asDouble(), 1e-9);
         assertTrue(run.out.contains("CPU per execution (ms)"), run.out);
+        assertTrue(run.out.contains("2 clients, round 2"), run.out);
     }
 
     @Test

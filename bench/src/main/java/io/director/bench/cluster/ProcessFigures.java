@@ -3,7 +3,9 @@ package io.director.bench.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What Linux says about a process: resident memory and CPU time, from /proc. */
 public final class ProcessFigures {
@@ -37,6 +39,45 @@ public final class ProcessFigures {
     public static double childrenCpuSeconds(long pid) throws IOException {
         List<String> fields = statFields(pid);
         return (Long.parseLong(fields.get(13)) + Long.parseLong(fields.get(14))) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * User plus system CPU seconds of each of the process's JIT compiler threads so far, by
+     * thread id (HotSpot names them "C1 CompilerThreadN" and "C2 CompilerThreadN", and may end
+     * one that has been idle a while: compare two readings with {@link #secondsBetween}).
+     */
+    public static Map<Long, Double> compilerThreadSeconds(long pid) throws IOException {
+        Map<Long, Double> seconds = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    seconds.put(Long.parseLong(task.getFileName().toString()),
+                            (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
+                }
+            }
+        }
+        return seconds;
+    }
+
+    /**
+     * The CPU seconds threads took between two readings of {@link #compilerThreadSeconds}: a
+     * thread started in between counts from zero; one that ended in between is missing from the
+     * later reading, and what it took in between is lost (so this is at least what they took).
+     */
+    public static <K> double secondsBetween(Map<K, Double> before, Map<K, Double> after) {
+        double total = 0;
+        for (Map.Entry<K, Double> thread : after.entrySet()) {
+            total += thread.getValue() - before.getOrDefault(thread.getKey(), 0.0);
+        }
+        return total;
     }
 
     /** The fields of /proc/PID/stat after the command name, from the state on. */
