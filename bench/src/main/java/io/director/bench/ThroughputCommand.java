@@ -41,9 +41,10 @@ final class ThroughputCommand implements Callable<Integer> {
                     + " before the timed jobs (default: ${DEFAULT-VALUE}).")
     int warmUp;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
-            description = "Timed runs, one after another on the same cluster, each reported: how the figures"
-                    + " move as the server and the nodes warm up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Timed runs, one after another on the same cluster, each reported: the first is a"
+                    + " new server's, the later ones show how the figures move as the server and the nodes"
+                    + " warm up (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--command", defaultValue = "echo hello world",
