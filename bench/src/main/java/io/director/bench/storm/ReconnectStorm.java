@@ -145,7 +145,7 @@ public final class ReconnectStorm {
                 measured.echoSucceeded = echoToAll(socket);
                 measured.echoSeconds = (System.nanoTime() - echoAt) / 1e9;
             }
-        } catch (StormTimeout e) {
+        } catch (StormTimeout | IllegalStateException e) {
             measured.failure = e.getMessage();
             progress.accept(security + ": " + e.getMessage());
         } finally {

@@ -125,8 +125,20 @@ public final class Swarm implements AutoCloseable {
         return count;
     }
 
-    /** When the last node was welcomed, if every node has been welcomed at or after {@code since}. */
+    /**
+     * When the last node was welcomed, if every node has been welcomed at or after {@code since}.
+     *
+     * @throws IllegalStateException when a driver thread has stopped (say, out of file
+     *                               descriptors): its nodes will never be welcomed, and a caller
+     *                               waiting for them would wait until its timeout
+     */
     public OptionalLong allWelcomedSince(long since) {
+        for (SwarmDriver driver : drivers) {
+            if (driver.failure() != null) {
+                throw new IllegalStateException("a swarm driver stopped: " + driver.failure().getMessage(),
+                        driver.failure());
+            }
+        }
         long last = 0;
         for (SwarmNode node : nodes) {
             long at = node.welcomedAt();

@@ -44,6 +44,11 @@ final class SwarmDriver implements Runnable {
         thread.start();
     }
 
+    /** Why this driver's thread stopped early (its nodes then no longer run), or null. */
+    RuntimeException failure() {
+        return failure;
+    }
+
     /** Waits until this driver's nodes exist and have connected; returns them. */
     List<SwarmNode> awaitNodes() throws InterruptedException {
         ready.await();
