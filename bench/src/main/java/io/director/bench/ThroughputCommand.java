@@ -158,6 +158,12 @@ final class ThroughputCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        atLeast("--jobs", jobs, 1);
+        atLeast("--rounds", rounds, 1);
+        atLeast("--warm-up", warmUp, 0);
+        for (int clients : clientCounts) {
+            atLeast("--clients", clients, 1);
+        }
         Bench.configureLogging(false);
         PrintWriter out = spec.commandLine().getOut();
         List<Run> runs = new ArrayList<>();
@@ -242,6 +248,13 @@ final class ThroughputCommand implements Callable<Integer> {
         out.println("results written to " + output);
         out.flush();
         return 0;
+    }
+
+    private void atLeast(String option, int value, int least) {
+        if (value < least) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be at least " + least + ", got " + value);
+        }
     }
 
     private String label(int clients, int round) {

@@ -103,6 +103,16 @@ class BenchSmokeTest {
     }
 
     @Test
+    void throughputRefusesCountsBelowOneWithOneLineBeforeStartingAnything() {
+        Run rounds = run("throughput", "--rounds", "0");
+        assertEquals(2, rounds.exitCode, rounds.out);
+        assertTrue(rounds.out.startsWith("--rounds must be at least 1, got 0"), rounds.out);
+        Run clients = run("throughput", "--clients", "2,0");
+        assertEquals(2, clients.exitCode, clients.out);
+        assertTrue(clients.out.startsWith("--clients must be at least 1, got 0"), clients.out);
+    }
+
+    @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void footprintMeasuresTheIdleProcessesAndTheCliAgainstTheirBaselines() throws Exception {
         Path output = dir.resolve("footprint.json");
