@@ -28,8 +28,7 @@ public final class ProcessFigures {
 
     /** User plus system CPU seconds the process has used so far. */
     public static double cpuSeconds(long pid) throws IOException {
-        List<String> fields = statFields(pid);
-        return (Long.parseLong(fields.get(11)) + Long.parseLong(fields.get(12))) / TICKS_PER_SECOND;
+        return seconds(statFields(pid), 11);
     }
 
     /**
@@ -37,8 +36,7 @@ public final class ProcessFigures {
      * jobs, the floor's shells): counted when each ends and is reaped.
      */
     public static double childrenCpuSeconds(long pid) throws IOException {
-        List<String> fields = statFields(pid);
-        return (Long.parseLong(fields.get(13)) + Long.parseLong(fields.get(14))) / TICKS_PER_SECOND;
+        return seconds(statFields(pid), 13);
     }
 
     /**
@@ -47,7 +45,7 @@ public final class ProcessFigures {
      * one that has been idle a while: compare two readings with {@link #secondsBetween}).
      */
     public static Map<Long, Double> compilerThreadSeconds(long pid) throws IOException {
-        Map<Long, Double> seconds = new HashMap<>();
+        Map<Long, Double> byThread = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 String stat;
@@ -58,13 +56,11 @@ public final class ProcessFigures {
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                    seconds.put(Long.parseLong(task.getFileName().toString()),
-                            (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND);
+                    byThread.put(Long.parseLong(task.getFileName().toString()), seconds(fieldsOf(stat), 11));
                 }
             }
         }
-        return seconds;
+        return byThread;
     }
 
     /**
@@ -82,8 +78,17 @@ public final class ProcessFigures {
 
     /** The fields of /proc/PID/stat after the command name, from the state on. */
     private static List<String> statFields(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return fieldsOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** The fields of a stat line (a process's or a thread's) after the command name, from the state on. */
+    private static List<String> fieldsOf(String stat) {
         // The command name is in parentheses and may itself hold spaces.
         return List.of(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" "));
+    }
+
+    /** The user and system clock ticks at {@code index} and the one after it, in seconds. */
+    private static double seconds(List<String> fields, int index) {
+        return (Long.parseLong(fields.get(index)) + Long.parseLong(fields.get(index + 1))) / TICKS_PER_SECOND;
     }
 }
