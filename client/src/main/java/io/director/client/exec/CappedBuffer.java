@@ -28,12 +28,15 @@ final class CappedBuffer {
         byte[] chunk = new byte[8192];
         int n;
         while ((n = in.read(chunk)) >= 0) {
-            synchronized (this) {
-                int keep = Math.min(Math.max(0, cap + LOOKAHEAD - kept.size()), n);
-                kept.write(chunk, 0, keep);
-                total += n;
-            }
+            append(chunk, n);
         }
+    }
+
+    /** Takes the first {@code n} bytes of {@code chunk}, the next ones the stream gave. */
+    synchronized void append(byte[] chunk, int n) {
+        int keep = Math.min(Math.max(0, cap + LOOKAHEAD - kept.size()), n);
+        kept.write(chunk, 0, keep);
+        total += n;
     }
 
     synchronized String text() {

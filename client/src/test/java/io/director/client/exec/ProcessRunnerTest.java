@@ -3,14 +3,23 @@ package io.director.client.exec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProcessRunnerTest {
@@ -18,21 +27,37 @@ class ProcessRunnerTest {
     @TempDir
     Path dir;
 
-    private final ProcessRunner runner = new ProcessRunner();
+    private ProcessRunner runner;
 
     @AfterEach
     void close() {
-        runner.close();
+        if (runner != null) {
+            runner.close();
+        }
     }
 
-    private ProcessRunner.Outcome sh(String command, long timeout, int cap) throws Exception {
+    /** Each behaviour is checked for both ways of starting a command (posix_spawn, the JDK's). */
+    private ProcessRunner.Outcome sh(boolean posixSpawn, String command, long timeout, int cap) throws Exception {
+        if (runner == null) {
+            runner = new ProcessRunner(posixSpawn);
+            assertEquals(posixSpawn, runner.usesPosixSpawn());
+        }
         return runner.run(List.of("/bin/sh", "-c", command), Map.of("GREETING", "hi"), null, timeout, cap);
     }
 
     @Test
-    void aCommandRunsInASessionAndProcessGroupOfItsOwn() throws Exception {
+    void onLinuxJobsStartWithPosixSpawnUnlessTheJdkWayIsAskedFor() {
+        assertTrue(ProcessRunner.posixSpawnUsable(), "glibc's posix_spawn calls are usable on this machine");
+        try (ProcessRunner chosen = new ProcessRunner()) {
+            assertEquals(!"jdk".equals(System.getProperty(ProcessRunner.PROPERTY)), chosen.usesPosixSpawn());
+        }
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCommandRunsInASessionAndProcessGroupOfItsOwn(boolean posixSpawn) throws Exception {
         // /proc/PID/stat after the command name: state, parent, process group, session.
-        ProcessRunner.Outcome outcome = sh("read -r line < /proc/$$/stat; set -- ${line##*) }; echo \"$$ $3 $4\"", 10, 1024);
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "read -r line < /proc/$$/stat; set -- ${line##*) }; echo \"$$ $3 $4\"", 10, 1024);
         String[] ids = outcome.stdout().strip().split(" ");
         assertEquals(ids[0], ids[1], "process group of the job's shell: " + outcome.stdout());
         assertEquals(ids[0], ids[2], "session of the job's shell: " + outcome.stdout());
@@ -42,8 +67,8 @@ class ProcessRunnerTest {
     void aStaticallyLinkedBusyboxIsPreferredForItsSetsid() throws Exception {
         // The test machine has busybox-static (.ci/run installs it for the jail templates).
         Path busybox = Path.of("/bin/busybox").toRealPath();
-        assertTrue(ProcessRunner.isStaticElf(busybox), busybox + " is statically linked");
-        List<String> setsid = ProcessRunner.setsidCommand();
+        assertTrue(JdkProcessRunner.isStaticElf(busybox), busybox + " is statically linked");
+        List<String> setsid = JdkProcessRunner.setsidCommand();
         assertEquals(2, setsid.size(), setsid.toString());
         assertTrue(setsid.get(0).endsWith("/busybox"), setsid.toString());
         assertEquals("setsid", setsid.get(1));
@@ -52,42 +77,46 @@ class ProcessRunnerTest {
     @Test
     void dynamicallyLinkedProgramsAndOtherFilesAreNotTakenForStaticOnes() throws Exception {
         Path shell = Path.of("/bin/sh").toRealPath();
-        assertFalse(ProcessRunner.isStaticElf(shell), shell + " runs through the dynamic loader");
+        assertFalse(JdkProcessRunner.isStaticElf(shell), shell + " runs through the dynamic loader");
         Path script = Files.writeString(dir.resolve("script"), "#!/bin/sh\necho hi\n");
-        assertFalse(ProcessRunner.isStaticElf(script));
-        assertFalse(ProcessRunner.isStaticElf(Files.createFile(dir.resolve("empty"))));
+        assertFalse(JdkProcessRunner.isStaticElf(script));
+        assertFalse(JdkProcessRunner.isStaticElf(Files.createFile(dir.resolve("empty"))));
         byte[] start = java.util.Arrays.copyOf(Files.readAllBytes(Path.of("/bin/busybox")), 40);
-        assertFalse(ProcessRunner.isStaticElf(Files.write(dir.resolve("cut"), start)), "a header cut short");
-        assertFalse(ProcessRunner.isStaticElf(dir.resolve("missing")));
+        assertFalse(JdkProcessRunner.isStaticElf(Files.write(dir.resolve("cut"), start)), "a header cut short");
+        assertFalse(JdkProcessRunner.isStaticElf(dir.resolve("missing")));
     }
 
-    @Test
-    void capturesExitCodeStdoutStderrAndEnvironment() throws Exception {
-        ProcessRunner.Outcome outcome = sh("echo \"$GREETING\"; echo err >&2; exit 4", 10, 1024);
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void capturesExitCodeStdoutStderrAndEnvironment(boolean posixSpawn) throws Exception {
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "echo \"$GREETING\"; echo err >&2; exit 4", 10, 1024);
         assertEquals(4, outcome.exitCode());
         assertEquals("hi\n", outcome.stdout());
         assertEquals("err\n", outcome.stderr());
         assertFalse(outcome.timedOut());
     }
 
-    @Test
-    void stdinIsEmptySoACommandReadingItDoesNotHang() throws Exception {
-        ProcessRunner.Outcome outcome = sh("cat; echo done", 10, 1024);
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void stdinIsEmptySoACommandReadingItDoesNotHang(boolean posixSpawn) throws Exception {
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "cat; echo done", 10, 1024);
         assertEquals("done\n", outcome.stdout());
     }
 
-    @Test
-    void outputBeyondTheCapIsCutWithAMarker() throws Exception {
-        ProcessRunner.Outcome outcome = sh("head -c 5000 /dev/zero | tr '\\0' 'x'", 10, 1000);
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void outputBeyondTheCapIsCutWithAMarker(boolean posixSpawn) throws Exception {
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "head -c 5000 /dev/zero | tr '\\0' 'x'", 10, 1000);
         assertTrue(outcome.stdout().startsWith("x".repeat(1000) + "\n[director: output cut, 4000 more bytes"),
                 outcome::stdout);
     }
 
-    @Test
-    void timeoutTerminatesTheWholeProcessGroup() throws Exception {
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void timeoutTerminatesTheWholeProcessGroup(boolean posixSpawn) throws Exception {
         Path marker = dir.resolve("child-survived");
         long start = System.currentTimeMillis();
-        ProcessRunner.Outcome outcome = sh("(sleep 2; touch " + marker + ") & sleep 30", 1, 1024);
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "(sleep 2; touch " + marker + ") & sleep 30", 1, 1024);
         long took = System.currentTimeMillis() - start;
         assertTrue(outcome.timedOut());
         assertTrue(took < 1000 + ProcessRunner.KILL_GRACE_MILLIS, "took " + took + " ms");
@@ -95,20 +124,102 @@ class ProcessRunnerTest {
         assertFalse(Files.exists(marker), "a child of the timed-out command lived on");
     }
 
-    @Test
-    void aCommandIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCommandIgnoringSigtermIsKilledAfterTheGracePeriod(boolean posixSpawn) throws Exception {
         long start = System.currentTimeMillis();
-        ProcessRunner.Outcome outcome = sh("trap '' TERM; sleep 30", 1, 1024);
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "trap '' TERM; sleep 30", 1, 1024);
         long took = System.currentTimeMillis() - start;
         assertTrue(outcome.timedOut());
         assertTrue(took >= 1000 + ProcessRunner.KILL_GRACE_MILLIS - 200, "SIGKILL came only after the grace: " + took);
         assertTrue(took < 1000 + ProcessRunner.KILL_GRACE_MILLIS + 3000, "took " + took + " ms");
     }
 
-    @Test
-    void outputIsCutBetweenCharactersNeverInsideOne() throws Exception {
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void outputIsCutBetweenCharactersNeverInsideOne(boolean posixSpawn) throws Exception {
         // 'é' is two bytes in UTF-8: a cap of 3 falls inside the second one.
-        ProcessRunner.Outcome outcome = sh("printf 'ééé'", 10, 3);
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "printf 'ééé'", 10, 3);
         assertEquals("é\n[director: output cut, 4 more bytes not kept]\n", outcome.stdout());
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCommandGetsOnlyStdinStdoutAndStderrOfTheDaemonsDescriptors(boolean posixSpawn) throws Exception {
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "ls /proc/$$/fd | tr '\\n' ' '", 10, 1024);
+        assertEquals("0 1 2 ", outcome.stdout(), outcome::toString);
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCommandRunsInTheWorkingDirectoryGiven(boolean posixSpawn) throws Exception {
+        runner = new ProcessRunner(posixSpawn);
+        ProcessRunner.Outcome outcome = runner.run(List.of("/bin/sh", "-c", "pwd"), Map.of(), dir, 10, 1024);
+        assertEquals(dir.toRealPath() + "\n", outcome.stdout());
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aProgramThatIsNotThereIsAnErrorNamingIt(boolean posixSpawn) throws Exception {
+        runner = new ProcessRunner(posixSpawn);
+        List<String> command = List.of("no-such-program-here", "x");
+        if (posixSpawn) {
+            IOException e = assertThrows(IOException.class, () -> runner.run(command, Map.of(), null, 10, 1024));
+            assertTrue(e.getMessage().contains("no-such-program-here") && e.getMessage().contains("No such file"),
+                    e.getMessage());
+        } else {
+            // through setsid, which is what fails to find it
+            ProcessRunner.Outcome outcome = runner.run(command, Map.of(), null, 10, 1024);
+            assertEquals(127, outcome.exitCode());
+            assertTrue(outcome.stderr().contains("no-such-program-here"), outcome::toString);
+        }
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aCommandEndedByASignalExitsWith128PlusIt(boolean posixSpawn) throws Exception {
+        assertEquals(137, sh(posixSpawn, "kill -9 $$", 10, 1024).exitCode());
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void aBackgroundProcessHoldingTheOutputOpenDelaysTheResultByTheGraceAtMost(boolean posixSpawn) throws Exception {
+        long start = System.currentTimeMillis();
+        ProcessRunner.Outcome outcome = sh(posixSpawn, "sleep 9 & echo started", 30, 1024);
+        long took = System.currentTimeMillis() - start;
+        assertEquals(0, outcome.exitCode());
+        assertEquals("started\n", outcome.stdout());
+        assertFalse(outcome.timedOut());
+        assertTrue(took < ProcessRunner.KILL_GRACE_MILLIS + 2000, "took " + took + " ms");
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void commandsRunFromSeveralThreadsAtOnceEachGetTheirOwnOutput(boolean posixSpawn) throws Exception {
+        runner = new ProcessRunner(posixSpawn);
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> mismatches = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                mismatches.add(threads.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        String id = thread + "-" + i;
+                        ProcessRunner.Outcome outcome = runner.run(List.of("/bin/sh", "-c", "echo $ID; echo e$ID >&2; exit " + (i % 3)),
+                                Map.of("ID", id), null, 10, 1024);
+                        if (!outcome.stdout().equals(id + "\n") || !outcome.stderr().equals("e" + id + "\n")
+                                || outcome.exitCode() != i % 3) {
+                            return id + ": " + outcome;
+                        }
+                    }
+                    return "";
+                }));
+            }
+            for (Future<String> mismatch : mismatches) {
+                assertEquals("", mismatch.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
