@@ -2,6 +2,8 @@ package io.director.bench;
 
 import io.director.bench.cluster.BenchCluster;
 import io.director.bench.cluster.ProcessFigures;
+import io.director.server.api.ApiRequest;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,11 +58,17 @@ final class FootprintCommand implements Callable<Integer> {
             description = "Heartbeat interval of the cluster (default: ${DEFAULT-VALUE}).")
     double heartbeatSeconds;
 
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "200",
+            description = "After the idle figures, jobs run on the client ('RUN --skip-cache echo hello world'), "
+                    + "which then idles again and is measured once more: a daemon that has worked (default: ${DEFAULT-VALUE}; "
+                    + "0: not measured).")
+    int jobs;
+
     @Option(names = "--output", paramLabel = "FILE", defaultValue = "bench-footprint.json",
             description = "Where the JSON results go (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    record Figures(double clientRssMib, boolean clientArchive, double idleJvmRssMib, double serverRssMib, double serverCpuPercent,
+    record Figures(double clientRssMib, double clientRssAfterJobsMib, boolean clientArchive, double idleJvmRssMib, double serverRssMib, double serverCpuPercent,
                    double cliMedianSeconds, double cliMaxSeconds, double cliWithoutArchiveMedianSeconds,
                    boolean cliArchiveMade, double jvmStartMedianSeconds) {
     }
@@ -68,6 +77,9 @@ final class FootprintCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Bench.configureLogging(false);
         PrintWriter out = spec.commandLine().getOut();
+        if (jobs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be 0 or more, not " + jobs);
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
         Figures figures;
         // A client records its class-data archive when it stops, the first time this jar runs one:
@@ -124,7 +136,16 @@ final class FootprintCommand implements Callable<Integer> {
                 Arrays.sort(cli);
                 Arrays.sort(plain);
                 Arrays.sort(jvm);
-                figures = new Figures(clientRss, clientArchive, idleRss, serverRss, 100 * cpu / window, cli[cliRuns / 2],
+                double clientRssAfterJobs = Double.NaN;
+                if (jobs > 0) {
+                    out.println("running " + jobs + " jobs on the client, then idling " + idleSeconds + " s");
+                    out.flush();
+                    cluster.runAndWait(Collections.nCopies(jobs, new ApiRequest.JobSubmission("RUN",
+                            "--skip-cache echo hello world", "bench-footprint", List.of())), 1, 300);
+                    Thread.sleep(Math.round(idleSeconds * 1000));
+                    clientRssAfterJobs = ProcessFigures.rssMib(cluster.client("node-1").pid());
+                }
+                figures = new Figures(clientRss, clientRssAfterJobs, clientArchive, idleRss, serverRss, 100 * cpu / window, cli[cliRuns / 2],
                         cli[cliRuns - 1], plain[cliRuns / 2], archiveMade, jvm[cliRuns / 2]);
             } finally {
                 idle.destroyForcibly();
@@ -136,6 +157,11 @@ final class FootprintCommand implements Callable<Integer> {
                 Results.fixed(figures.clientRssMib(), 1),
                 Results.fixed(figures.idleJvmRssMib(), 1) + " (idle JVM, client flags)",
                 Results.fixed(figures.clientRssMib() / figures.idleJvmRssMib(), 2));
+        if (jobs > 0) {
+            table.row("client idle RSS after " + jobs + " jobs (MiB)", Results.fixed(figures.clientRssAfterJobsMib(), 1),
+                    Results.fixed(figures.idleJvmRssMib(), 1) + " (idle JVM, client flags)",
+                    Results.fixed(figures.clientRssAfterJobsMib() / figures.idleJvmRssMib(), 2));
+        }
         table.row("server idle RSS (MiB), 1 node", Results.fixed(figures.serverRssMib(), 1), "-", "-");
         table.row("server idle CPU (% of a core)", Results.fixed(figures.serverCpuPercent(), 2), "-", "-");
         table.row("CLI manage --list-nodes, median (s)", Results.fixed(figures.cliMedianSeconds(), 3),
@@ -148,12 +174,14 @@ final class FootprintCommand implements Callable<Integer> {
         table.print(out);
         Map<String, Double> ratios = new LinkedHashMap<>();
         ratios.put("client_rss_over_idle_jvm", figures.clientRssMib() / figures.idleJvmRssMib());
+        ratios.put("client_rss_after_jobs_over_idle_jvm", Results.ratio(figures.clientRssAfterJobsMib(), figures.idleJvmRssMib()));
         ratios.put("cli_over_jvm_start", figures.cliMedianSeconds() / figures.jvmStartMedianSeconds());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("idle_seconds", idleSeconds);
         settings.put("cpu_window_seconds", cpuWindowSeconds);
         settings.put("cli_runs", cliRuns);
         settings.put("heartbeat_seconds", heartbeatSeconds);
+        settings.put("jobs", jobs);
         Results.write(output, "footprint", settings, List.of(figures), ratios);
         out.println("results written to " + output);
         out.flush();
