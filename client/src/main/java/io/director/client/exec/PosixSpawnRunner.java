@@ -2,9 +2,10 @@ package io.director.client.exec;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.StringArray;
+import com.sun.jna.Pointer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
     private static final int REAP_SLICE_MILLIS = 1;
     private static final int CHUNK = 16 * 1024;
     private static final int POLLFD_BYTES = 8;
+    private static final long STRUCTS_BYTES = 2L * LibC.SPAWN_STRUCT_BYTES + LibC.SIGSET_BYTES;
 
     /** Why posix_spawn cannot be used here, or null when it can. Checked once: it loads JNA and runs a program. */
     static String unusableBecause() {
@@ -121,12 +123,14 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
                 throw e;
             }
             boolean started = false;
-            try (Memory actions = new Memory(LibC.SPAWN_STRUCT_BYTES);
-                 Memory attributes = new Memory(LibC.SPAWN_STRUCT_BYTES);
-                 Memory noSignals = new Memory(LibC.SIGSET_BYTES);
-                 StringArray argvBlock = new StringArray(argv, "UTF-8");
-                 StringArray envpBlock = new StringArray(envp, "UTF-8")) {
-                noSignals.clear();
+            // One native allocation a spawn, freed at once (JNA's per-string memory would wait for
+            // its cleaner thread): the two structures, an empty signal set, argv and envp.
+            try (Memory block = nativeBlock(argv, envp)) {
+                Pointer actions = block.share(0, LibC.SPAWN_STRUCT_BYTES);
+                Pointer attributes = block.share(LibC.SPAWN_STRUCT_BYTES, LibC.SPAWN_STRUCT_BYTES);
+                Pointer noSignals = block.share(2L * LibC.SPAWN_STRUCT_BYTES, LibC.SIGSET_BYTES);
+                Pointer argvBlock = block.share(STRUCTS_BYTES);
+                Pointer envpBlock = block.share(STRUCTS_BYTES + (argv.length + 1L) * Native.POINTER_SIZE);
                 check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
                 try {
                     check(LibC.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", LibC.O_RDONLY, 0), "addopen");
@@ -167,6 +171,42 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
         }
 
         /**
+         * The spawn's native memory: {@link #STRUCTS_BYTES} of zeroes for the structures and the
+         * signal set, then argv and envp as NULL-terminated arrays of pointers, then their UTF-8
+         * strings.
+         */
+        private static Memory nativeBlock(String[] argv, String[] envp) {
+            int pointer = Native.POINTER_SIZE;
+            byte[][] strings = new byte[argv.length + envp.length][];
+            long size = STRUCTS_BYTES + (strings.length + 2L) * pointer;
+            for (int i = 0; i < strings.length; i++) {
+                strings[i] = (i < argv.length ? argv[i] : envp[i - argv.length]).getBytes(StandardCharsets.UTF_8);
+                size += strings[i].length + 1;
+            }
+            Memory block = new Memory(size);
+            block.clear(STRUCTS_BYTES);
+            long slot = STRUCTS_BYTES;
+            long text = STRUCTS_BYTES + (strings.length + 2L) * pointer;
+            for (int i = 0; i < strings.length; i++) {
+                if (i == argv.length) {
+                    block.setPointer(slot, null);
+                    slot += pointer;
+                }
+                block.write(text, strings[i], 0, strings[i].length);
+                block.setByte(text + strings[i].length, (byte) 0);
+                block.setPointer(slot, block.share(text));
+                slot += pointer;
+                text += strings[i].length + 1;
+            }
+            if (envp.length == 0) {
+                block.setPointer(slot, null);
+                slot += pointer;
+            }
+            block.setPointer(slot, null);
+            return block;
+        }
+
+        /**
          * Reads both pipes until they close and the child has ended. On timeout: SIGTERM to the
          * group, SIGKILL after the grace. A background process that keeps the pipes open after the
          * command ended gets the same grace; what it wrote by then is kept.
@@ -180,7 +220,9 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
             boolean timedOut = false;
             boolean killed = false;
             long pipesDeadline = Long.MAX_VALUE;
-            try (Memory fds = new Memory(3L * POLLFD_BYTES); Memory chunk = new Memory(CHUNK)) {
+            try (Memory scratch = new Memory(3L * POLLFD_BYTES + CHUNK)) {
+                Pointer fds = scratch.share(0, 3L * POLLFD_BYTES);
+                Pointer chunk = scratch.share(3L * POLLFD_BYTES, CHUNK);
                 byte[] bytes = new byte[CHUNK];
                 while (out >= 0 || err >= 0 || !reaped) {
                     if (Thread.interrupted()) {
@@ -244,7 +286,7 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
         }
 
         /** Reads what a pipe has; returns -1 (and closes it) at its end. */
-        private static int drain(int fd, Memory chunk, byte[] bytes, CappedBuffer into) throws IOException {
+        private static int drain(int fd, Pointer chunk, byte[] bytes, CappedBuffer into) throws IOException {
             long n = LibC.read(fd, chunk, CHUNK);
             if (n > 0) {
                 chunk.read(0, bytes, 0, (int) n);
@@ -263,7 +305,7 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
             return -1;
         }
 
-        private static int watch(Memory fds, int count, int fd) {
+        private static int watch(Pointer fds, int count, int fd) {
             if (fd < 0) {
                 return count;
             }

@@ -222,4 +222,13 @@ class ProcessRunnerTest {
             threads.shutdownNow();
         }
     }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void argumentsAndEnvironmentReachTheCommandAsUtf8(boolean posixSpawn) throws Exception {
+        runner = new ProcessRunner(posixSpawn);
+        ProcessRunner.Outcome outcome = runner.run(List.of("/bin/sh", "-c", "printf '%s|%s|%s' \"$1\" \"$WORD\" \"$EMPTY\"", "sh", "été"),
+                Map.of("WORD", "ünïcødé ✓", "EMPTY", ""), null, 10, 1024);
+        assertEquals("été|ünïcødé ✓|", outcome.stdout());
+    }
 }
