@@ -51,6 +51,8 @@ public final class NodeCache implements AutoCloseable {
 
     /** How long opening waits for the cache held by another process (one that is stopping). */
     static final int CLAIM_WAIT_MILLIS = 3000;
+    /** SQLite's page cache for the node cache, in KiB. */
+    static final int PAGE_CACHE_KIB = 512;
     private static final int SQLITE_BUSY = 5;
 
     private final Connection db;
@@ -142,6 +144,9 @@ public final class NodeCache implements AutoCloseable {
             throw e;
         }
         st.execute("PRAGMA synchronous=NORMAL");
+        // A node's hot pages are few (the newest inbox and outbox rows, their indexes): SQLite's
+        // default page cache (2 MB) filled with old rows over a few thousand jobs and stayed resident.
+        st.execute("PRAGMA cache_size=-" + PAGE_CACHE_KIB);
     }
 
     /** Another process (or connection) holds the cache: {@link #open} refused it. */
