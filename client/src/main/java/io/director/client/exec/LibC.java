@@ -18,6 +18,7 @@ final class LibC {
     // Linux (x86-64 and arm64) values of the constants used; the class is only used on Linux.
     static final int O_RDONLY = 0;
     static final int O_CLOEXEC = 0x80000;
+    static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     static final short POSIX_SPAWN_SETSID = 0x80;
     static final short POLLIN = 0x1;
@@ -31,6 +32,11 @@ final class LibC {
     static final int SPAWN_STRUCT_BYTES = 512;
     /** glibc's sigset_t. */
     static final int SIGSET_BYTES = 128;
+    /**
+     * The first word of a sigset_t holding signals 1 to 64 (bit n-1 for signal n). glibc's own 32
+     * and 33 are among them: its posix_spawn otherwise leaves them ignored in the child.
+     */
+    static final long ALL_SIGNALS = -1L;
 
     static {
         Native.register(LibC.class, NativeLibrary.getInstance("c", Map.of(Library.OPTION_STRING_ENCODING, "UTF-8")));
@@ -75,6 +81,8 @@ final class LibC {
     static native int posix_spawnattr_setflags(Pointer attributes, short flags);
 
     static native int posix_spawnattr_setsigmask(Pointer attributes, Pointer signals);
+
+    static native int posix_spawnattr_setsigdefault(Pointer attributes, Pointer signals);
 
     static native int posix_spawnp(int[] pid, String file, Pointer actions, Pointer attributes, Pointer argv,
                                    Pointer envp);

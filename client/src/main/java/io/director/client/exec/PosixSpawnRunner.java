@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Like the JDK, the child gets {@code /dev/null} as stdin, nothing but descriptors 0–2 (every
  * other one is closed, {@code posix_spawn_file_actions_addclosefrom_np}), the daemon's
- * environment with the job's on top, and no blocked signals.
+ * environment with the job's on top, and no blocked signals; unlike it, every signal at its
+ * default disposition, even one the daemon was started ignoring (a daemon started in the
+ * background of a shell ignores SIGINT and SIGQUIT, which a job's {@code trap} could not undo).
  */
 final class PosixSpawnRunner implements ProcessRunner.Mechanism {
 
@@ -37,7 +39,7 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
     private static final int REAP_SLICE_MILLIS = 1;
     private static final int CHUNK = 16 * 1024;
     private static final int POLLFD_BYTES = 8;
-    private static final long STRUCTS_BYTES = 2L * LibC.SPAWN_STRUCT_BYTES + LibC.SIGSET_BYTES;
+    private static final long STRUCTS_BYTES = 2L * LibC.SPAWN_STRUCT_BYTES + 2L * LibC.SIGSET_BYTES;
 
     /** Why posix_spawn cannot be used here, or null when it can. Checked once: it loads JNA and runs a program. */
     static String unusableBecause() {
@@ -129,6 +131,8 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
                 Pointer actions = block.share(0, LibC.SPAWN_STRUCT_BYTES);
                 Pointer attributes = block.share(LibC.SPAWN_STRUCT_BYTES, LibC.SPAWN_STRUCT_BYTES);
                 Pointer noSignals = block.share(2L * LibC.SPAWN_STRUCT_BYTES, LibC.SIGSET_BYTES);
+                Pointer allSignals = block.share(2L * LibC.SPAWN_STRUCT_BYTES + LibC.SIGSET_BYTES, LibC.SIGSET_BYTES);
+                allSignals.setLong(0, LibC.ALL_SIGNALS);
                 Pointer argvBlock = block.share(STRUCTS_BYTES);
                 Pointer envpBlock = block.share(STRUCTS_BYTES + (argv.length + 1L) * Native.POINTER_SIZE);
                 check(LibC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
@@ -142,9 +146,10 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
                     check(LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom");
                     check(LibC.posix_spawnattr_init(attributes), "posix_spawnattr_init");
                     try {
-                        check(LibC.posix_spawnattr_setflags(attributes,
-                                (short) (LibC.POSIX_SPAWN_SETSID | LibC.POSIX_SPAWN_SETSIGMASK)), "setflags");
+                        check(LibC.posix_spawnattr_setflags(attributes, (short) (LibC.POSIX_SPAWN_SETSID
+                                | LibC.POSIX_SPAWN_SETSIGMASK | LibC.POSIX_SPAWN_SETSIGDEF)), "setflags");
                         check(LibC.posix_spawnattr_setsigmask(attributes, noSignals), "setsigmask");
+                        check(LibC.posix_spawnattr_setsigdefault(attributes, allSignals), "setsigdefault");
                         int[] pid = new int[1];
                         int rc = LibC.posix_spawnp(pid, argv[0], actions, attributes, argvBlock, envpBlock);
                         if (rc != 0) {
@@ -171,8 +176,8 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
         }
 
         /**
-         * The spawn's native memory: {@link #STRUCTS_BYTES} of zeroes for the structures and the
-         * signal set, then argv and envp as NULL-terminated arrays of pointers, then their UTF-8
+         * The spawn's native memory: {@link #STRUCTS_BYTES} of zeroes for the structures and two
+         * signal sets, then argv and envp as NULL-terminated arrays of pointers, then their UTF-8
          * strings.
          */
         private static Memory nativeBlock(String[] argv, String[] envp) {

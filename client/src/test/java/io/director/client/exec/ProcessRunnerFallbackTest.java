@@ -21,9 +21,16 @@ class ProcessRunnerFallbackTest {
 
     /** The output of {@link ProcessRunnerChoice} in a new JVM with these options. */
     private static String run(String... properties) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(properties));
+        return run(List.of(), List.of(properties), List.of());
+    }
+
+    /** The same, started through {@code prefix} (a shell command that ends with {@code exec "$@"}), with arguments. */
+    private static String run(List<String> prefix, List<String> properties, List<String> arguments) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(properties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ProcessRunnerChoice.class.getName()));
+        command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
@@ -53,5 +60,17 @@ class ProcessRunnerFallbackTest {
         String output = run("-Djna.tmpdir=" + notADirectory);
         assertEquals("jdk 3 ran", lastLine(output));
         assertTrue(output.contains("commands start through the JDK and a setsid program"), output);
+    }
+
+    @Test
+    void aJobGetsDefaultSignalDispositionsEvenWhenTheDaemonWasStartedIgnoringSome() throws Exception {
+        // As a daemon started in the background of a shell: SIGINT and SIGQUIT ignored (bits 2 and 3).
+        List<String> ignoring = List.of("/bin/sh", "-c", "trap '' INT QUIT; exec \"$@\"", "sh");
+        List<String> job = List.of("grep SigIgn /proc/$$/status");
+        assertEquals("posix_spawn 0 SigIgn:\t0000000000000000", lastLine(run(ignoring, List.of(), job)));
+        // The JDK's way passes SIGINT on (the JVM handles SIGQUIT itself), which shows the daemon ignored it.
+        String jdk = lastLine(run(ignoring, List.of("-Ddirector.spawn=jdk"), job));
+        assertTrue(jdk.startsWith("jdk 0 SigIgn:\t"), jdk);
+        assertEquals(2, Long.parseLong(jdk.substring(jdk.indexOf('\t') + 1), 16) & 2, jdk);
     }
 }

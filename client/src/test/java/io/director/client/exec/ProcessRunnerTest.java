@@ -146,8 +146,29 @@ class ProcessRunnerTest {
     @ParameterizedTest(name = "posix_spawn: {0}")
     @ValueSource(booleans = {true, false})
     void aCommandGetsOnlyStdinStdoutAndStderrOfTheDaemonsDescriptors(boolean posixSpawn) throws Exception {
-        ProcessRunner.Outcome outcome = sh(posixSpawn, "ls /proc/$$/fd | tr '\\n' ' '", 10, 1024);
-        assertEquals("0 1 2 ", outcome.stdout(), outcome::toString);
+        // Looked at from outside while the command runs: the shell's own pipes and globs would show.
+        Path pidFile = dir.resolve("pid");
+        runner = new ProcessRunner(posixSpawn);
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<ProcessRunner.Outcome> running = thread.submit(() -> runner.run(List.of("/bin/sh", "-c",
+                    "echo $$ > " + pidFile + ".new && mv " + pidFile + ".new " + pidFile + " && exec sleep 3"),
+                    Map.of(), null, 10, 1024));
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!Files.exists(pidFile) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            Path fds = Path.of("/proc", Files.readString(pidFile).strip(), "fd");
+            Thread.sleep(100); // the shell's exec of sleep has happened by now
+            List<String> open;
+            try (var entries = Files.list(fds)) {
+                open = entries.map(fd -> fd.getFileName().toString()).sorted().toList();
+            }
+            assertEquals(List.of("0", "1", "2"), open);
+            assertEquals(0, running.get(10, TimeUnit.SECONDS).exitCode());
+        } finally {
+            thread.shutdownNow();
+        }
     }
 
     @ParameterizedTest(name = "posix_spawn: {0}")
@@ -230,5 +251,50 @@ class ProcessRunnerTest {
         ProcessRunner.Outcome outcome = runner.run(List.of("/bin/sh", "-c", "printf '%s|%s|%s' \"$1\" \"$WORD\" \"$EMPTY\"", "sh", "été"),
                 Map.of("WORD", "ünïcødé ✓", "EMPTY", ""), null, 10, 1024);
         assertEquals("été|ünïcødé ✓|", outcome.stdout());
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void manyCommandsLeaveNoDescriptorOpenInTheDaemon(boolean posixSpawn) throws Exception {
+        sh(posixSpawn, "true", 10, 64); // whatever is opened once (JNA, the JDK's reaper) is opened now
+        long before = openDescriptors();
+        for (int i = 0; i < 200; i++) {
+            sh(posixSpawn, i % 2 == 0 ? "echo out" : "echo err >&2; exit 1", 10, 64);
+        }
+        assertTrue(openDescriptors() <= before + 2, "descriptors: " + before + " before, " + openDescriptors() + " after");
+    }
+
+    @ParameterizedTest(name = "posix_spawn: {0}")
+    @ValueSource(booleans = {true, false})
+    void anInterruptedRunStopsAtOnceAndKillsTheGroup(boolean posixSpawn) throws Exception {
+        runner = new ProcessRunner(posixSpawn);
+        Path marker = dir.resolve("child-survived");
+        Path started = dir.resolve("started");
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            try {
+                while (!Files.exists(started)) {
+                    Thread.sleep(20);
+                }
+                caller.interrupt();
+            } catch (InterruptedException e) {
+                // test over
+            }
+        });
+        interrupter.start();
+        long start = System.currentTimeMillis();
+        assertThrows(InterruptedException.class, () -> runner.run(List.of("/bin/sh", "-c",
+                "(sleep 2; touch " + marker + ") & touch " + started + "; sleep 30"), Map.of(), null, 60, 1024));
+        long took = System.currentTimeMillis() - start;
+        interrupter.join();
+        assertTrue(took < 2000, "took " + took + " ms");
+        Thread.sleep(2500);
+        assertFalse(Files.exists(marker), "a child of the interrupted command lived on");
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+            return entries.count();
+        }
     }
 }
