@@ -44,6 +44,9 @@ public final class ProcessRunner implements AutoCloseable {
 
         private static boolean choose() {
             String forced = System.getProperty(PROPERTY, "").toLowerCase(Locale.ROOT);
+            if (!forced.isEmpty() && !forced.equals("jdk") && !forced.equals("posix_spawn")) {
+                LOG.warning(() -> PROPERTY + "=" + forced + " is neither posix_spawn nor jdk: ignored");
+            }
             if (forced.equals("jdk")) {
                 LOG.fine(() -> "commands start through the JDK (" + PROPERTY + "=jdk)");
                 return false;
