@@ -126,7 +126,8 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
             }
             boolean started = false;
             // One native allocation a spawn, freed at once (JNA's per-string memory would wait for
-            // its cleaner thread): the two structures, an empty signal set, argv and envp.
+            // its cleaner thread): the two structures, two signal sets (none blocked, all set to
+            // their defaults), argv and envp.
             try (Memory block = nativeBlock(argv, envp)) {
                 Pointer actions = block.share(0, LibC.SPAWN_STRUCT_BYTES);
                 Pointer attributes = block.share(LibC.SPAWN_STRUCT_BYTES, LibC.SPAWN_STRUCT_BYTES);
