@@ -24,7 +24,6 @@ final class LibC {
     static final short POLLIN = 0x1;
     static final int WNOHANG = 1;
     static final int EINTR = 4;
-    static final int ESRCH = 3;
     static final int SIGKILL = 9;
     static final int SIGTERM = 15;
     static final long SYS_PIDFD_OPEN = 434;

@@ -183,33 +183,37 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
          */
         private static Memory nativeBlock(String[] argv, String[] envp) {
             int pointer = Native.POINTER_SIZE;
-            byte[][] strings = new byte[argv.length + envp.length][];
-            long size = STRUCTS_BYTES + (strings.length + 2L) * pointer;
-            for (int i = 0; i < strings.length; i++) {
-                strings[i] = (i < argv.length ? argv[i] : envp[i - argv.length]).getBytes(StandardCharsets.UTF_8);
-                size += strings[i].length + 1;
+            byte[][][] arrays = {utf8(argv), utf8(envp)};
+            long slot = STRUCTS_BYTES;
+            long text = STRUCTS_BYTES + (argv.length + 1L + envp.length + 1L) * pointer;
+            long size = text;
+            for (byte[][] array : arrays) {
+                for (byte[] string : array) {
+                    size += string.length + 1;
+                }
             }
             Memory block = new Memory(size);
             block.clear(STRUCTS_BYTES);
-            long slot = STRUCTS_BYTES;
-            long text = STRUCTS_BYTES + (strings.length + 2L) * pointer;
-            for (int i = 0; i < strings.length; i++) {
-                if (i == argv.length) {
-                    block.setPointer(slot, null);
+            for (byte[][] array : arrays) {
+                for (byte[] string : array) {
+                    block.write(text, string, 0, string.length);
+                    block.setByte(text + string.length, (byte) 0);
+                    block.setPointer(slot, block.share(text));
                     slot += pointer;
+                    text += string.length + 1;
                 }
-                block.write(text, strings[i], 0, strings[i].length);
-                block.setByte(text + strings[i].length, (byte) 0);
-                block.setPointer(slot, block.share(text));
-                slot += pointer;
-                text += strings[i].length + 1;
-            }
-            if (envp.length == 0) {
                 block.setPointer(slot, null);
                 slot += pointer;
             }
-            block.setPointer(slot, null);
             return block;
+        }
+
+        private static byte[][] utf8(String[] strings) {
+            byte[][] bytes = new byte[strings.length][];
+            for (int i = 0; i < strings.length; i++) {
+                bytes[i] = strings[i].getBytes(StandardCharsets.UTF_8);
+            }
+            return bytes;
         }
 
         /**
@@ -393,20 +397,23 @@ final class PosixSpawnRunner implements ProcessRunner.Mechanism {
         }
     }
 
-    /** The daemon's environment with the job's on top, as NAME=value strings. */
+    /**
+     * The daemon's environment with the job's on top, as NAME=value strings. Only the job's
+     * variables are checked: the daemon's came from the system's own block.
+     */
     private static String[] environmentOf(Map<String, String> environment) throws IOException {
-        Map<String, String> merged = new HashMap<>(System.getenv());
-        merged.putAll(environment);
-        List<String> block = new ArrayList<>(merged.size());
-        for (Map.Entry<String, String> entry : merged.entrySet()) {
+        for (Map.Entry<String, String> entry : environment.entrySet()) {
             String name = entry.getKey();
             if (name.isEmpty() || name.indexOf('=') >= 0) {
                 throw new IOException("invalid environment variable name '" + name + "'");
             }
             checkNoNul(name, "environment variable name");
             checkNoNul(entry.getValue(), "environment variable " + name);
-            block.add(name + "=" + entry.getValue());
         }
+        Map<String, String> merged = new HashMap<>(System.getenv());
+        merged.putAll(environment);
+        List<String> block = new ArrayList<>(merged.size());
+        merged.forEach((name, value) -> block.add(name + "=" + value));
         return block.toArray(new String[0]);
     }
 
