@@ -51,7 +51,7 @@ import java.util.logging.Logger;
 public final class DirectorClient implements AutoCloseable, LinkListener {
 
     private static final Logger LOG = Logger.getLogger(DirectorClient.class.getName());
-    /** Set by the launcher to where this run records its class-data archive at exit. */
+    /** Set by the launcher to where this run lists the classes it loads (for a class-data archive). */
     static final String PENDING_ARCHIVE_PROPERTY = "director.cds.pending";
 
     private final ClientConfig config;
@@ -171,10 +171,10 @@ public final class DirectorClient implements AutoCloseable, LinkListener {
     }
 
     /**
-     * Tells the launcher that the class-data archive this run records at its exit is worth
-     * keeping: it got as far as enrolling, so the archive holds the classes of a running node. An
-     * archive of a run that failed earlier (no server key, no server) misses them, and the client
-     * would load them from the jar at every start after, about 1.5 MiB more resident.
+     * Tells the launcher that the list of classes this run records is worth an archive: it got as
+     * far as enrolling, so the list holds the classes of a running node. A run that failed earlier
+     * (no server key, no server) misses them, and a client mapping an archive of its list would
+     * load them from the jar at every start after, about 1.5 MiB more resident.
      */
     private static void markArchiveWorthKeeping() {
         String pending = System.getProperty(PENDING_ARCHIVE_PROPERTY);

@@ -120,8 +120,8 @@ class DistributionEndToEndTest {
                 labels:
                   role: web
                 """.formatted(jobPort, transferPort, dir.resolve("cache"), sharedKey));
-        // A client that fails before it enrols (no server key) records a class-data archive at its
-        // exit, which the launcher must not put in place: it misses the classes of a running node.
+        // A client that fails before it enrols (no server key) lists the classes it loads, which the
+        // launcher must not make an archive of: they miss the classes of a running node.
         Path lib = unpacked.resolve("lib");
         Run failed = run(List.of(director, "client", "--server-address", "127.0.0.1", "--job-port",
                 Integer.toString(jobPort), "--cache-path", dir.resolve("cache-failed").toString()), Map.of());
@@ -136,7 +136,7 @@ class DistributionEndToEndTest {
         assertEquals("web", node.path("labels").path("role").asText(), node.toString());
         assertFalse(Files.exists(lib.resolve("director-client.jsa")), "no archive from the failed run");
         assertFalse(commandLine(client).contains("-XX:SharedArchiveFile="), commandLine(client));
-        assertEquals(1, clientArchives(lib, ".enrolled").size(), "the enrolled run marks its archive");
+        assertEquals(1, clientArchives(lib, ".enrolled").size(), "the enrolled run marks its list");
 
         Run job = run(List.of(director, "exec", "--socket-path", socket.toString(), "--verb", "RUN", "--wait",
                 "--wait-timeout", "60", "--json", "echo hello from {{ node.identity }}"), Map.of());
@@ -194,16 +194,27 @@ class DistributionEndToEndTest {
         assertEquals(0, script.exitCode(), script.output());
         assertEquals(0, run(List.of("sh", "-n", units.resolve("director_server").toString()), Map.of()).exitCode());
 
-        // Stopped, the enrolled run writes its archive; the next start maps it and the failed run's goes.
+        // Once the enrolled run has stopped, the next start makes an archive of the classes it listed
+        // and maps it, and the failed run's list goes.
         client.destroy();
         assertTrue(client.waitFor(5, TimeUnit.SECONDS), "stops within 5 s of SIGTERM");
         assertEquals(2, clientArchives(lib, ".pending").size(), clientArchives(lib, "").toString());
-        Process again = start(List.of(director, "client", "--config-file", config.toString()), Map.of(),
-                dir.resolve("client.log"));
+        Path againClasses = dir.resolve("client-classes.log");
+        Process again = start(List.of(director, "client", "--config-file", config.toString()),
+                Map.of("DIRECTOR_JAVA_OPTS", "-Xlog:class+load:file=" + againClasses), dir.resolve("client.log"));
+        long javaDeadline = System.currentTimeMillis() + 60_000;
+        while (again.isAlive() && !commandLine(again).contains("-jar ")) {
+            assertTrue(System.currentTimeMillis() < javaDeadline, "the launcher never started Java: " + commandLine(again));
+            Thread.sleep(100);
+        }
         awaitNode(director, socket, "dist-node", again);
         assertTrue(Files.isRegularFile(lib.resolve("director-client.jsa")), clientArchives(lib, "").toString());
         assertTrue(commandLine(again).contains("-XX:SharedArchiveFile=" + home.resolve("lib/director-client.jsa")),
                 commandLine(again));
+        String loaded = Files.readString(againClasses);
+        for (String name : List.of("java.lang.Object", "io.director.client.DirectorClient", "org.zeromq.ZMQ")) {
+            assertTrue(loaded.contains(" " + name + " source: shared objects file"), name + " comes from the archive");
+        }
         assertEquals(List.of(), clientArchives(lib, ".pending"), "the others are deleted");
         assertEquals(List.of(), clientArchives(lib, ".enrolled"));
 
