@@ -73,6 +73,8 @@ final class FootprintCommand implements Callable<Integer> {
                    boolean cliArchiveMade, double jvmStartMedianSeconds) {
     }
 
+    private static final int ARCHIVE_RUN_JOBS = 20;
+
     @Override
     public Integer call() throws Exception {
         Bench.configureLogging(false);
@@ -82,11 +84,15 @@ final class FootprintCommand implements Callable<Integer> {
         }
         String java = ProcessHandle.current().info().command().orElse("java");
         Figures figures;
-        // A client records its class-data archive when it stops, the first time this jar runs one:
-        // one start and stop first, so the client measured runs as it will from then on.
-        out.println("starting and stopping a client once (its class-data archive)");
+        // A client's class-data archive is made from the classes an earlier run of this jar listed:
+        // one run first, so the client measured runs as it will from then on. It runs a few jobs,
+        // as a deployed node's first run does, so their classes are in the archive too.
+        out.println("starting a client, running " + ARCHIVE_RUN_JOBS + " jobs, stopping it (its class-data archive)");
         out.flush();
-        BenchCluster.start(1, heartbeatSeconds, true).close(); // started, enrolled, then stopped
+        try (BenchCluster first = BenchCluster.start(1, heartbeatSeconds, true)) {
+            first.runAndWait(Collections.nCopies(ARCHIVE_RUN_JOBS, new ApiRequest.JobSubmission("RUN",
+                    "--skip-cache echo hello world", "bench-footprint", List.of())), 1, 300);
+        }
         out.println("starting a server and a client; idling " + idleSeconds + " s");
         out.flush();
         try (BenchCluster cluster = BenchCluster.start(1, heartbeatSeconds, true)) {
