@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -199,6 +200,24 @@ class DistributionEndToEndTest {
         client.destroy();
         assertTrue(client.waitFor(5, TimeUnit.SECONDS), "stops within 5 s of SIGTERM");
         assertEquals(2, clientArchives(lib, ".pending").size(), clientArchives(lib, "").toString());
+        // Two newer lists the launcher must pass over: one of a run still going (this JVM's pid),
+        // whose list is not finished (one class here: an archive of it would miss the client's), and
+        // one of an ended run that is no class list at all (the start of an archive, as a release
+        // that recorded archives at exit left them), which it deletes, and goes on. Newest first:
+        // the running one, the broken one, then the real one (the jar older than all).
+        Process ended = new ProcessBuilder("true").start();
+        assertTrue(ended.waitFor(10, TimeUnit.SECONDS));
+        long now = System.currentTimeMillis();
+        Files.setLastModifiedTime(lib.resolve("director.jar"), FileTime.fromMillis(now - 3_600_000));
+        String enrolledList = clientArchives(lib, ".enrolled").get(0).replace(".enrolled", "");
+        Files.setLastModifiedTime(lib.resolve(enrolledList), FileTime.fromMillis(now - 3_000));
+        byte[] classList = Files.readAllBytes(lib.resolve(enrolledList));
+        byte[] notAList;
+        try (var in = Files.newInputStream(archive)) {
+            notAList = in.readNBytes(65_536);
+        }
+        Path broken = listed(lib, ended.pid(), notAList, now - 2_000);
+        listed(lib, ProcessHandle.current().pid(), "java/lang/Object\n".getBytes(StandardCharsets.UTF_8), now - 1_000);
         Path againClasses = dir.resolve("client-classes.log");
         Process again = start(List.of(director, "client", "--config-file", config.toString()),
                 Map.of("DIRECTOR_JAVA_OPTS", "-Xlog:class+load:file=" + againClasses), dir.resolve("client.log"));
@@ -211,10 +230,18 @@ class DistributionEndToEndTest {
         assertTrue(Files.isRegularFile(lib.resolve("director-client.jsa")), clientArchives(lib, "").toString());
         assertTrue(commandLine(again).contains("-XX:SharedArchiveFile=" + home.resolve("lib/director-client.jsa")),
                 commandLine(again));
-        String loaded = Files.readString(againClasses);
         for (String name : List.of("java.lang.Object", "io.director.client.DirectorClient", "org.zeromq.ZMQ")) {
-            assertTrue(loaded.contains(" " + name + " source: shared objects file"), name + " comes from the archive");
+            // (the node may still be listed alive from the run before: wait for the class itself)
+            long loadDeadline = System.currentTimeMillis() + 60_000;
+            List<String> lines;
+            while ((lines = Files.readString(againClasses).lines().filter(line -> line.contains(" " + name + " source: "))
+                    .toList()).isEmpty() && System.currentTimeMillis() < loadDeadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(lines.stream().anyMatch(line -> line.endsWith(" source: shared objects file")),
+                    name + " comes from the archive: " + lines);
         }
+        assertFalse(Files.exists(broken), "the list that is none is deleted");
         assertEquals(List.of(), clientArchives(lib, ".pending"), "the others are deleted");
         assertEquals(List.of(), clientArchives(lib, ".enrolled"));
 
@@ -224,6 +251,34 @@ class DistributionEndToEndTest {
         }
         assertTrue(Files.readString(dir.resolve("client.log")).contains("director client stopped"));
         assertTrue(Files.readString(dir.resolve("server.log")).contains("director server stopped"));
+
+        // One start at a time makes the archive: while another holds the lock, a start goes on
+        // without it (and lists its classes); a lock left by a killed start goes after 10 minutes.
+        Files.delete(lib.resolve("director-client.jsa"));
+        listed(lib, ended.pid(), classList, System.currentTimeMillis());
+        Path lock = Files.createDirectory(lib.resolve("director-client.jsa.lock"));
+        String locked = launchedJava(director, config);
+        assertFalse(locked.contains("-XX:SharedArchiveFile="), locked);
+        assertTrue(locked.contains("-XX:DumpLoadedClassList="), locked);
+        assertTrue(Files.isDirectory(lock), "a recent lock is left to its holder");
+        Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - 11 * 60_000));
+        launchedJava(director, config);
+        assertFalse(Files.exists(lock), "a lock older than 10 minutes is removed");
+    }
+
+    /** Starts a client, waits until the launcher has started Java, stops it; its command line. */
+    private String launchedJava(String director, Path config) throws Exception {
+        Process client = start(List.of(director, "client", "--config-file", config.toString()), Map.of(),
+                dir.resolve("client-locked.log"));
+        long deadline = System.currentTimeMillis() + 60_000;
+        String line;
+        while (!(line = commandLine(client)).contains("-jar ")) {
+            assertTrue(client.isAlive() && System.currentTimeMillis() < deadline, "the launcher never started Java: " + line);
+            Thread.sleep(50);
+        }
+        client.destroy();
+        assertTrue(client.waitFor(10, TimeUnit.SECONDS), "stops within 10 s of SIGTERM");
+        return line;
     }
 
     private Process start(List<String> command, Map<String, String> environment, Path log) throws IOException {
@@ -271,7 +326,16 @@ class DistributionEndToEndTest {
         }
     }
 
-    /** The client's recorded class-data archives (and their markers) in {@code lib} whose names end so. */
+    /** Writes a client run's class list as the launcher names it, with its enrolled marker. */
+    private static Path listed(Path lib, long pid, byte[] content, long modifiedMillis) throws IOException {
+        Path list = lib.resolve("director-client.jsa." + pid + ".pending");
+        Files.write(list, content);
+        Files.createFile(lib.resolve(list.getFileName() + ".enrolled"));
+        Files.setLastModifiedTime(list, FileTime.fromMillis(modifiedMillis));
+        return list;
+    }
+
+    /** The client runs' class lists (and their markers) in {@code lib} whose names end so. */
     private static List<String> clientArchives(Path lib, String ending) throws IOException {
         try (var files = Files.list(lib)) {
             return files.map(f -> f.getFileName().toString())
